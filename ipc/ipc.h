@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * The wire protocol between the frontend (cnspawn) and the setuid helper
+ * (cnspawn-helper), over a SOCK_SEQPACKET socket: one message a packet.
+ *
+ * Framing (never a C struct on the wire): every message starts with
+ *   u8 version (IPC_VERSION), u8 type (enum ipc_type), u16 reserved (0)
+ * followed by the type's fields in a fixed order. Integers are little
+ * endian. A string is u32 length (counting the terminating NUL, >= 1,
+ * <= IPC_MAX_STR) then that many bytes, the last one NUL and no other NUL.
+ * A string list is u32 count (<= IPC_MAX_ARGS) then that many strings.
+ * Trailing bytes, an unknown version or type, a length past the end, or a
+ * number of passed fds other than what the type expects are -EPROTO.
+ * Packets larger than IPC_MAX_MSG are refused by both sides.
+ *
+ * Fields, in order:
+ *   IPC_T_START    (frontend -> helper, no fd)
+ *                  str root, str bridge, str address, str gateway,
+ *                  str machine, str init, strlist argv, strlist env,
+ *                  u16 rows, u16 cols, u32 flags, u32 kill_signal
+ *   IPC_T_ERROR    (helper -> frontend, no fd)     str text
+ *   IPC_T_CONSOLE  (helper -> frontend, one fd: the PTY master)
+ *                  str machine, str address, u32 init_pid
+ *   IPC_T_EXIT     (helper -> frontend, no fd)     u8 how, i32 code
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define IPC_VERSION 1
+#define IPC_MAX_MSG 65536u  /* bytes in one packet */
+#define IPC_MAX_STR 4096u   /* bytes in one string, NUL included (PATH_MAX) */
+#define IPC_MAX_ARGS 64u    /* entries in one string list */
+#define IPC_HEADER_SIZE 4u
+
+enum ipc_type {
+	IPC_T_START = 1,
+	IPC_T_ERROR = 2,
+	IPC_T_CONSOLE = 3,
+	IPC_T_EXIT = 4,
+};
+
+/* Request flags (IPC_T_START.flags). Unknown bits are -EPROTO. */
+#define IPC_F_QUIET 0x1u
+#define IPC_F_ALL_FLAGS (IPC_F_QUIET)
+
+/* IPC_T_EXIT.how */
+enum ipc_exit_how {
+	IPC_EXIT_CODE = 0,   /* init exited; code is its exit status 0..255 */
+	IPC_EXIT_SIGNAL = 1, /* init was killed; code is the signal number 1..64 */
+};
+
+struct ipc_strv {
+	char **v; /* n entries, each NUL-terminated; v[n] == NULL */
+	size_t n;
+};
+
+/*
+ * Empty strings mean "not given": address "" lets the helper pick one from
+ * the policy's range, gateway "" takes the policy's, machine "" derives the
+ * name from the root, init "" means /sbin/init. env holds only NAME=value
+ * entries the helper re-checks against its own allow-list (TERM, COLORTERM,
+ * NO_COLOR).
+ */
+struct ipc_start {
+	char *root;
+	char *bridge;
+	char *address; /* "A.B.C.D/P", "A.B.C.D" or "" */
+	char *gateway;
+	char *machine;
+	char *init;
+	struct ipc_strv argv; /* arguments after init's own name */
+	struct ipc_strv env;
+	uint16_t rows, cols;
+	uint32_t flags;
+	uint32_t kill_signal; /* 0: default */
+};
+
+struct ipc_error {
+	char *text;
+};
+
+struct ipc_console {
+	char *machine;
+	char *address; /* "A.B.C.D/P" */
+	uint32_t init_pid;
+};
+
+struct ipc_exit {
+	uint8_t how; /* enum ipc_exit_how */
+	int32_t code;
+};
+
+struct ipc_msg {
+	enum ipc_type type;
+	union {
+		struct ipc_start start;
+		struct ipc_error error;
+		struct ipc_console console;
+		struct ipc_exit exit;
+	};
+	int fd; /* the passed fd for IPC_T_CONSOLE, else -1 */
+};
+
+/* Zero a message and set fd to -1. */
+void ipc_msg_init(struct ipc_msg *m, enum ipc_type type);
+/* Free every string the message owns and close its fd; accepts a zeroed message. */
+void ipc_msg_done(struct ipc_msg *m);
+/* How many fds a message of this type carries (0 or 1); -EPROTO for an unknown type. */
+int ipc_type_nfds(enum ipc_type type);
+
+/*
+ * Encode m into buf (size bytes). -E2BIG when it does not fit or a field
+ * breaks a limit, -EINVAL for a NULL string or a bad field value.
+ */
+int ipc_encode(const struct ipc_msg *m, uint8_t *buf, size_t size, size_t *ret_len);
+/*
+ * Strictly decode len bytes that arrived with nfds passed fds. On success
+ * ret is filled (strings allocated; ret->fd is -1, the caller sets it) and
+ * must be released with ipc_msg_done(). On failure ret is untouched and
+ * nothing is allocated: -EPROTO for any malformed input, -ENOMEM.
+ */
+int ipc_decode(const uint8_t *buf, size_t len, size_t nfds, struct ipc_msg *ret);
+
+/* Encode and send one message; passes m->fd with SCM_RIGHTS when the type carries one. */
+int ipc_send(int sock, const struct ipc_msg *m);
+/*
+ * Receive and decode one message (MSG_CMSG_CLOEXEC). Any fd beyond what
+ * the type expects, a truncated packet or control message, or a decode
+ * error closes every received fd and returns -EPROTO. 0 bytes (peer closed)
+ * is -ECONNRESET.
+ */
+int ipc_recv(int sock, struct ipc_msg *ret);
+
+/* Convenience senders used by the helper. */
+int ipc_send_error(int sock, const char *text);
+int ipc_send_exit(int sock, uint8_t how, int32_t code);

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * The administrator's policy: who may start which container.
+ * Format: see packaging/man/cnspawn.policy.5 and DESIGN.md "Policy file".
+ * This library does no I/O except on a path/fd it is given, never prints,
+ * and returns -errno (STYLE.md §4). The setuid helper links it.
+ *
+ * This header's helper-facing API (the declarations in this block) is what
+ * helper/ codes against: extend it, do not change it.
+ */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define POLICY_MAX_FILE (256u * 1024u) /* bytes in the file */
+#define POLICY_MAX_LINE 4096u          /* bytes in one logical line (after continuations) */
+#define POLICY_MAX_TOKEN 1024u         /* bytes in one word */
+#define POLICY_MAX_RULES 1024u         /* rules in the file */
+#define POLICY_MAX_ITEMS 64u           /* roots, bridges or inits in one rule */
+#define POLICY_MAX_MAX 4096u           /* largest `max N` */
+#define POLICY_MSG_MAX 256u            /* bytes in one message, NUL included */
+
+struct policy; /* opaque */
+
+struct policy_error {
+	unsigned line, col; /* 1-based; 0 when not about a position (e.g. file checks) */
+	char msg[POLICY_MSG_MAX];
+};
+
+/* An IPv4 network: addr has no host bits set. */
+struct policy_cidr {
+	struct in_addr addr;
+	uint8_t prefix; /* 0..32 */
+};
+
+/*
+ * Strict dotted quad: four decimal parts 0..255, no leading zeros, no
+ * spaces, nothing after. -EINVAL otherwise.
+ */
+int policy_addr_parse(const char *s, struct in_addr *ret);
+/*
+ * "A.B.C.D/P" with P in 0..32 (no leading zeros). If host_ok is false, host
+ * bits must be zero. The address is returned as written (host bits kept).
+ */
+int policy_cidr_parse(const char *s, bool host_ok, struct policy_cidr *ret);
+/* Is addr inside net? */
+bool policy_cidr_contains(const struct policy_cidr *net, struct in_addr addr);
+
+/*
+ * Parse a whole policy text. Any error rejects the whole text: ret is set
+ * only on success. On failure the first error is in *reterr_err (may be
+ * NULL) and -EINVAL (syntax/semantics) or -E2BIG (a cap) is returned.
+ */
+int policy_parse(const char *text, size_t len, struct policy **ret, struct policy_error *reterr_err);
+
+/*
+ * Open path safely (O_NOFOLLOW, fstat: regular file, owned by root, not
+ * writable by group/other; every parent directory up to / owned by root
+ * and not writable by group/other) and parse it. -EPERM with a message
+ * naming the offending path when ownership or modes are wrong.
+ */
+int policy_load(const char *path, struct policy **ret, struct policy_error *reterr_err);
+
+void policy_free(struct policy *p);
+
+/* Who asks: from the kernel (getresuid/getgroups) plus names resolved by the caller. */
+struct policy_caller {
+	uid_t uid;
+	gid_t gid;                 /* primary */
+	const gid_t *groups;       /* supplementary */
+	size_t ngroups;
+	const char *name;          /* user name of uid, or NULL if it has none */
+	const char *const *group_names; /* names of gid and groups[], NULL-terminated; may be NULL */
+};
+
+/* What is asked. Paths must be absolute and canonical (the evaluator refuses others). */
+struct policy_request {
+	const char *root;
+	const char *bridge;
+	bool has_address;
+	struct in_addr address;
+	int prefix;            /* -1: not given */
+	bool has_gateway;
+	struct in_addr gateway;
+	const char *init;      /* NULL means /sbin/init */
+};
+
+/* What the deciding rule grants (valid when permit is true). */
+struct policy_grant {
+	bool has_range;
+	struct policy_cidr range;
+	bool has_gateway;
+	struct in_addr gateway; /* the gateway to hand out: the request's or the rule's */
+	unsigned max;           /* 0: no limit beyond the addresses of the range */
+	bool privileged;
+	uint32_t userns_first, userns_count; /* valid when !privileged */
+};
+
+struct policy_decision {
+	bool permit;
+	unsigned line;                 /* deciding rule's line, 0 if no rule matched */
+	char reason[POLICY_MSG_MAX];   /* one human line, also for permit */
+	struct policy_grant grant;
+};
+
+/*
+ * Decide a request: the last rule that matches decides, no match denies.
+ * A permit rule matches when WHO matches the caller and every asked thing
+ * (root, bridge, address, gateway, init) is allowed by it; a deny rule
+ * matches on WHO (and on its root, if it names one). When nothing matches,
+ * the reason names the last rule for this caller that failed and why
+ * ("alice may not use bridge br1: rule at line 4 allows only br0").
+ * Returns 0 whether permitted or not; -EINVAL for a malformed request.
+ */
+int policy_evaluate(const struct policy *p, const struct policy_caller *c,
+    const struct policy_request *r, struct policy_decision *ret);
+
+/*
+ * Pick the lowest free address in the grant's range, never the network,
+ * broadcast or gateway address, nor any in in_use[]. -EADDRNOTAVAIL when
+ * the range is full, -EINVAL when the grant has no range.
+ */
+int policy_pick_address(const struct policy_grant *g, const struct in_addr *in_use, size_t n_in_use,
+    struct in_addr *ret);
+
+/*
+ * Count limit: 0 when a caller running `current` containers under this grant
+ * may start one more, -EUSERS otherwise.
+ */
+int policy_check_count(const struct policy_grant *g, unsigned current);
