@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * The container's first process, between clone() and exec of init.
+ * Contract between the host side (main.c, which clones) and the child side
+ * (child.c, dev.c, mount.c, pty.c, caps.c).
+ *
+ * main.c clones with CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|
+ * CLONE_NEWPID|CLONE_NEWCGROUP|SIGCHLD and calls child_run() in the child,
+ * which never returns. The sync socket (SOCK_SEQPACKET, CLOEXEC) carries:
+ *
+ *   child  -> parent  "M" with one fd (SCM_RIGHTS): the console PTY master,
+ *                     allocated from the container's own devpts instance.
+ *   parent -> child   "G": the veth's container end (eth0) now exists in the
+ *                     child's network namespace; go on.
+ *   child  -> parent  "E<text>": setup failed; text is one human line (no
+ *                     newline, < 512 bytes). The child then _exit(127)s.
+ *   EOF on the parent's side after "M" and "G" with no "E": the child has
+ *                     exec'd init (the socket is CLOEXEC).
+ *
+ * If the parent closes its end before "G", the child _exit(127)s silently.
+ *
+ * Order in the child: make every mount private (MS_REC|MS_PRIVATE on /),
+ * bind the root onto itself, build /dev on tmpfs under it, mount devpts,
+ * allocate the PTY (master via pts/ptmx, slave via TIOCGPTPEER), bind the
+ * slave onto /dev/console, mount /proc and /sys (read-only; /proc/sys,
+ * /proc/sysrq-trigger, /proc/irq, /proc/bus read-only), send "M", wait
+ * for "G", configure the network (net_setup_container), set the hostname,
+ * pivot_root and detach the old root, drop the bounding set (caps.c), make
+ * the console the controlling terminal and init's stdin/stdout/stderr,
+ * close every other fd, exec init with envp.
+ */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct child_config {
+	int root_fd;        /* O_PATH|O_DIRECTORY fd of the container root, opened with no symlink */
+	const char *root;   /* its canonical path (what root_fd was opened from) */
+	int sync_fd;        /* the child's end of the sync socket */
+	const char *hostname;
+	const char *init;   /* absolute path inside the root, canonical, checked executable */
+	char *const *argv;  /* argv for init, argv[0] == init, NULL-terminated */
+	char *const *envp;  /* clean environment, NULL-terminated */
+	struct in_addr address;
+	uint8_t prefix;
+	bool has_gateway;
+	struct in_addr gateway;
+	uint16_t rows, cols; /* initial console size; 0 0 = leave the default */
+};
+
+/* Runs in the cloned child; never returns (exec of init, or _exit(127)). */
+_Noreturn void child_run(const struct child_config *cfg);
+
+/* Sync message tags. */
+#define CHILD_MSG_MASTER 'M'
+#define CHILD_MSG_GO 'G'
+#define CHILD_MSG_ERROR 'E'
+#define CHILD_MSG_MAX 512
