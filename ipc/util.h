@@ -63,3 +63,15 @@ int util_safe_close(int fd);
 int util_set_nonblock(int fd, int on);
 /* Set FD_CLOEXEC; -errno on error. */
 int util_set_cloexec(int fd, int on);
+
+/*
+ * Send one packet with at most one fd (fd < 0: none) over a SOCK_SEQPACKET socket.
+ * Returns 0 or -errno.
+ */
+int util_send_fd(int sock, const void *buf, size_t len, int fd);
+/*
+ * Receive one packet of at most size bytes and at most one fd (MSG_CMSG_CLOEXEC).
+ * *ret_fd is -1 when none came. A truncated packet, a truncated control message or
+ * more than one fd closes what came and returns -EPROTO. 0 bytes is a valid (EOF) result.
+ */
+int util_recv_fd(int sock, void *buf, size_t size, size_t *ret_len, int *ret_fd);
