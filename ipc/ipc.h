@@ -35,6 +35,12 @@
 #define IPC_MAX_STR 4096u   /* bytes in one string, NUL included (PATH_MAX) */
 #define IPC_MAX_ARGS 64u    /* entries in one string list */
 #define IPC_HEADER_SIZE 4u
+/*
+ * Largest signal number a message may carry (SIGRTMAX on Linux): the bound
+ * for IPC_T_START.kill_signal (0..64, else -EPROTO) and IPC_T_EXIT.code with
+ * how == IPC_EXIT_SIGNAL (1..64). With IPC_EXIT_CODE, code is 0..255.
+ */
+#define IPC_MAX_SIGNAL 64
 
 enum ipc_type {
 	IPC_T_START = 1,
@@ -135,6 +141,9 @@ int ipc_send(int sock, const struct ipc_msg *m);
  */
 int ipc_recv(int sock, struct ipc_msg *ret);
 
-/* Convenience senders used by the helper. */
+/*
+ * Convenience senders used by the helper. ipc_send_error cuts a text longer
+ * than IPC_MAX_STR - 1 bytes instead of failing, so an error always goes out.
+ */
 int ipc_send_error(int sock, const char *text);
 int ipc_send_exit(int sock, uint8_t how, int32_t code);

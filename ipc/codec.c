@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "wire.h"
+
+void
+ipc_msg_init(struct ipc_msg *m, enum ipc_type type)
+{
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->fd = -1;
+}
+
+static void
+free_ptr(char **p)
+{
+	free(*p);
+	*p = NULL;
+}
+
+void
+ipc_msg_done(struct ipc_msg *m)
+{
+	switch (m->type) {
+	case IPC_T_START:
+		free_ptr(&m->start.root);
+		free_ptr(&m->start.bridge);
+		free_ptr(&m->start.address);
+		free_ptr(&m->start.gateway);
+		free_ptr(&m->start.machine);
+		free_ptr(&m->start.init);
+		ipc_strv_done(&m->start.argv);
+		ipc_strv_done(&m->start.env);
+		break;
+	case IPC_T_ERROR:
+		free_ptr(&m->error.text);
+		break;
+	case IPC_T_CONSOLE:
+		free_ptr(&m->console.machine);
+		free_ptr(&m->console.address);
+		break;
+	case IPC_T_EXIT:
+		break;
+	default:
+		/* A zeroed message (type 0) owns nothing; its fd 0 is not ours to close. */
+		return;
+	}
+	if (m->fd >= 0)
+		(void)close(m->fd);
+	m->fd = -1;
+}
+
+int
+ipc_type_nfds(enum ipc_type type)
+{
+	switch (type) {
+	case IPC_T_START:
+	case IPC_T_ERROR:
+	case IPC_T_EXIT:
+		return 0;
+	case IPC_T_CONSOLE:
+		return 1;
+	default:
+		return -EPROTO;
+	}
+}
+
+static bool
+exit_valid(uint8_t how, int32_t code)
+{
+	switch (how) {
+	case IPC_EXIT_CODE:
+		return code >= 0 && code <= 255;
+	case IPC_EXIT_SIGNAL:
+		return code >= 1 && code <= IPC_MAX_SIGNAL;
+	default:
+		return false;
+	}
+}
+
+static int
+encode_body(const struct ipc_msg *m, struct ipc_wbuf *w)
+{
+	const struct ipc_start *s = &m->start;
+
+	switch (m->type) {
+	case IPC_T_START:
+		if ((s->flags & ~IPC_F_ALL_FLAGS) != 0 || s->kill_signal > IPC_MAX_SIGNAL)
+			return -EINVAL;
+		ipc_put_str(w, s->root);
+		ipc_put_str(w, s->bridge);
+		ipc_put_str(w, s->address);
+		ipc_put_str(w, s->gateway);
+		ipc_put_str(w, s->machine);
+		ipc_put_str(w, s->init);
+		ipc_put_strv(w, &s->argv);
+		ipc_put_strv(w, &s->env);
+		ipc_put_u16(w, s->rows);
+		ipc_put_u16(w, s->cols);
+		ipc_put_u32(w, s->flags);
+		ipc_put_u32(w, s->kill_signal);
+		return 0;
+	case IPC_T_ERROR:
+		ipc_put_str(w, m->error.text);
+		return 0;
+	case IPC_T_CONSOLE:
+		ipc_put_str(w, m->console.machine);
+		ipc_put_str(w, m->console.address);
+		ipc_put_u32(w, m->console.init_pid);
+		return 0;
+	case IPC_T_EXIT:
+		if (!exit_valid(m->exit.how, m->exit.code))
+			return -EINVAL;
+		ipc_put_u8(w, m->exit.how);
+		ipc_put_i32(w, m->exit.code);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int
+ipc_encode(const struct ipc_msg *m, uint8_t *buf, size_t size, size_t *ret_len)
+{
+	struct ipc_wbuf w;
+	int r;
+
+	/* Never produce what the peer must refuse: the same limit applies on both sides. */
+	if (size > IPC_MAX_MSG)
+		size = IPC_MAX_MSG;
+	ipc_wbuf_init(&w, buf, size);
+	ipc_put_u8(&w, IPC_VERSION);
+	ipc_put_u8(&w, (uint8_t)m->type);
+	ipc_put_u16(&w, 0);
+	r = encode_body(m, &w);
+	if (r < 0)
+		return r;
+	if (w.err < 0)
+		return w.err;
+	*ret_len = w.len;
+	return 0;
+}
+
+static int
+decode_start(struct ipc_rbuf *r, struct ipc_start *s)
+{
+	int k;
+
+	if ((k = ipc_get_str(r, &s->root)) < 0 || (k = ipc_get_str(r, &s->bridge)) < 0 ||
+	    (k = ipc_get_str(r, &s->address)) < 0 || (k = ipc_get_str(r, &s->gateway)) < 0 ||
+	    (k = ipc_get_str(r, &s->machine)) < 0 || (k = ipc_get_str(r, &s->init)) < 0 ||
+	    (k = ipc_get_strv(r, &s->argv)) < 0 || (k = ipc_get_strv(r, &s->env)) < 0 ||
+	    (k = ipc_get_u16(r, &s->rows)) < 0 || (k = ipc_get_u16(r, &s->cols)) < 0 ||
+	    (k = ipc_get_u32(r, &s->flags)) < 0 || (k = ipc_get_u32(r, &s->kill_signal)) < 0)
+		return k;
+	if ((s->flags & ~IPC_F_ALL_FLAGS) != 0 || s->kill_signal > IPC_MAX_SIGNAL)
+		return -EPROTO;
+	return 0;
+}
+
+static int
+decode_body(struct ipc_rbuf *r, struct ipc_msg *m)
+{
+	int k;
+
+	switch (m->type) {
+	case IPC_T_START:
+		return decode_start(r, &m->start);
+	case IPC_T_ERROR:
+		return ipc_get_str(r, &m->error.text);
+	case IPC_T_CONSOLE:
+		if ((k = ipc_get_str(r, &m->console.machine)) < 0 ||
+		    (k = ipc_get_str(r, &m->console.address)) < 0)
+			return k;
+		return ipc_get_u32(r, &m->console.init_pid);
+	case IPC_T_EXIT:
+		if ((k = ipc_get_u8(r, &m->exit.how)) < 0 ||
+		    (k = ipc_get_i32(r, &m->exit.code)) < 0)
+			return k;
+		return exit_valid(m->exit.how, m->exit.code) ? 0 : -EPROTO;
+	default:
+		return -EPROTO;
+	}
+}
+
+static int
+decode_header(struct ipc_rbuf *r, size_t nfds, enum ipc_type *ret_type)
+{
+	uint8_t version, type;
+	uint16_t reserved;
+	int nexp;
+
+	if (ipc_get_u8(r, &version) < 0 || ipc_get_u8(r, &type) < 0 ||
+	    ipc_get_u16(r, &reserved) < 0)
+		return -EPROTO;
+	if (version != IPC_VERSION || reserved != 0)
+		return -EPROTO;
+	nexp = ipc_type_nfds((enum ipc_type)type);
+	if (nexp < 0 || (size_t)nexp != nfds)
+		return -EPROTO;
+	*ret_type = (enum ipc_type)type;
+	return 0;
+}
+
+int
+ipc_decode(const uint8_t *buf, size_t len, size_t nfds, struct ipc_msg *ret)
+{
+	struct ipc_rbuf r;
+	struct ipc_msg m;
+	enum ipc_type type;
+	int k;
+
+	if (buf == NULL || len > IPC_MAX_MSG)
+		return -EPROTO;
+	ipc_rbuf_init(&r, buf, len);
+	k = decode_header(&r, nfds, &type);
+	if (k < 0)
+		return k;
+	/* Decode into a local so that a failure half way leaves ret untouched. */
+	ipc_msg_init(&m, type);
+	k = decode_body(&r, &m);
+	if (k == 0 && ipc_rbuf_left(&r) != 0)
+		k = -EPROTO;
+	if (k < 0) {
+		ipc_msg_done(&m);
+		return k;
+	}
+	*ret = m;
+	return 0;
+}

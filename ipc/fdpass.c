@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <sys/socket.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc.h"
+#include "util.h"
+
+/*
+ * Room for more fds than any type carries, so that a peer sending too many
+ * is seen (and its fds closed) instead of hidden behind MSG_CTRUNC; the
+ * kernel drops fds that do not fit at all, and MSG_CTRUNC is refused too.
+ */
+#define IPC_RECV_MAX_FDS 16
+
+int
+ipc_send(int sock, const struct ipc_msg *m)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	_cleanup_free_ uint8_t *buf = NULL;
+	struct msghdr mh = {0};
+	struct iovec iov;
+	size_t len;
+	ssize_t n;
+	int nfds, r;
+
+	nfds = ipc_type_nfds(m->type);
+	if (nfds < 0)
+		return -EINVAL;
+	if (nfds == 1 && m->fd < 0)
+		return -EINVAL;
+	buf = malloc(IPC_MAX_MSG);
+	if (buf == NULL)
+		return -ENOMEM;
+	r = ipc_encode(m, buf, IPC_MAX_MSG, &len);
+	if (r < 0)
+		return r;
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (nfds == 1) {
+		struct cmsghdr *c;
+
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &m->fd, sizeof(int));
+	}
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	/* SOCK_SEQPACKET sends a packet whole or not at all. */
+	if ((size_t)n != len)
+		return -EIO;
+	return 0;
+}
+
+static void
+close_all(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		(void)close(fds[i]);
+}
+
+/* Collect every SCM_RIGHTS fd; any other control message is a protocol error. */
+static int
+collect_fds(struct msghdr *mh, int *fds, size_t *ret_n)
+{
+	size_t n = 0;
+	int r = 0;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		size_t k;
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0)) {
+			r = -EPROTO;
+			continue;
+		}
+		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (n < IPC_RECV_MAX_FDS)
+				fds[n++] = fd;
+			else
+				(void)close(fd);
+		}
+	}
+	*ret_n = n;
+	return r;
+}
+
+int
+ipc_recv(int sock, struct ipc_msg *ret)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int) * IPC_RECV_MAX_FDS)];
+	} ctl;
+	int fds[IPC_RECV_MAX_FDS];
+	_cleanup_free_ uint8_t *buf = NULL;
+	struct msghdr mh = {0};
+	struct iovec iov;
+	size_t nfds = 0;
+	ssize_t n;
+	int r;
+
+	/* One byte more than the limit, so an oversized packet shows as too long. */
+	buf = malloc(IPC_MAX_MSG + 1);
+	if (buf == NULL)
+		return -ENOMEM;
+	iov.iov_base = buf;
+	iov.iov_len = IPC_MAX_MSG + 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	r = collect_fds(&mh, fds, &nfds);
+	if (r == 0 && n == 0)
+		r = -ECONNRESET;
+	if (r == 0 && ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 || (size_t)n > IPC_MAX_MSG))
+		r = -EPROTO;
+	if (r == 0)
+		r = ipc_decode(buf, (size_t)n, nfds, ret);
+	if (r < 0) {
+		close_all(fds, nfds);
+		return r;
+	}
+	ret->fd = nfds == 1 ? fds[0] : -1;
+	return 0;
+}
+
+int
+ipc_send_error(int sock, const char *text)
+{
+	char line[IPC_MAX_STR];
+	struct ipc_msg m;
+
+	if (text == NULL)
+		return -EINVAL;
+	/* Cut an overlong text rather than lose the error: the user must see something. */
+	(void)strlcpy(line, text, sizeof(line));
+	ipc_msg_init(&m, IPC_T_ERROR);
+	m.error.text = line;
+	return ipc_send(sock, &m);
+}
+
+int
+ipc_send_exit(int sock, uint8_t how, int32_t code)
+{
+	struct ipc_msg m;
+
+	ipc_msg_init(&m, IPC_T_EXIT);
+	m.exit.how = how;
+	m.exit.code = code;
+	return ipc_send(sock, &m);
+}
