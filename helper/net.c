@@ -20,6 +20,7 @@
  */
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <arpa/inet.h>
@@ -30,6 +31,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <libmnl/libmnl.h>
@@ -333,6 +335,31 @@ net_veth_new(const char *host_ifname, pid_t child_pid)
 	return net_request(nlh, NULL, NULL);
 }
 
+/*
+ * Fail closed if child_pid shares our network namespace (a caller that
+ * forgot CLONE_NEWNET): the peer "eth0" would otherwise be created on the
+ * host side. Only /proc/self and /proc/<our child> are looked at.
+ */
+static int
+net_child_netns_check(pid_t child_pid)
+{
+	char path[64];
+	struct stat self, child;
+	int n;
+
+	n = snprintf(path, sizeof(path), "/proc/%ld/ns/net", (long)child_pid);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -EINVAL;
+	if (stat("/proc/self/ns/net", &self) < 0)
+		return -errno;
+	/* ENOENT: no such process, or it already died (a zombie has no netns). */
+	if (stat(path, &child) < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	if (self.st_dev == child.st_dev && self.st_ino == child.st_ino)
+		return -EINVAL;
+	return 0;
+}
+
 int
 net_create_veth(const char *host_ifname, const char *bridge, pid_t child_pid)
 {
@@ -348,6 +375,9 @@ net_create_veth(const char *host_ifname, const char *bridge, pid_t child_pid)
 		return r;
 	if (!br.is_bridge)
 		return -ENOTTY;
+	r = net_child_netns_check(child_pid);
+	if (r < 0)
+		return r;
 
 	/* Privileged: creates only host_ifname here and "eth0" in the child's
 	 * fresh netns (see net_veth_new()). */
@@ -450,7 +480,8 @@ net_container_args_check(struct in_addr address, uint8_t prefix, bool has_gatewa
  * Privileged, but only inside the container's own new network namespace
  * (the caller is the cloned child): it changes lo and eth0 there and adds
  * one address and one route there. The host's links are not visible from
- * this namespace, so nothing here can reach them.
+ * this namespace, so nothing here can reach them. A failure half-way
+ * leaves state only in that namespace, which dies with the child.
  */
 int
 net_setup_container(struct in_addr address, uint8_t prefix, bool has_gateway,
