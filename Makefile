@@ -44,7 +44,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 PATHDEFS = -DCNSPAWN_VERSION='"$(VERSION)"' -DCNSPAWN_HELPER_PATH='"$(HELPER_PATH)"' \
            -DCNSPAWN_POLICY_PATH='"$(POLICY_PATH)"' -DCNSPAWN_STATE_DIR='"$(STATE_DIR)"'
-ALL_CPPFLAGS = -Iipc -Ipolicy $(PATHDEFS) $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Iipc -Ipolicy $(PATHDEFS) $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(CFLAGS) $(CSTD) $(WARN) $(WFATAL) $(HARDEN) -MMD -MP
 ALL_LDFLAGS  = $(LDFLAGS) $(LDHARDEN)
 
@@ -105,7 +105,7 @@ $(BUILDDIR)/tests/%: $(OBJ)/tests/unit/%.o $(LIBPOLICY) $(LIBIPC)
 
 # Fuzz targets: clang + libFuzzer + ASan/UBSan, built from the library sources directly.
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-              -std=gnu17 -Iipc -Ipolicy $(PATHDEFS) $(PKG_CFLAGS)
+              -std=gnu17 -D_GNU_SOURCE -Iipc -Ipolicy $(PATHDEFS) $(PKG_CFLAGS)
 $(BUILDDIR)/fuzz/%: tests/fuzz/%.c $(IPC_SRC) $(POLICY_SRC)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_CFLAGS) $< $(IPC_SRC) $(POLICY_SRC) $(PKG_LIBS) -o $@

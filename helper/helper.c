@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#define LIBBSD_NETBSD_VIS
+#include <vis.h>
+
+#include "helper.h"
+#include "ipc.h"
+#include "net.h"
+#include "state.h"
+#include "util.h"
+
+struct helper_session helper_session = {
+	.sock = -1,
+};
+
+void
+helper_log(int priority, const char *fmt, ...)
+{
+	char line[1024];
+	_cleanup_free_ char *safe = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	/* The text holds caller-chosen strings: escape them before they reach the log. */
+	if (stravis(&safe, line, VIS_SAFE | VIS_OCTAL) < 0)
+		return;
+	syslog(priority, "user=%s uid=%u %s", helper_session.user, (unsigned)helper_session.uid,
+	    safe);
+}
+
+void
+helper_cleanup(void)
+{
+	struct helper_session *s = &helper_session;
+
+	/* init runs as root in its own namespaces; SIGKILL to pid 1 of a pid ns ends them all. */
+	if (s->init_pid > 0) {
+		(void)kill(s->init_pid, SIGKILL);
+		(void)waitpid(s->init_pid, NULL, 0);
+		s->init_pid = 0;
+	}
+	/* Only the veth this session created; -ENODEV just means it went with the namespace. */
+	if (s->veth[0] != '\0') {
+		(void)net_delete_link(s->veth);
+		s->veth[0] = '\0';
+	}
+	if (s->state_written) {
+		(void)state_remove(s->name);
+		s->state_written = false;
+	}
+}
+
+_Noreturn void
+helper_fail(int r, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && r < 0 && (size_t)n < sizeof(msg))
+		(void)snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(-r));
+	helper_cleanup();
+	helper_log(LOG_WARNING, "error: %s", msg);
+	if (helper_session.sock >= 0)
+		(void)ipc_send_error(helper_session.sock, msg);
+	exit(1);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * The helper's session: what has been set up on the host so far, so that
+ * every exit path (helper_fail included) undoes exactly that, and the one
+ * error convention of main-level helper code (STYLE.md §4).
+ */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "net.h"
+
+#define HELPER_NAME_MAX 64
+
+struct helper_session {
+	int sock;                /* IPC socket to the frontend; -1 once closed */
+	uid_t uid;               /* the caller's real uid */
+	char user[64];           /* the caller's name, or "#uid" */
+	char name[HELPER_NAME_MAX + 1]; /* machine name once reserved, else "" */
+	bool state_written;      /* a state entry exists for name */
+	char veth[NET_IFNAME_MAX + 1]; /* host end once created, else "" */
+	pid_t init_pid;          /* host pid of init once cloned, else 0 */
+};
+
+extern struct helper_session helper_session;
+
+/*
+ * Report a fatal error: one line to the frontend (IPC_T_ERROR) when the
+ * session is open, one line to syslog (authpriv), undo every host-side
+ * object recorded in helper_session, exit(1). r is -errno or 0.
+ */
+_Noreturn void helper_fail(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Log one security event line (user, uid and the text, vis(3)-escaped). */
+void helper_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Undo what helper_session records: kill init, delete the veth, remove the state entry. */
+void helper_cleanup(void);

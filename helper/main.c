@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cnspawn-helper: installed setuid root, started by cnspawn with a
+ * SOCK_SEQPACKET socket on fd 3. main() is the list of steps; each step
+ * lives in its own file. Nothing has a side effect before the policy said
+ * "permit" (STYLE.md §7).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "helper.h"
+#include "ipc.h"
+#include "monitor.h"
+#include "net.h"
+#include "policy.h"
+#include "request.h"
+#include "reserve.h"
+#include "rootfs.h"
+#include "sanitize.h"
+#include "start.h"
+#include "util.h"
+
+#define MAIN_MAX_GROUPS 256
+
+struct caller_ids {
+	gid_t gid;
+	gid_t groups[MAIN_MAX_GROUPS];
+	size_t ngroups;
+	char *names[MAIN_MAX_GROUPS + 2];
+};
+
+static void
+caller_ids_done(struct caller_ids *c)
+{
+	for (size_t i = 0; i < ELEMENTSOF(c->names); i++)
+		free(c->names[i]);
+}
+
+/* Identity from the kernel only; names are looked up for the caller's own ids. */
+static void
+identify_caller(struct caller_ids *ids, struct policy_caller *ret)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+	struct passwd pw, *pwp = NULL;
+	char buf[4096];
+	int n;
+
+	if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0)
+		helper_fail(-errno, "reading ids");
+	helper_session.uid = ruid;
+	(void)snprintf(helper_session.user, sizeof(helper_session.user), "#%u", (unsigned)ruid);
+	if (euid != 0)
+		helper_fail(0, "cnspawn-helper is not installed setuid root");
+	n = getgroups(MAIN_MAX_GROUPS, ids->groups);
+	if (n < 0)
+		helper_fail(-errno, "reading groups");
+	ids->ngroups = (size_t)n;
+	ids->gid = rgid;
+	if (getpwuid_r(ruid, &pw, buf, sizeof(buf), &pwp) == 0 && pwp != NULL)
+		(void)strlcpy(helper_session.user, pw.pw_name, sizeof(helper_session.user));
+	size_t k = 0;
+	for (size_t i = 0; i <= ids->ngroups; i++) {
+		struct group gr, *grp = NULL;
+		gid_t g = i == 0 ? rgid : ids->groups[i - 1];
+		if (getgrgid_r(g, &gr, buf, sizeof(buf), &grp) == 0 && grp != NULL)
+			ids->names[k++] = strdup(grp->gr_name);
+	}
+	*ret = (struct policy_caller){.uid = ruid, .gid = rgid, .groups = ids->groups,
+	    .ngroups = ids->ngroups, .name = pwp != NULL ? helper_session.user : NULL,
+	    .group_names = (const char *const *)ids->names};
+}
+
+static void
+read_request(struct ipc_msg *msg)
+{
+	int r = ipc_recv(helper_session.sock, msg);
+
+	if (r < 0)
+		helper_fail(r, "reading the request");
+	if (msg->type != IPC_T_START)
+		helper_fail(-EPROTO, "expected a start request");
+}
+
+static void
+decide(const struct policy_caller *c, const struct request_plan *plan,
+    struct policy_decision *d)
+{
+	struct policy *p = NULL;
+	struct policy_error e = {0};
+	struct policy_request rq = {.root = plan->root, .bridge = plan->bridge,
+	    .has_address = plan->has_address, .address = plan->address, .prefix = plan->prefix,
+	    .has_gateway = plan->has_gateway, .gateway = plan->gateway, .init = plan->init};
+	int r;
+
+	r = policy_load(CNSPAWN_POLICY_PATH, &p, &e);
+	if (r < 0)
+		helper_fail(0, "cannot use policy %s: %s (line %u)", CNSPAWN_POLICY_PATH,
+		    e.msg[0] != '\0' ? e.msg : strerror(-r), e.line);
+	r = policy_evaluate(p, c, &rq, d);
+	policy_free(p);
+	if (r < 0)
+		helper_fail(r, "malformed request (root %s, init %s)", plan->root, plan->init);
+	if (!d->permit)
+		helper_fail(0, "%s", d->reason);
+	if (!d->grant.privileged)
+		helper_fail(0, "userns rules are not supported yet (rule at line %u)", d->line);
+}
+
+/* After "permit": all ids root, so the caller can no longer signal, trace or kill us. */
+static void
+become_root(void)
+{
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		helper_fail(-errno, "changing ids");
+}
+
+static int
+open_root(const struct request_plan *plan)
+{
+	int fd = -1, r = rootfs_open(plan->root, &fd);
+
+	if (r == -ELOOP)
+		helper_fail(0, "%s: a component is a symlink; name the real directory", plan->root);
+	if (r < 0)
+		helper_fail(r, "cannot open directory tree %s", plan->root);
+	r = rootfs_check_init(fd, plan->init);
+	if (r == -ENOENT)
+		helper_fail(0, "init %s not found in directory tree %s", plan->init, plan->root);
+	if (r < 0)
+		helper_fail(r, "init %s in %s is not an executable file", plan->init, plan->root);
+	r = net_bridge_check(plan->bridge);
+	if (r == -ENOTTY)
+		helper_fail(0, "%s is not a bridge", plan->bridge);
+	if (r < 0)
+		helper_fail(r, "bridge %s", plan->bridge);
+	return fd;
+}
+
+static int
+start(const struct request_plan *plan, const struct state_entry *e, int root_fd)
+{
+	struct child_config cfg = {.root_fd = root_fd, .root = plan->root, .sync_fd = -1,
+	    .hostname = plan->machine, .init = plan->init, .argv = plan->argv,
+	    .envp = plan->envp, .address = e->address, .prefix = e->prefix,
+	    .has_gateway = plan->has_gateway, .gateway = plan->gateway, .rows = plan->rows,
+	    .cols = plan->cols};
+	char msg[CHILD_MSG_MAX];
+	int master = -1, r;
+
+	r = start_container(&cfg, e->veth, plan->bridge, &master, msg, sizeof(msg));
+	if (r < 0 && msg[0] != '\0')
+		helper_fail(0, "%s", msg);
+	if (r < 0)
+		helper_fail(r, "starting the container");
+	return master;
+}
+
+static void
+announce(struct state_entry *e, int master)
+{
+	char addr[INET_ADDRSTRLEN + 4];
+	struct ipc_msg m;
+	_cleanup_close_ int dir_fd = -1;
+	int r;
+
+	e->init_pid = helper_session.init_pid;
+	r = state_open_dir(&dir_fd);
+	if (r == 0)
+		r = state_write(dir_fd, e);
+	if (r < 0)
+		helper_fail(r, "recording the container");
+	(void)snprintf(addr, sizeof(addr), "%s/%u", inet_ntoa(e->address), (unsigned)e->prefix);
+	ipc_msg_init(&m, IPC_T_CONSOLE);
+	m.console.machine = e->name;
+	m.console.address = addr;
+	m.console.init_pid = (uint32_t)e->init_pid;
+	m.fd = master;
+	r = ipc_send(helper_session.sock, &m);
+	(void)close(master);
+	if (r < 0)
+		helper_fail(r, "sending the console");
+	helper_log(LOG_NOTICE, "started %s root=%s bridge=%s address=%s init_pid=%d rule=%u", e->name,
+	    e->root, e->bridge, addr, (int)e->init_pid, e->rule);
+}
+
+static void
+finish(const struct state_entry *e)
+{
+	struct ipc_exit x = {0};
+	int r = monitor_run(helper_session.sock, helper_session.init_pid, &x);
+
+	if (r < 0)
+		helper_fail(r, "waiting for init");
+	helper_session.init_pid = 0;
+	helper_cleanup();
+	helper_log(LOG_NOTICE, "stopped %s: %s %d", e->name,
+	    x.how == IPC_EXIT_CODE ? "exit" : "signal", (int)x.code);
+	(void)ipc_send_exit(helper_session.sock, x.how, x.code);
+}
+
+int
+main(void)
+{
+	struct ipc_msg msg = {.fd = -1};
+	struct caller_ids ids = {0};
+	struct policy_caller caller;
+	struct request_plan plan;
+	struct policy_decision d;
+	struct state_entry e;
+	const char *what = NULL;
+	char why[512];
+	int r, root_fd, master;
+
+	r = sanitize_process();
+	if (r < 0) {
+		/* No session: stderr is the only way to tell the caller. */
+		(void)dprintf(2, "cnspawn-helper: %s; it is started by cnspawn\n", strerror(-r));
+		return 1;
+	}
+	openlog("cnspawn-helper", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+	helper_session.sock = SANITIZE_IPC_FD;
+	identify_caller(&ids, &caller);
+	read_request(&msg);
+	if (request_plan_new(&msg.start, &plan, &what) < 0)
+		helper_fail(0, "invalid %s", what);
+	decide(&caller, &plan, &d);
+	caller_ids_done(&ids);
+	become_root();
+	root_fd = open_root(&plan);
+	r = reserve_container(&plan, &d, &e, why, sizeof(why));
+	if (r < 0)
+		helper_fail(why[0] != '\0' ? 0 : r, "%s", why[0] != '\0' ? why : "reserving the container");
+	master = start(&plan, &e, root_fd);
+	(void)close(root_fd);
+	announce(&e, master);
+	r = monitor_drop_privileges();
+	if (r < 0)
+		helper_fail(r, "dropping privileges");
+	finish(&e);
+	request_plan_done(&plan);
+	ipc_msg_done(&msg);
+	return 0;
+}

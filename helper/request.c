@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "request.h"
+#include "util.h"
+
+/* Variables the container may get from the caller: presentation only, never behaviour. */
+static const char *const env_allowed[] = {"TERM", "COLORTERM", "NO_COLOR"};
+
+int
+request_check_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > HELPER_NAME_MAX || !isalnum((unsigned char)name[0]))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+derive_name(const char *root, const char *given, char *ret, size_t size)
+{
+	const char *base = given;
+
+	if (base[0] == '\0') {
+		base = strrchr(root, '/');
+		if (base == NULL)
+			return -EINVAL;
+		base++;
+	}
+	if (request_check_name(base) < 0)
+		return -EINVAL;
+	if (strlcpy(ret, base, size) >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int
+parse_address(const char *s, struct request_plan *p)
+{
+	struct policy_cidr c;
+
+	if (s[0] == '\0')
+		return 0;
+	if (strchr(s, '/') != NULL) {
+		if (policy_cidr_parse(s, true, &c) < 0)
+			return -EINVAL;
+		p->address = c.addr;
+		p->prefix = c.prefix;
+	} else if (policy_addr_parse(s, &p->address) < 0)
+		return -EINVAL;
+	p->has_address = true;
+	return 0;
+}
+
+static bool
+env_value_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n > REQUEST_ENV_VALUE_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isprint((unsigned char)v[i]))
+			return false;
+	return true;
+}
+
+/* Only allow-listed NAME=value entries, each at most once, printable and short. */
+static int
+build_env(const struct ipc_strv *env, struct request_plan *p)
+{
+	size_t n = 0;
+	bool seen[ELEMENTSOF(env_allowed)] = {false};
+
+	p->envp[n++] = strdup("container=cnspawn");
+	p->envp[n++] = strdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	for (size_t i = 0; i < env->n; i++) {
+		const char *eq = strchr(env->v[i], '=');
+		size_t k;
+		for (k = 0; k < ELEMENTSOF(env_allowed); k++)
+			if (eq != NULL && strlen(env_allowed[k]) == (size_t)(eq - env->v[i]) &&
+			    strncmp(env->v[i], env_allowed[k], (size_t)(eq - env->v[i])) == 0)
+				break;
+		if (k == ELEMENTSOF(env_allowed) || seen[k] || !env_value_ok(eq + 1))
+			return -EINVAL;
+		seen[k] = true;
+		p->envp[n++] = strdup(env->v[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (p->envp[i] == NULL)
+			return -ENOMEM;
+	return 0;
+}
+
+static int
+build_argv(const struct ipc_strv *args, struct request_plan *p)
+{
+	p->argv = reallocarray(NULL, args->n + 2, sizeof(char *));
+	if (p->argv == NULL)
+		return -ENOMEM;
+	p->argv[0] = (char *)(uintptr_t)p->init;
+	for (size_t i = 0; i < args->n; i++)
+		p->argv[i + 1] = args->v[i];
+	p->argv[args->n + 1] = NULL;
+	return 0;
+}
+
+int
+request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char **reterr_what)
+{
+	struct request_plan p = {.prefix = -1};
+	int r;
+
+	p.root = s->root;
+	p.bridge = s->bridge;
+	p.init = s->init[0] != '\0' ? s->init : REQUEST_DEFAULT_INIT;
+	p.rows = s->rows;
+	p.cols = s->cols;
+	*reterr_what = "machine name (1-64 of A-Z a-z 0-9 _ . -, starting alphanumeric)";
+	if (s->root[0] != '/' || derive_name(s->root, s->machine, p.machine, sizeof(p.machine)) < 0)
+		goto fail;
+	*reterr_what = "address (A.B.C.D or A.B.C.D/PREFIX)";
+	if (parse_address(s->address, &p) < 0)
+		goto fail;
+	*reterr_what = "gateway (A.B.C.D)";
+	if (s->gateway[0] != '\0') {
+		if (policy_addr_parse(s->gateway, &p.gateway) < 0)
+			goto fail;
+		p.has_gateway = true;
+	}
+	*reterr_what = "environment (only TERM, COLORTERM, NO_COLOR)";
+	r = build_env(&s->env, &p);
+	if (r == 0)
+		r = build_argv(&s->argv, &p);
+	if (r < 0) {
+		request_plan_done(&p);
+		return r == -ENOMEM ? r : -EINVAL;
+	}
+	*ret = p;
+	return 0;
+fail:
+	request_plan_done(&p);
+	return -EINVAL;
+}
+
+void
+request_plan_done(struct request_plan *p)
+{
+	for (size_t i = 0; i < ELEMENTSOF(p->envp); i++) {
+		free(p->envp[i]);
+		p->envp[i] = NULL;
+	}
+	free(p->argv);
+	p->argv = NULL;
+}

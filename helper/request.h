@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * Turn a decoded IPC_T_START into what the helper acts on. The frontend
+ * checked nothing as far as the helper is concerned: every field is checked
+ * again here (syntax), and by the policy (permission).
+ */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "helper.h"
+#include "ipc.h"
+
+#define REQUEST_MAX_ENV 8
+#define REQUEST_ENV_VALUE_MAX 128
+#define REQUEST_DEFAULT_INIT "/sbin/init"
+
+struct request_plan {
+	const char *root;   /* borrowed from the message */
+	const char *bridge; /* borrowed */
+	const char *init;   /* borrowed, or REQUEST_DEFAULT_INIT */
+	char machine[HELPER_NAME_MAX + 1];
+	bool has_address;
+	struct in_addr address;
+	int prefix; /* -1: not given */
+	bool has_gateway;
+	struct in_addr gateway;
+	char *envp[REQUEST_MAX_ENV + 1];     /* owned; NULL-terminated */
+	char **argv;                          /* owned array, borrowed strings; argv[0] = init */
+	uint16_t rows, cols;
+};
+
+/*
+ * Check and convert. On failure returns -EINVAL and points *reterr_what at
+ * a static description of the bad field (for the one-line refusal).
+ */
+int request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char **reterr_what);
+void request_plan_done(struct request_plan *p);
+
+/* 0 when name is a valid machine name: 1..64 of [A-Za-z0-9_.-], starting alphanumeric. */
+int request_check_name(const char *name);

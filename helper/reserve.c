@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "reserve.h"
+#include "util.h"
+
+void
+reserve_veth_name(const char *machine, char *ret, size_t size)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (strlen(machine) <= NET_IFNAME_MAX - 3) {
+		(void)snprintf(ret, size, "ve-%s", machine);
+		return;
+	}
+	for (const char *p = machine; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	(void)snprintf(ret, size, "ve-%.6s-%05x", machine, (unsigned)(h & 0xfffffu));
+}
+
+static int
+check_running(const struct state_entry *v, size_t n, const struct request_plan *plan,
+    const struct policy_decision *d, char *msg, size_t size)
+{
+	unsigned mine = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].name, plan->machine) == 0) {
+			(void)snprintf(msg, size, "a container named %s is already running",
+			    plan->machine);
+			return -EEXIST;
+		}
+		if (strcmp(v[i].root, plan->root) == 0) {
+			(void)snprintf(msg, size, "Directory tree %s is currently busy", plan->root);
+			return -EBUSY;
+		}
+		if (plan->has_address && v[i].address.s_addr == plan->address.s_addr) {
+			(void)snprintf(msg, size, "address %s is in use by container %s",
+			    inet_ntoa(plan->address), v[i].name);
+			return -EADDRINUSE;
+		}
+		if (v[i].uid == helper_session.uid && v[i].rule == d->line)
+			mine++;
+	}
+	if (policy_check_count(&d->grant, mine) < 0) {
+		(void)snprintf(msg, size, "%s already runs %u containers, the most rule at line %u allows",
+		    helper_session.user, mine, d->line);
+		return -EUSERS;
+	}
+	return 0;
+}
+
+static int
+pick_address(const struct state_entry *v, size_t n, const struct policy_decision *d,
+    struct in_addr *ret)
+{
+	_cleanup_free_ struct in_addr *used = reallocarray(NULL, n + 1, sizeof(*used));
+
+	if (used == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		used[i] = v[i].address;
+	return policy_pick_address(&d->grant, used, n, ret);
+}
+
+static int
+fill_entry(const struct request_plan *plan, const struct policy_decision *d,
+    struct state_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (strlcpy(e->name, plan->machine, sizeof(e->name)) >= sizeof(e->name) ||
+	    strlcpy(e->bridge, plan->bridge, sizeof(e->bridge)) >= sizeof(e->bridge) ||
+	    strlcpy(e->root, plan->root, sizeof(e->root)) >= sizeof(e->root))
+		return -ENAMETOOLONG;
+	reserve_veth_name(plan->machine, e->veth, sizeof(e->veth));
+	e->uid = helper_session.uid;
+	e->monitor_pid = getpid();
+	e->prefix = d->grant.range.prefix;
+	e->rule = d->line;
+	e->started = (long long)time(NULL);
+	return state_proc_start(e->monitor_pid, &e->monitor_start);
+}
+
+int
+reserve_container(const struct request_plan *plan, const struct policy_decision *d,
+    struct state_entry *ret, char *reterr_msg, size_t msg_size)
+{
+	_cleanup_close_ int dir_fd = -1, lock_fd = -1;
+	_cleanup_free_ struct state_entry *v = NULL;
+	struct state_entry e;
+	size_t n = 0;
+	int r;
+
+	reterr_msg[0] = '\0';
+	r = state_open_dir(&dir_fd);
+	if (r < 0)
+		return r;
+	lock_fd = state_lock(dir_fd);
+	if (lock_fd < 0)
+		return lock_fd;
+	r = state_load_all(dir_fd, &v, &n);
+	if (r < 0)
+		return r;
+	r = check_running(v, n, plan, d, reterr_msg, msg_size);
+	if (r < 0)
+		return r;
+	r = fill_entry(plan, d, &e);
+	if (r < 0)
+		return r;
+	if (plan->has_address)
+		e.address = plan->address;
+	else if ((r = pick_address(v, n, d, &e.address)) < 0) {
+		(void)snprintf(reterr_msg, msg_size, "no free address left in the range of rule at line %u",
+		    d->line);
+		return r;
+	}
+	r = state_write(dir_fd, &e);
+	if (r < 0)
+		return r;
+	(void)strlcpy(helper_session.name, e.name, sizeof(helper_session.name));
+	helper_session.state_written = true;
+	*ret = e;
+	return 0;
+}

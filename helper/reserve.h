@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "policy.h"
+#include "request.h"
+#include "state.h"
+
+/*
+ * Under the state lock: refuse a machine name or root already running, the
+ * caller's `max` for the deciding rule, an address in use; pick a free
+ * address when none was asked; then write the entry (monitor = this
+ * process) and record it in helper_session. On refusal *reterr_msg says why.
+ */
+int reserve_container(const struct request_plan *plan, const struct policy_decision *d,
+    struct state_entry *ret, char *reterr_msg, size_t msg_size);
+
+/* Host veth name for a machine: "ve-NAME", or "ve-" + 6 chars + "-" + 5 hex of a hash. */
+void reserve_veth_name(const char *machine, char *ret, size_t size);

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sanitize.h"
+
+/* A closed 0, 1 or 2 would let the next open() land there and be written as "stderr". */
+static int
+open_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		if (errno != EBADF)
+			return -errno;
+		int n = open("/dev/null", O_RDWR | O_NOCTTY);
+		if (n < 0)
+			return -errno;
+		if (n != fd)
+			return -EBADF;
+	}
+	return 0;
+}
+
+static int
+reset_signals(void)
+{
+	struct sigaction sa = {.sa_handler = SIG_DFL};
+	sigset_t all;
+
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		/* EINVAL for the glibc-reserved real-time signals is expected. */
+		(void)sigaction(sig, &sa, NULL);
+	}
+	if (sigemptyset(&all) < 0 || sigprocmask(SIG_SETMASK, &all, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+check_ipc_fd(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int type = 0;
+	socklen_t tlen = sizeof(type);
+
+	if (getsockopt(SANITIZE_IPC_FD, SOL_SOCKET, SO_TYPE, &type, &tlen) < 0)
+		return errno == EBADF ? -EBADF : -ENOTSOCK;
+	if (getsockname(SANITIZE_IPC_FD, (struct sockaddr *)&ss, &len) < 0)
+		return -errno;
+	if (ss.ss_family != AF_UNIX || type != SOCK_SEQPACKET)
+		return -ENOTSOCK;
+	if (fcntl(SANITIZE_IPC_FD, F_SETFD, FD_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+sanitize_process(void)
+{
+	struct rlimit no_core = {0, 0};
+	int r;
+
+	/* The caller's environment reaches nothing: not libc, not the container. */
+	if (clearenv() != 0)
+		return -ENOMEM;
+	/* Inherited fds other than stdio and the IPC socket must not reach the container. */
+	if (close_range(SANITIZE_IPC_FD + 1, ~0U, 0) < 0)
+		return -errno;
+	r = open_std_fds();
+	if (r < 0)
+		return r;
+	umask(022);
+	r = reset_signals();
+	if (r < 0)
+		return r;
+	/* No core file of a root process in the caller's cwd, and no ptrace by the caller. */
+	if (setrlimit(RLIMIT_CORE, &no_core) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	return check_ipc_fd();
+}

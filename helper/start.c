@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helper.h"
+#include "net.h"
+#include "start.h"
+#include "util.h"
+
+#define START_NS_FLAGS                                                                             \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP)
+
+/*
+ * Receive one sync message within the timeout. Returns its length (0: the
+ * child closed its end, i.e. exec'd or died), -ETIMEDOUT, -EPROTO.
+ * An "E" message is copied into reterr_msg and turned into -ECHILD.
+ */
+static int
+sync_recv(int fd, int *ret_fd, char *reterr_msg, size_t msg_size)
+{
+	char buf[CHILD_MSG_MAX];
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	size_t len = 0;
+	int r, passed = -1;
+
+	r = poll(&p, 1, START_TIMEOUT_MS);
+	if (r < 0)
+		return -errno;
+	if (r == 0)
+		return -ETIMEDOUT;
+	r = util_recv_fd(fd, buf, sizeof(buf) - 1, &len, &passed);
+	if (r < 0)
+		return r;
+	if (len > 0 && buf[0] == CHILD_MSG_ERROR) {
+		buf[len] = '\0';
+		(void)strlcpy(reterr_msg, buf + 1, msg_size);
+		(void)util_safe_close(passed);
+		return -ECHILD;
+	}
+	if (ret_fd != NULL)
+		*ret_fd = passed;
+	else if (passed >= 0) {
+		(void)close(passed);
+		return -EPROTO;
+	}
+	return len > 0 ? (unsigned char)buf[0] : 0;
+}
+
+static int
+clone_child(const struct child_config *cfg, int *ret_sync)
+{
+	int sv[2];
+	long pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	/*
+	 * Like fork(), plus new namespaces: the child shares nothing with the host
+	 * but the filesystem it will pivot away from. We are single-threaded.
+	 */
+	pid = syscall(SYS_clone, (unsigned long)(START_NS_FLAGS | SIGCHLD), NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		int r = -errno;
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		return r;
+	}
+	if (pid == 0) {
+		struct child_config c = *cfg;
+		(void)close(sv[0]);
+		c.sync_fd = sv[1];
+		child_run(&c);
+	}
+	(void)close(sv[1]);
+	helper_session.init_pid = (pid_t)pid;
+	*ret_sync = sv[0];
+	return 0;
+}
+
+int
+start_container(const struct child_config *cfg, const char *veth, const char *bridge,
+    int *ret_master, char *reterr_msg, size_t msg_size)
+{
+	_cleanup_close_ int sync = -1, master = -1;
+	const char go = CHILD_MSG_GO;
+	int r;
+
+	reterr_msg[0] = '\0';
+	r = clone_child(cfg, &sync);
+	if (r < 0)
+		return r;
+	r = sync_recv(sync, &master, reterr_msg, msg_size);
+	if (r >= 0 && (r != CHILD_MSG_MASTER || master < 0))
+		r = -EPROTO;
+	if (r < 0)
+		return r;
+	r = net_create_veth(veth, bridge, helper_session.init_pid);
+	if (r < 0)
+		return r;
+	(void)strlcpy(helper_session.veth, veth, sizeof(helper_session.veth));
+	r = util_send_fd(sync, &go, 1, -1);
+	if (r < 0)
+		return r;
+	/* The sync socket is close-on-exec in the child: EOF means init runs. */
+	r = sync_recv(sync, NULL, reterr_msg, msg_size);
+	if (r > 0)
+		r = -EPROTO;
+	if (r < 0)
+		return r;
+	*ret_master = TAKE_FD(master);
+	return 0;
+}
