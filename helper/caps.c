@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * Ids and capabilities for init, with libcap-ng (STYLE.md §7). The bounding
+ * set is what keeps container root from loading modules, poking I/O ports,
+ * setting the host clock, reading the kernel log, changing LSM policy or
+ * loading BPF: once dropped here nothing in the container can regain it.
+ */
+
+#include <sys/types.h>
+#include <cap-ng.h>
+#include <errno.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "util.h"
+
+int
+caps_become_root(void)
+{
+	/* Groups before uid: changing gids needs CAP_SETGID, which we hold
+	 * as long as the euid is 0. */
+	if (setresgid(0, 0, 0) < 0)
+		return -errno;
+	if (setgroups(0, NULL) < 0)
+		return -errno;
+	if (setresuid(0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+caps_drop_bounding(void)
+{
+	static const unsigned int keep[] = {
+	    CAP_CHOWN,
+	    CAP_DAC_OVERRIDE,
+	    CAP_DAC_READ_SEARCH,
+	    CAP_FOWNER,
+	    CAP_FSETID,
+	    CAP_IPC_OWNER,
+	    CAP_KILL,
+	    CAP_LEASE,
+	    CAP_LINUX_IMMUTABLE,
+	    CAP_MKNOD,
+	    CAP_NET_ADMIN,
+	    CAP_NET_BIND_SERVICE,
+	    CAP_NET_BROADCAST,
+	    CAP_NET_RAW,
+	    CAP_SETFCAP,
+	    CAP_SETGID,
+	    CAP_SETPCAP,
+	    CAP_SETUID,
+	    CAP_SYS_ADMIN,
+	    CAP_SYS_BOOT,
+	    CAP_SYS_CHROOT,
+	    CAP_SYS_NICE,
+	    CAP_SYS_PTRACE,
+	    CAP_SYS_RESOURCE,
+	    CAP_SYS_TTY_CONFIG,
+	    CAP_AUDIT_WRITE,
+	    CAP_AUDIT_CONTROL,
+	};
+	const capng_type_t all =
+	    CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE | CAPNG_BOUNDING_SET;
+
+	/* Start from nothing and add the list: a capability the kernel adds
+	 * later is dropped by default (default deny). */
+	capng_clear(CAPNG_SELECT_ALL);
+	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
+		if (capng_update(CAPNG_ADD, all, keep[i]) < 0)
+			return -EINVAL;
+	/* Applies the bounding set first (needs CAP_SETPCAP, still in the
+	 * effective set), then capset, then clears the ambient set. */
+	if (capng_apply(CAPNG_SELECT_ALL) < 0)
+		return -EPERM;
+	return 0;
+}

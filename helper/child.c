@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * The container's first process, from clone() to execve(init). See child.h
+ * for the sync protocol. Runs as (euid 0, real uid = the user) in new
+ * mount, UTS, IPC, network, PID and cgroup namespaces. It trusts only what
+ * the host side checked against the policy (cfg) and re-checks the root.
+ * Errors go to the parent as "E<text>" followed by _exit(127); never exit()
+ * (it would run the helper's atexit handlers and flush its stdio here).
+ */
+
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "child.h"
+#include "dev.h"
+#include "mount.h"
+#include "net.h"
+#include "pty.h"
+#include "util.h"
+
+struct child_state {
+	const struct child_config *cfg;
+	int sync;  /* the sync socket, always >= 3 */
+	int root;  /* the container root, as a mount of this namespace */
+	int slave; /* console PTY slave */
+};
+
+static _Noreturn __attribute__((format(printf, 2, 3))) void
+child_fail(int sync, const char *fmt, ...)
+{
+	char buf[CHILD_MSG_MAX];
+	va_list ap;
+	int n;
+
+	buf[0] = CHILD_MSG_ERROR;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 1, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	/* A message longer than CHILD_MSG_MAX is cut, which only shortens
+	 * the reason shown to the user. */
+	if (n < 0)
+		n = 0;
+	else if ((size_t)n >= sizeof(buf) - 1)
+		n = (int)sizeof(buf) - 2;
+	(void)send(sync, buf, (size_t)n + 1, MSG_NOSIGNAL);
+	_exit(127);
+}
+
+/* Report a failed step; what starting with '/' is a path inside the root. */
+static _Noreturn void
+child_fail_step(const struct child_state *s, int r, const char *what)
+{
+	const char *root = s->cfg->root != NULL ? s->cfg->root : "ROOT";
+
+	if (what[0] != '/')
+		child_fail(s->sync, "%s: %s", what, strerror(-r));
+	if (r == -ELOOP)
+		child_fail(s->sync, "%s%s is a symlink; refusing", root, what);
+	if (r == -ENOTDIR)
+		child_fail(s->sync, "%s%s is not a directory; refusing", root, what);
+	child_fail(s->sync, "%s%s: %s", root, what, strerror(-r));
+}
+
+/* Move fd to 3 or above (0-2 become the console later); -errno on error. */
+static int
+fd_above_stdio(int fd)
+{
+	int r;
+
+	if (fd > 2)
+		return fd;
+	r = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	return r < 0 ? -errno : r;
+}
+
+/*
+ * The clone copied every fd of the helper, including the parent's own end
+ * of the sync socket (which would hide the parent's death from us) and the
+ * frontend's IPC socket. Keep 0-2 (replaced by the console before exec) and
+ * the two fds the contract gives us.
+ */
+static int
+close_inherited(int a, int b)
+{
+	unsigned int lo = (unsigned int)(a < b ? a : b), hi = (unsigned int)(a < b ? b : a);
+
+	if (lo > 3 && close_range(3, lo - 1, 0) < 0)
+		return -errno;
+	if (hi > lo + 1 && close_range(lo + 1, hi - 1, 0) < 0)
+		return -errno;
+	if (close_range(hi + 1, ~0U, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static void
+child_start(struct child_state *s)
+{
+	int root_fd, r;
+
+	/* Killing the helper kills the container. If the helper died before
+	 * this prctl, its socket end is closed: wait_go sees EOF and we go. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		child_fail(s->sync, "PR_SET_PDEATHSIG: %s", strerror(errno));
+	s->sync = fd_above_stdio(s->cfg->sync_fd);
+	if (s->sync < 0)
+		_exit(127);
+	root_fd = fd_above_stdio(s->cfg->root_fd);
+	if (root_fd < 0)
+		child_fail_step(s, root_fd, "duplicating the root fd");
+	r = close_inherited(s->sync, root_fd);
+	if (r < 0)
+		child_fail_step(s, r, "closing inherited fds");
+	r = mount_make_private();
+	if (r < 0)
+		child_fail_step(s, r, "making mounts private");
+	{
+		const char *what = "binding the root";
+
+		r = mount_bind_root(root_fd, s->cfg->root, &s->root, &what);
+		if (r < 0)
+			child_fail_step(s, r, what);
+	}
+	(void)close(root_fd);
+}
+
+/* /dev, console PTY, /proc and /sys; sends the master to the parent. */
+static void
+child_mounts(struct child_state *s)
+{
+	_cleanup_close_ int dev = -1;
+	_cleanup_close_ int pts = -1;
+	_cleanup_close_ int master = -1;
+	const char *what = "building /dev";
+	int r;
+
+	r = dev_build(s->root, &dev, &pts, &what);
+	if (r < 0)
+		child_fail_step(s, r, what);
+	r = pty_open_in_devpts(pts, s->cfg->rows, s->cfg->cols, &master, &s->slave);
+	if (r < 0)
+		child_fail_step(s, r, "allocating the console PTY");
+	r = dev_bind_console(dev, s->slave);
+	if (r < 0)
+		child_fail_step(s, r, "binding the PTY onto /dev/console");
+	what = "mounting /proc and /sys";
+	r = mount_proc_sys(s->root, &what);
+	if (r < 0)
+		child_fail_step(s, r, what);
+	r = pty_send_fd(s->sync, CHILD_MSG_MASTER, master);
+	if (r < 0)
+		_exit(127); /* the parent is gone or broken: nobody to tell */
+}
+
+static void
+child_wait_go(struct child_state *s)
+{
+	char buf[CHILD_MSG_MAX];
+	ssize_t n;
+
+	do
+		n = recv(s->sync, buf, sizeof(buf), MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		_exit(127); /* parent closed before "G": silently, per contract */
+	if (n != 1 || buf[0] != CHILD_MSG_GO)
+		child_fail(s->sync, "unexpected message from the helper");
+}
+
+static void
+child_reset_signals(void)
+{
+	struct sigaction sa = {.sa_handler = SIG_DFL};
+	sigset_t none;
+
+	/* Ignored signals and the mask survive execve; init starts clean.
+	 * SIGKILL, SIGSTOP and libc's reserved signals refuse: harmless. */
+	for (int sig = 1; sig < NSIG; sig++)
+		(void)sigaction(sig, &sa, NULL);
+	(void)sigemptyset(&none);
+	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* After "G": network, hostname, pivot_root, ids and capabilities, console. */
+static void
+child_finish(struct child_state *s)
+{
+	const struct child_config *cfg = s->cfg;
+	int r;
+
+	r = net_setup_container(cfg->address, cfg->prefix, cfg->has_gateway, cfg->gateway);
+	if (r < 0)
+		child_fail_step(s, r, "configuring the container network");
+	/* UTS namespace of our own: the host's name is untouched. */
+	if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		child_fail_step(s, -errno, "setting the hostname");
+	r = mount_pivot_root(s->root);
+	if (r < 0)
+		child_fail_step(s, r, "pivot_root into the container root");
+	s->root = util_safe_close(s->root);
+	r = caps_become_root();
+	if (r < 0)
+		child_fail_step(s, r, "switching to uid/gid 0");
+	r = caps_drop_bounding();
+	if (r < 0)
+		child_fail_step(s, r, "dropping capabilities");
+	r = pty_make_controlling(s->slave);
+	if (r < 0)
+		child_fail_step(s, r, "making /dev/console the controlling terminal");
+	child_reset_signals();
+}
+
+/* The id and capability changes cleared the parent-death signal; set it again. */
+static void
+child_recheck_parent(struct child_state *s)
+{
+	struct pollfd p = {.fd = s->sync, .events = POLLIN};
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		child_fail_step(s, -errno, "PR_SET_PDEATHSIG");
+	/* The parent keeps its end open until our exec; a hangup now means
+	 * it died before the prctl above could catch it. */
+	if (poll(&p, 1, 0) < 0)
+		child_fail_step(s, -errno, "poll");
+	if (p.revents & (POLLHUP | POLLERR))
+		_exit(127);
+	if (p.revents & POLLIN)
+		child_fail(s->sync, "unexpected message from the helper");
+}
+
+_Noreturn void
+child_run(const struct child_config *cfg)
+{
+	struct child_state s = {.cfg = cfg, .sync = cfg->sync_fd, .root = -1, .slave = -1};
+
+	child_start(&s);
+	child_mounts(&s);
+	child_wait_go(&s);
+	child_finish(&s);
+	child_recheck_parent(&s);
+	/* Every fd but 0-2 closes at exec; the sync socket stays usable
+	 * until then so an exec failure can still be reported. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		child_fail_step(&s, -errno, "close_range");
+	if (chdir("/") < 0)
+		child_fail_step(&s, -errno, "chdir /");
+	execve(cfg->init, cfg->argv, cfg->envp);
+	child_fail(s.sync, "failed to execute %s: %s", cfg->init, strerror(errno));
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * /dev for the container. The only lookup in the container root is
+ * ROOT/dev itself (mount_open_dir: no symlink, must be a directory); all
+ * nodes, links and directories are then made relative to the fd of a tmpfs
+ * that this process has just mounted in its private mount namespace, so they
+ * land on memory nobody else can reach, never on a host file system. The
+ * root's own ROOT/dev contents (a planted dev/console symlink, say) are
+ * hidden under that tmpfs and never looked at.
+ */
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "dev.h"
+#include "mount.h"
+#include "util.h"
+
+static int
+make_nodes(int dev_fd)
+{
+	/* The fixed list of sh-nspawn; harmless to share with the host. */
+	static const struct {
+		const char *name;
+		unsigned int major, minor;
+	} nodes[] = {
+	    {"null", 1, 3},
+	    {"zero", 1, 5},
+	    {"full", 1, 7},
+	    {"random", 1, 8},
+	    {"urandom", 1, 9},
+	    {"tty", 5, 0},
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
+		dev_t d = makedev(nodes[i].major, nodes[i].minor);
+
+		if (mknodat(dev_fd, nodes[i].name, S_IFCHR | 0666, d) < 0)
+			return -errno;
+		/* mknod honours the umask; the mode must not depend on it. The
+		 * name was just created on our own tmpfs, so following it is safe. */
+		if (fchmodat(dev_fd, nodes[i].name, 0666, 0) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int
+make_links(int dev_fd)
+{
+	/* Link targets are resolved later, inside the container, against its
+	 * own root; they are never followed here. */
+	static const struct {
+		const char *name, *target;
+	} links[] = {
+	    {"ptmx", "pts/ptmx"},
+	    {"fd", "/proc/self/fd"},
+	    {"stdin", "/proc/self/fd/0"},
+	    {"stdout", "/proc/self/fd/1"},
+	    {"stderr", "/proc/self/fd/2"},
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(links); i++)
+		if (symlinkat(links[i].target, dev_fd, links[i].name) < 0)
+			return -errno;
+	return 0;
+}
+
+static int
+mount_sub(int dev_fd, const char *name, const char *fstype, const char *const *opts,
+    unsigned int attr, int *ret_fd)
+{
+	_cleanup_close_ int dir = -1;
+	int r;
+
+	if (mkdirat(dev_fd, name, 0755) < 0)
+		return -errno;
+	r = mount_open_dir(dev_fd, name, false, &dir);
+	if (r < 0)
+		return r;
+	return mount_fs(dir, fstype, opts, attr, ret_fd);
+}
+
+static int
+make_console(int dev_fd)
+{
+	_cleanup_close_ int fd = -1;
+
+	/* An empty mount point for the slave; 0600 like a console nobody
+	 * else owns. O_EXCL|O_NOFOLLOW: it must be a new regular file. */
+	fd = openat(dev_fd, "console", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0600) < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+fill_dev(int dev_fd, int *ret_pts_fd, const char **reterr_what)
+{
+	/* A new devpts instance: the container's PTYs are invisible to the
+	 * host's and the host's (the user's terminal among them) to it. */
+	static const char *const pts_opts[] = {"newinstance", "ptmxmode=0666", "mode=0620", NULL};
+	static const char *const shm_opts[] = {"mode=1777", NULL};
+	int r;
+
+	*reterr_what = "creating device nodes in /dev";
+	r = make_nodes(dev_fd);
+	if (r < 0)
+		return r;
+	*reterr_what = "creating symlinks in /dev";
+	r = make_links(dev_fd);
+	if (r < 0)
+		return r;
+	*reterr_what = "mounting devpts on /dev/pts";
+	r = mount_sub(dev_fd, "pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+	    ret_pts_fd);
+	if (r < 0)
+		return r;
+	*reterr_what = "mounting tmpfs on /dev/shm";
+	r = mount_sub(dev_fd, "shm", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
+	if (r < 0)
+		return r;
+	*reterr_what = "creating /dev/console";
+	return make_console(dev_fd);
+}
+
+int
+dev_build(int root_fd, int *ret_dev_fd, int *ret_pts_fd, const char **reterr_what)
+{
+	static const char *const dev_opts[] = {"mode=755", "size=4m", NULL};
+	_cleanup_close_ int dir = -1;
+	_cleanup_close_ int dev = -1;
+	_cleanup_close_ int pts = -1;
+	int r;
+
+	/* Policy for a symlinked ROOT/dev: refuse (-ELOOP), never follow it
+	 * and never rewrite the container's tree to "fix" it. */
+	*reterr_what = "/dev";
+	r = mount_open_dir(root_fd, "dev", true, &dir);
+	if (r < 0)
+		return r;
+	*reterr_what = "mounting tmpfs on /dev";
+	r = mount_fs(dir, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID, &dev);
+	if (r < 0)
+		return r;
+	r = fill_dev(dev, &pts, reterr_what);
+	if (r < 0)
+		return r;
+	*ret_dev_fd = TAKE_FD(dev);
+	*ret_pts_fd = TAKE_FD(pts);
+	return 0;
+}
+
+int
+dev_bind_console(int dev_fd, int slave_fd)
+{
+	_cleanup_close_ int console = -1;
+	int r;
+
+	/* Bind from the slave fd itself (open_tree), not from a
+	 * /proc/self/fd/N path: no magic link, no /proc needed, and the
+	 * source cannot be anything but the PTY we allocated. */
+	r = mount_open_beneath(dev_fd, "console", O_PATH, &console);
+	if (r < 0)
+		return r;
+	return mount_bind_fd(slave_fd, console);
+}
