@@ -56,7 +56,8 @@ bool policy_cidr_contains(const struct policy_cidr *net, struct in_addr addr);
  * only on success. On failure the first error is in *reterr_err (may be
  * NULL) and -EINVAL (syntax/semantics) or -E2BIG (a cap) is returned.
  */
-int policy_parse(const char *text, size_t len, struct policy **ret, struct policy_error *reterr_err);
+int policy_parse(const char *text, size_t len, struct policy **ret,
+    struct policy_error *reterr_err);
 
 /*
  * Open path safely (O_NOFOLLOW, fstat: regular file, owned by root, not
@@ -71,11 +72,12 @@ void policy_free(struct policy *p);
 /* Who asks: from the kernel (getresuid/getgroups) plus names resolved by the caller. */
 struct policy_caller {
 	uid_t uid;
-	gid_t gid;                 /* primary */
-	const gid_t *groups;       /* supplementary */
+	gid_t gid;           /* primary */
+	const gid_t *groups; /* supplementary */
 	size_t ngroups;
-	const char *name;          /* user name of uid, or NULL if it has none */
-	const char *const *group_names; /* names of gid and groups[], NULL-terminated; may be NULL */
+	const char *name; /* user name of uid, or NULL if it has none */
+	const char *const
+	    *group_names; /* names of gid and groups[], NULL-terminated; may be NULL */
 };
 
 /* What is asked. Paths must be absolute and canonical (the evaluator refuses others). */
@@ -84,10 +86,10 @@ struct policy_request {
 	const char *bridge;
 	bool has_address;
 	struct in_addr address;
-	int prefix;            /* -1: not given */
+	int prefix; /* -1: not given */
 	bool has_gateway;
 	struct in_addr gateway;
-	const char *init;      /* NULL means /sbin/init */
+	const char *init; /* NULL means /sbin/init */
 };
 
 /* What the deciding rule grants (valid when permit is true). */
@@ -103,8 +105,8 @@ struct policy_grant {
 
 struct policy_decision {
 	bool permit;
-	unsigned line;                 /* deciding rule's line, 0 if no rule matched */
-	char reason[POLICY_MSG_MAX];   /* one human line, also for permit */
+	unsigned line;               /* deciding rule's line, 0 if no rule matched */
+	char reason[POLICY_MSG_MAX]; /* one human line, also for permit */
 	struct policy_grant grant;
 };
 
@@ -133,3 +135,41 @@ int policy_pick_address(const struct policy_grant *g, const struct in_addr *in_u
  * may start one more, -EUSERS otherwise.
  */
 int policy_check_count(const struct policy_grant *g, unsigned current);
+
+/*
+ * ---- Additions for cnspawn-policy (not used by the helper) ----
+ */
+
+/* One error or warning, in file order. line 0: not about a position. */
+struct policy_diag {
+	unsigned line, col;
+	bool warning;
+	int code; /* for errors: -EINVAL or -E2BIG */
+	char msg[POLICY_MSG_MAX];
+};
+typedef void policy_diag_fn(const struct policy_diag *d, void *userdata);
+
+/*
+ * Like policy_parse, but reports every error it can find (it goes on with
+ * the next line after an error) and the warnings, each through fn (may be
+ * NULL). Returns the first error's code, or 0 with *ret set.
+ */
+int policy_parse_all(const char *text, size_t len, struct policy **ret, policy_diag_fn *fn,
+    void *userdata);
+
+/*
+ * The checked open behind policy_load: path must be absolute; every
+ * component is opened with O_NOFOLLOW relative to its parent, and each
+ * directory and the file must be owned by root and not group/other
+ * writable; the file must be regular. Returns the fd in *ret_fd.
+ */
+int policy_open(const char *path, int *ret_fd, struct policy_error *reterr_err);
+/* Read a whole policy from fd, at most POLICY_MAX_FILE bytes (-E2BIG beyond). */
+int policy_read_fd(int fd, char **ret_text, size_t *ret_len);
+
+/* Rules, for listing (struct policy_rule is in parse.h). */
+struct policy_rule;
+size_t policy_rule_count(const struct policy *p);
+const struct policy_rule *policy_rule_at(const struct policy *p, size_t i);
+/* Does the rule's WHO name this caller? */
+bool policy_rule_applies(const struct policy_rule *rule, const struct policy_caller *c);

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+
+#include "path.h"
+
+static bool
+is_name_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	    ch == '_' || ch == '.' || ch == '-';
+}
+
+const char *
+path_check(const char *p, bool glob_ok)
+{
+	const char *c;
+
+	if (p[0] != '/')
+		return "is not absolute";
+	if (p[1] == '\0')
+		return "is / itself";
+	for (c = p; *c != '\0';) {
+		const char *next = strchr(c + 1, '/');
+		size_t n = next != NULL ? (size_t)(next - c - 1) : strlen(c + 1);
+
+		if (n == 0)
+			return next != NULL ? "contains //" : "ends in /";
+		if ((n == 1 && c[1] == '.') || (n == 2 && c[1] == '.' && c[2] == '.'))
+			return "contains a . or .. component";
+		if (glob_ok && memchr(c + 1, '*', n) != NULL && (n != 1 || next != NULL))
+			return "may contain * only as its whole last component";
+		/* A literal "*" component would read like a pattern: never allowed. */
+		if (!glob_ok && n == 1 && c[1] == '*')
+			return "contains a * component";
+		if (next == NULL)
+			break;
+		c = next;
+	}
+	return NULL;
+}
+
+/*
+ * "PATH/ *" (no space) matches PATH/<one component>: the component cannot be "." or
+ * ".." because the request is canonical, and cannot contain '/', so a
+ * deeper path never matches.
+ */
+bool
+path_matches(const char *pat, const char *req)
+{
+	size_t n = strlen(pat);
+
+	if (n >= 2 && strcmp(pat + n - 2, "/*") == 0) {
+		n--; /* keep the '/' */
+		return strncmp(pat, req, n) == 0 && req[n] != '\0' && strchr(req + n, '/') == NULL;
+	}
+	return strcmp(pat, req) == 0;
+}
+
+bool
+path_bridge_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > 15 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_name_char(s[i]))
+			return false;
+	return true;
+}
+
+bool
+path_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > 0 && s[n - 1] == '$')
+		n--;
+	if (n < 1 || n > 32 || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_name_char(s[i]))
+			return false;
+	return true;
+}
