@@ -69,13 +69,15 @@ done_testing() {
 # --- running things ---------------------------------------------------------
 
 # as_user [cntest|cnother|root] CMD...: CMD inside the harness netns as that user,
-# with its groups and a clean environment, exactly like a user's login would.
+# with its groups and a clean environment, exactly like a user's login would;
+# killed after CN_TIMEOUT (60) seconds so a hung container cannot stall the run.
 as_user() {
 	_u=cntest
 	case $1 in cntest|cnother|root) _u=$1; shift ;; esac
 	_home=/home/$_u
 	[ "$_u" = root ] && _home=/root
-	ip netns exec "$NETNS" setpriv --reuid="$_u" --regid="$_u" --init-groups -- \
+	timeout -k 5 "${CN_TIMEOUT:-60}" ip netns exec "$NETNS" \
+		setpriv --reuid="$_u" --regid="$_u" --init-groups -- \
 		env -i PATH=/usr/bin:/bin HOME="$_home" TERM=dumb "$@"
 }
 cn() { as_user cntest "$CNSPAWN" "$@"; }
@@ -93,9 +95,7 @@ run() {
 # when the command itself must not become PID 1.
 incont() {
 	_root=$1 _cmd=$2; shift 2
-	run timeout 60 ip netns exec "$NETNS" setpriv --reuid=cntest --regid=cntest --init-groups -- \
-		env -i PATH=/usr/bin:/bin HOME=/home/cntest TERM=dumb \
-		"$CNSPAWN" -q -p "$_root" -b br0 "$@" --init /bin/sh -- -c "$_cmd"
+	run cn -q -p "$_root" -b br0 "$@" --init /bin/sh -- -c "$_cmd"
 }
 # refused DESC ERE CMD...: CMD must exit 125 and print exactly one line on stderr,
 # "cnspawn: ..." matching ERE; then nothing may be left behind.

@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Start a container as cntest: hostname, PID 1, exit status, pipe mode.
+set -eu
+. "$(dirname "$0")/lib.sh"
+need_programs
+
+# hostname = machine name = the root's last component by default, or -M.
+incont "$TEMPLATE" 'hostname'
+is "default hostname is the root's name" "bb" "$OUT"
+is "exit status 0" 0 "$RC"
+[ -z "$ERR" ] || diag "stderr: $ERR"
+assert_clean "hostname"
+incont "$TEMPLATE" 'hostname' -M web1
+is "-M sets the hostname" "web1" "$OUT"
+assert_clean "-M"
+refused "bad machine name" 'name|machine' cn -q -p "$TEMPLATE" -b br0 -M '../x' --init /bin/sh -- -c true
+
+# PID 1 is the init we named (the shell itself, not a child of something).
+incont "$TEMPLATE" 'echo "pid=$$ exe=$(readlink /proc/1/exe) ppid=$PPID"; true'
+is "--init /bin/sh runs as PID 1" "pid=1 exe=/bin/busybox ppid=0" "$OUT"
+
+# Default init /sbin/init (busybox init): its respawned shell reads the piped
+# commands; `poweroff -f` ends the container (DESIGN: poweroff inside is status 0).
+RUN_STDIN=$_work/init.in
+printf 'echo "comm=$(cat /proc/1/comm)"\npoweroff -f\n' > "$RUN_STDIN"
+run as_user cntest "$CNSPAWN" -q -p "$TEMPLATE" -b br0
+unset RUN_STDIN
+like "default init /sbin/init is PID 1" '^comm=init$' "$OUT"
+is "poweroff inside exits 0" 0 "$RC"
+assert_clean "default init"
+
+# Exit status propagates.
+incont "$TEMPLATE" 'exit 7'
+is "init's exit code 7 is cnspawn's" 7 "$RC"
+incont "$TEMPLATE" 'exit 0'
+is "init's exit code 0 is cnspawn's" 0 "$RC"
+# A signal from inside cannot kill a pid namespace's init (the kernel ignores
+# SIGKILL from inside), so kill it from the host, as root.
+bg_cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 30; : t10-sig'
+if ip=$(init_pid t10-sig); then
+	kill -KILL "$ip"
+	bg_wait
+	is "init killed by SIGKILL: exit 137" 137 "$RC"
+else
+	not_ok "init killed by SIGKILL: exit 137" "init never appeared" "$(cat "$_work/bg.err")"
+	kill "$BG_PID" 2> /dev/null || true
+	bg_wait
+fi
+assert_clean "signal"
+
+# Pipe mode: stdin not a terminal; input relayed; end of input sends EOF.
+RUN_STDIN=$_work/pipe.in
+printf 'echo piped\nexit 3\n' > "$RUN_STDIN"
+run as_user cntest "$CNSPAWN" -q -p "$TEMPLATE" -b br0 --init /bin/sh
+is "pipe mode: exit 3" 3 "$RC"
+like "pipe mode: command output relayed" '^piped$' "$OUT"
+printf 'echo eof-next\n' > "$RUN_STDIN"
+run as_user cntest "$CNSPAWN" -q -p "$TEMPLATE" -b br0 --init /bin/sh
+is "pipe mode: end of input ends the shell (exit 0)" 0 "$RC"
+like "pipe mode: output before EOF relayed" '^eof-next$' "$OUT"
+unset RUN_STDIN
+# Output written just before init exits is not lost.
+incont "$TEMPLATE" 'i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done'
+is "output drained before exit (2000 lines)" "2000 line1999" "$(printf '%s\n' "$OUT" | grep -c '^line') $(printf '%s\n' "$OUT" | tail -n 1)"
+assert_clean "pipe mode"
+
+# Refusal: an init the policy does not name.
+refused "init not in the policy" '/bin/ls' cn -q -p "$TEMPLATE" -b br0 --init /bin/ls
+done_testing

@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Network: eth0 address and default route, ping both ways, address picking,
+# the host veth on br0 while running and gone after.
+set -eu
+. "$(dirname "$0")/lib.sh"
+need_programs
+
+incont "$TEMPLATE" 'ip -4 -o addr show dev eth0; ip route; ip -o link show lo; true' -a 198.18.0.10/24
+like "eth0 has the address given with -a" 'inet 198\.18\.0\.10/24 ' "$OUT"
+like "default route via the policy's gateway" '^default via 198\.18\.0\.1 ' "$OUT"
+like "lo is up" 'LOOPBACK,UP' "$OUT"
+is "one IPv4 address on eth0" 1 "$(printf '%s\n' "$OUT" | grep -c ' inet ' || true)"
+assert_clean "address"
+
+incont "$TEMPLATE" 'ip route; true' -a 198.18.0.12/24 -r 198.18.0.1
+like "-r with the allowed gateway" '^default via 198\.18\.0\.1 ' "$OUT"
+is "-r with the allowed gateway: exit 0" 0 "$RC"
+
+incont "$TEMPLATE" 'ping -c1 -W2 198.18.0.1 >/dev/null && echo ping-ok; true' -a 198.18.0.10/24
+like "ping of the gateway from inside" '^ping-ok$' "$OUT"
+assert_clean "ping out"
+
+# A running container: veth on br0, reachable from the bridge side.
+bg_cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.11/24 --init /bin/sh -- -c 'sleep 6; : t30-bg'
+if wait_for 10 veth_exists ve-bb; then
+	ok "host veth ve-bb appears while running"
+	like "ve-bb is attached to br0" 'master br0' "$(ip -n "$NETNS" -d link show ve-bb)"
+	like "ve-bb is a veth and up" 'veth' "$(ip -n "$NETNS" -d link show ve-bb)"
+	is "ve-bb is not in the host's own namespace" "" "$(ip -o link show ve-bb 2> /dev/null || true)"
+	if wait_for 5 ip netns exec "$NETNS" ping -c1 -W1 198.18.0.11; then ok "ping of the container from the bridge side"
+	else not_ok "ping of the container from the bridge side" "$(ip netns exec "$NETNS" ping -c1 -W2 198.18.0.11 2>&1)"; fi
+	# While it runs: the same address is not handed out twice, the same name not reused.
+	incont "$TEMPLATE" 'ip -4 -o addr show dev eth0; true' -M net2
+	if printf '%s\n' "$OUT" | grep -Eq 'inet 198\.18\.0\.11/'; then
+		not_ok "no -a: a free address is chosen (not one in use)" "$OUT"
+	else
+		like "no -a: a free address is chosen (not one in use)" 'inet 198\.18\.0\.([2-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])/24 ' "$OUT"
+	fi
+	refused "address in use" '198\.18\.0\.11|in use|address' cn -q -p "$TEMPLATE" -b br0 -M net3 -a 198.18.0.11/24 --init /bin/sh -- -c true
+	refused "machine name in use" 'bb|in use|running|exists' cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.13/24 --init /bin/sh -- -c true
+	check "first container still attached" veth_exists ve-bb
+else
+	not_ok "host veth ve-bb appears while running" "$(cat "$_work/bg.err")"
+fi
+bg_wait
+is "background container exits 0" 0 "$RC"
+check "ve-bb gone after exit" wait_for 5 veth_gone ve-bb
+assert_clean "background"
+
+refused "gateway not allowed" 'gateway|198\.18\.0\.2' cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.10/24 -r 198.18.0.2 --init /bin/sh -- -c true
+refused "bridge that does not exist" 'br9' cn -q -p "$TEMPLATE" -b br9 --init /bin/sh -- -c true
+done_testing

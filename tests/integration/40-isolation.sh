@@ -1,0 +1,72 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# What the container cannot do or see: host fds, dropped capabilities, the
+# host's sysctls and /sys, the caller's environment; and the caller cannot
+# signal the container's init or the monitor.
+set -eu
+. "$(dirname "$0")/lib.sh"
+need_programs
+
+incont "$TEMPLATE" 'ls -1 /proc/1/fd; true'
+is "/proc/1/fd has only 0 1 2" "0 1 2" "$(printf '%s\n' "$OUT" | sort -n | tr '\n' ' ' | sed 's/ $//')"
+
+# Bounding set of PID 1: none of systemd-nspawn's dropped capabilities.
+incont "$TEMPLATE" 'grep -E "^Cap(Bnd|Eff)" /proc/1/status; true'
+bnd=$(printf '%s\n' "$OUT" | sed -n 's/^CapBnd:[[:space:]]*//p')
+eff=$(printf '%s\n' "$OUT" | sed -n 's/^CapEff:[[:space:]]*//p')
+diag "CapBnd=$bnd CapEff=$eff"
+if [ -z "$bnd" ]; then
+	not_ok "CapBnd of PID 1 read" "$OUT $ERR"
+else
+	for c in 16:CAP_SYS_MODULE 17:CAP_SYS_RAWIO 25:CAP_SYS_TIME 32:CAP_MAC_OVERRIDE \
+		33:CAP_MAC_ADMIN 34:CAP_SYSLOG 39:CAP_BPF; do
+		bit=${c%%:*}
+		is "CapBnd lacks ${c#*:}" 0 "$(( (0x$bnd >> bit) & 1 ))"
+	done
+	is "CapEff within CapBnd" 0 "$(( 0x$eff & ~0x$bnd ))"
+	is "container root keeps CAP_NET_ADMIN (configures its own network)" 1 "$(( (0x$bnd >> 12) & 1 ))"
+fi
+
+# Host sysctls and /sys are read-only for it. Write the host's own current value,
+# so that even if the write got through, nothing on the host would change.
+host_cp=$(cat /proc/sys/kernel/core_pattern)
+incont "$TEMPLATE" '
+	( cat /proc/sys/kernel/core_pattern > /proc/sys/kernel/core_pattern ) 2>/dev/null && echo core-written
+	[ -w /proc/sysrq-trigger ] && echo sysrq-writable
+	[ -w /proc/sys/kernel/printk ] && echo printk-writable
+	touch /sys/cnspawn-test 2>/dev/null && echo sys-written
+	grep -E "^[^ ]+ /sys sysfs" /proc/mounts; true'
+unlike "writing /proc/sys/kernel/core_pattern fails" '^core-written$' "$OUT"
+is "host core_pattern unchanged" "$host_cp" "$(cat /proc/sys/kernel/core_pattern)"
+unlike "/proc/sysrq-trigger is not writable" '^sysrq-writable$' "$OUT"
+unlike "/proc/sys/kernel/printk is not writable" '^printk-writable$' "$OUT"
+unlike "/sys cannot be written" '^sys-written$' "$OUT"
+like "/sys is mounted read-only" '^[^ ]+ /sys sysfs ro[, ]' "$OUT"
+
+# Environment: container=cnspawn, the caller's TERM, nothing else of the caller's.
+run as_user cntest env LEAKED_VAR=secret LD_PRELOAD=/nonexistent.so TERM=xterm-cntest \
+	"$CNSPAWN" -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'tr "\0" "\n" < /proc/1/environ; true'
+diag "init's environment: $(printf '%s\n' "$OUT" | sed 's/=.*//' | tr '\n' ' ')"
+like "init's environment has container=cnspawn" '^container=cnspawn$' "$OUT"
+like "init's environment has the caller's TERM" '^TERM=xterm-cntest$' "$OUT"
+unlike "no variable of the caller's besides TERM" '^(LEAKED_VAR|LD_PRELOAD|HOME=/home/cntest)=?' "$OUT"
+assert_clean "environment"
+
+# The invoking user can signal neither the container's init nor the monitor.
+bg_cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 20; : t40-kill'
+if ip=$(init_pid t40-kill); then
+	ok "container init found (host pid $ip)"
+	check_fail "cntest cannot signal the container's init" as_user cntest kill -0 "$ip"
+	mon=$(awk '/^PPid:/ { print $2 }' "/proc/$ip/status")
+	is "init's parent is the helper (monitor)" "$HELPER" "$(readlink "/proc/$mon/exe" || true)"
+	is "monitor runs as root (all uids)" "0 0 0 0" "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$mon/status")"
+	check_fail "cntest cannot signal the monitor" as_user cntest kill -0 "$mon"
+	check "cntest can signal its own frontend" as_user cntest kill -0 "$BG_PID"
+	kill -KILL "$ip"
+else
+	not_ok "container init found" "$(cat "$_work/bg.err")"
+	kill "$BG_PID" 2> /dev/null || true
+fi
+bg_wait
+assert_clean "kill"
+done_testing

@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Hostile callers and a hostile environment: the helper run directly with no or
+# garbage requests, a policy with bad modes or a symlink, roots reached through
+# symlinks or "..", and the frontend or the helper killed while a container runs.
+# After each: nothing left behind.
+set -eu
+. "$(dirname "$0")/lib.sh"
+need_programs
+
+go='--init /bin/sh -- -c true'
+# Restore the policy exactly, whatever happens below.
+cp -p "$POLICY" "$_work/policy.saved"
+restore_policy() {
+	rm -f "$POLICY"
+	cp "$_work/policy.saved" "$POLICY.tmp"
+	chown root:root "$POLICY.tmp" "$CHECK_PREFIX/etc/cnspawn"
+	chmod 0644 "$POLICY.tmp"; chmod 0755 "$CHECK_PREFIX/etc/cnspawn"
+	mv -f "$POLICY.tmp" "$POLICY"
+	rm -f "$CHECK_PREFIX/etc/cnspawn/policy.real"
+}
+on_exit restore_policy
+
+# --- the helper invoked directly as cntest ---------------------------------
+run as_user cntest "$HELPER" 3>&- < /dev/null
+diag "no fd 3: status $RC: $ERR"
+check_fail "helper with no fd 3 fails" test "$RC" = 0
+assert_clean "no fd 3"
+run as_user cntest "$HELPER" 3< /dev/null
+diag "fd 3 = /dev/null: status $RC: $ERR"
+check_fail "helper with /dev/null on fd 3 fails" test "$RC" = 0
+assert_clean "fd 3 /dev/null"
+head -c 4096 /dev/urandom > "$_work/garbage"
+chmod 0644 "$_work/garbage"; chmod 0755 "$_work"
+run as_user cntest "$HELPER" 3< "$_work/garbage"
+check_fail "helper with a garbage file on fd 3 fails" test "$RC" = 0
+assert_clean "fd 3 garbage file"
+# A real (stream) socket carrying garbage, then an oversized request; socat makes the
+# socketpair and does not wait for the helper, so the check is that the helper goes
+# away by itself and leaves nothing.
+for n in 64 70000 1048576; do
+	head -c "$n" /dev/urandom > "$_work/garbage"
+	run as_user cntest socat -u "OPEN:$_work/garbage" "EXEC:$HELPER,fdin=3"
+	assert_clean "socket garbage $n"
+done
+
+# --- the policy file --------------------------------------------------------
+chmod g+w "$POLICY"
+refused "group-writable policy" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+restore_policy
+chmod o+w "$POLICY"
+refused "world-writable policy" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+restore_policy
+chown cntest "$POLICY"
+refused "policy not owned by root" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+restore_policy
+chmod g+w "$CHECK_PREFIX/etc/cnspawn"
+refused "group-writable policy directory" 'cnspawn|policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+restore_policy
+mv "$POLICY" "$CHECK_PREFIX/etc/cnspawn/policy.real"
+ln -s policy.real "$POLICY"
+refused "symlinked policy" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+restore_policy
+rm -f "$POLICY"
+refused "missing policy" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+restore_policy
+incont "$TEMPLATE" 'echo restored'
+is "policy restored: starts again" "restored" "$OUT"
+
+# --- roots reached through symlinks or .. ------------------------------------
+install -d -o root -g root -m 0755 "$HOSTTMP"
+out=$HOSTTMP/t60-root
+rm -rf "$out"; remove_on_exit "$out"
+cp -a "$TEMPLATE" "$out"
+ln -sfn "$out" "$MACHINES/t60-link"; remove_on_exit "$MACHINES/t60-link"
+# shellcheck disable=SC2086
+refused "root is a symlink out of the allowed directory" 't60|symlink|root' cn -q -p "$MACHINES/t60-link" -b br0 $go
+# shellcheck disable=SC2086
+refused "root with .. out of the allowed directory" 't60-root|\.\.|canonical|root' \
+	cn -q -p "$MACHINES/bb/../../tmp-host/t60-root" -b br0 $go
+mkcopy t60initln
+rm -f "$COPY/sbin/init"
+ln -s "$out/bin/busybox" "$COPY/sbin/init"
+run cn -q -p "$COPY" -b br0
+diag "sbin/init -> absolute host path: status $RC: $ERR"
+# Inside the root an absolute link resolves within the root, so it may start
+# (t60-root's busybox is not at that path inside) or be refused; never run the
+# host file. Either way: exit 125 with a reason, or a normal start.
+check "sbin/init -> host path: refused or started, never hangs" test "$RC" != 124
+assert_clean "init symlink"
+
+# --- the frontend killed while the container runs ----------------------------
+bg_cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 30; : t60-front'
+if ip=$(init_pid t60-front) && wait_for 5 veth_exists ve-bb; then
+	kill -KILL "$BG_PID"
+	bg_wait
+	if wait_for 10 sh -c "! kill -0 $ip 2>/dev/null"; then ok "frontend SIGKILLed: container stops"
+	else not_ok "frontend SIGKILLed: container stops" "init (pid $ip) still running 10 s later"; kill -KILL "$ip" 2> /dev/null || true; fi
+	check "frontend SIGKILLed: veth gone" wait_for 5 veth_gone ve-bb
+else
+	not_ok "frontend SIGKILLed: container stops" "container did not start: $(cat "$_work/bg.err")"
+fi
+assert_clean "frontend killed"
+
+# --- the helper (monitor) killed while the container runs (root can) ---------
+bg_cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 30; : t60-mon'
+if ip=$(init_pid t60-mon) && wait_for 5 veth_exists ve-bb; then
+	mon=$(awk '/^PPid:/ { print $2 }' "/proc/$ip/status")
+	if [ "$(readlink "/proc/$mon/exe" || true)" = "$HELPER" ]; then
+		kill -KILL "$mon"
+		if wait_for 10 sh -c "! kill -0 $ip 2>/dev/null"; then ok "helper SIGKILLed: container stops"
+		else not_ok "helper SIGKILLed: container stops" "init (pid $ip) still running 10 s later"; kill -KILL "$ip" 2> /dev/null || true; fi
+		bg_wait
+		is "helper SIGKILLed: frontend exits 125" 125 "$RC"
+		diag "frontend said: $ERR"
+	else
+		not_ok "helper SIGKILLed: container stops" "init's parent $mon is not the helper"
+		kill -KILL "$ip"; bg_wait
+	fi
+else
+	not_ok "helper SIGKILLed: container stops" "container did not start: $(cat "$_work/bg.err")"
+	bg_wait
+fi
+assert_clean "helper killed"
+done_testing
