@@ -74,7 +74,7 @@ sweep() {
 	return 1
 }
 
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 # TAP counts; failed also counts harness-level failures
 run_one() {
 	t=$1 name=$(basename "$1") log=$_work/$name.log
 	echo "# --- $name"
@@ -107,6 +107,16 @@ sh "$here/mkroot.sh" "$TEMPLATE"
 setup_netns
 write_policy
 say "prefix $CHECK_PREFIX, netns $NETNS (br0 198.18.0.1/24), template $TEMPLATE"
+
+# Skipping every real test because nothing is installed must not look like success.
+missing=0
+for f in "$CNSPAWN" "$HELPER"; do
+	[ -x "$f" ] || { say "not installed: $f"; missing=1; }
+done
+if [ "$missing" = 1 ] && [ "${CNSPAWN_ALLOW_MISSING:-0}" != 1 ]; then
+	say "programs under test missing (set CNSPAWN_ALLOW_MISSING=1 to run the harness anyway)"
+	failed=$((failed + 1))
+fi
 
 for t in "$here"/[0-9][0-9]-*.sh; do
 	[ -e "$t" ] || continue
