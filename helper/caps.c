@@ -7,10 +7,12 @@
  * loading BPF: once dropped here nothing in the container can regain it.
  */
 
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <cap-ng.h>
 #include <errno.h>
 #include <grp.h>
+#include <stdbool.h>
 #include <linux/capability.h>
 #include <unistd.h>
 
@@ -63,15 +65,33 @@ caps_drop_bounding(void)
 	    CAP_AUDIT_WRITE,
 	    CAP_AUDIT_CONTROL,
 	};
-	const capng_type_t all =
-	    CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE | CAPNG_BOUNDING_SET;
+	const capng_type_t all = CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
+	    CAPNG_BOUNDING_SET | CAPNG_AMBIENT;
 
-	/* Start from nothing and add the list: a capability the kernel adds
-	 * later is dropped by default (default deny). */
-	capng_clear(CAPNG_SELECT_ALL);
-	for (size_t i = 0; i < ELEMENTSOF(keep); i++)
-		if (capng_update(CAPNG_ADD, all, keep[i]) < 0)
+	/* Start from what we hold (root may already lack some capability,
+	 * e.g. inside another container) and only ever take away. libcap-ng
+	 * caches the pid of the process that first used it (the helper,
+	 * before clone(), which runs no atfork handler); capset() on any pid
+	 * but our own is EPERM, and ours is now 1 in the new pid namespace. */
+	capng_setpid(getpid());
+	if (capng_get_caps_process() < 0)
+		return -EIO;
+	/* Every capability this kernel knows (PR_CAPBSET_READ fails past the
+	 * last one) that is not on the list goes, so one added by a later
+	 * kernel is dropped too (default deny). */
+	for (unsigned int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
+		bool kept = false;
+
+		for (size_t i = 0; i < ELEMENTSOF(keep) && !kept; i++)
+			kept = keep[i] == cap;
+		if (!kept && capng_update(CAPNG_DROP, all, cap) < 0)
 			return -EINVAL;
+		/* Inheritable mirrors what is left, as effective does. */
+		if (kept && capng_have_capability(CAPNG_PERMITTED, cap) &&
+		    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_INHERITABLE, cap) < 0)
+			return -EINVAL;
+	}
+	capng_clear(CAPNG_SELECT_AMBIENT);
 	/* Applies the bounding set first (needs CAP_SETPCAP, still in the
 	 * effective set), then capset, then clears the ambient set. */
 	if (capng_apply(CAPNG_SELECT_ALL) < 0)
