@@ -222,8 +222,9 @@ policy_evaluate(const struct policy *p, const struct policy_caller *c,
 {
 	struct policy_decision d = {0};
 	struct eval_msg m = {.buf = d.reason, .len = sizeof(d.reason)};
-	char fail[POLICY_MSG_MAX] = "", uidbuf[32];
+	char fail[POLICY_MSG_MAX] = "", tmp[POLICY_MSG_MAX], uidbuf[32];
 	struct eval_ctx x = {.c = c, .r = r};
+	unsigned fail_line = 0;
 
 	if (p == NULL || c == NULL || r == NULL || ret == NULL || check_request(r) < 0 ||
 	    (c->ngroups > 0 && c->groups == NULL))
@@ -237,7 +238,7 @@ policy_evaluate(const struct policy *p, const struct policy_caller *c,
 	/* Last match wins: walk backwards and stop at the first rule that matches. */
 	for (size_t i = p->n_rules; i-- > 0;) {
 		const struct policy_rule *rule = &p->rules[i];
-		struct eval_msg fm = {.buf = fail, .len = sizeof(fail)};
+		struct eval_msg fm = {.buf = tmp, .len = sizeof(tmp)};
 
 		if (!policy_rule_applies(rule, c))
 			continue;
@@ -256,13 +257,16 @@ policy_evaluate(const struct policy *p, const struct policy_caller *c,
 			*ret = d;
 			return 0;
 		}
-		if (d.line == 0) { /* the last (in file order) rule that failed explains */
-			d.line = rule->line;
-			msg_add(&m, "%s", fail);
+		if (fail_line == 0) { /* the last (in file order) rule that failed explains */
+			fail_line = rule->line;
+			memcpy(fail, tmp, sizeof(fail));
 		}
 	}
 	d.grant = (struct policy_grant){0};
-	if (d.line == 0)
+	d.line = fail_line;
+	if (fail_line > 0)
+		msg_add(&m, "%s", fail);
+	else
 		msg_add(&m, "no rule permits %s", x.who);
 	*ret = d;
 	return 0;

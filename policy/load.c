@@ -56,6 +56,20 @@ check_owner(int fd, const char *shown, bool want_dir, struct policy_error *e)
 	return 0;
 }
 
+/* O_NOFOLLOW fails with ELOOP on a final symlink, ENOTDIR with O_DIRECTORY. */
+static int
+open_failed(int dfd, const char *name, const char *shown, struct policy_error *e)
+{
+	int r = -errno;
+	struct stat st;
+
+	if (r != -ELOOP && r != -ENOTDIR)
+		return set_err(e, r, "%.200s: cannot open", shown);
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		return set_err(e, -EPERM, "%.200s: is a symbolic link", shown);
+	return set_err(e, -EPERM, "%.200s: not a directory", shown);
+}
+
 /*
  * Walk the path one component at a time from "/", each opened with
  * O_NOFOLLOW relative to the directory checked before it, so what is
@@ -95,9 +109,7 @@ policy_open(const char *path, int *ret_fd, struct policy_error *reterr_err)
 		    (slash != NULL ? O_PATH | O_DIRECTORY : O_RDONLY | O_NONBLOCK | O_NOCTTY) |
 		        O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
-			return set_err(reterr_err, errno == ELOOP ? -EPERM : -errno,
-			    errno == ELOOP ? "%.200s: is a symbolic link" : "%.200s: cannot open",
-			    shown);
+			return open_failed(dfd, name, shown, reterr_err);
 		(void)close(dfd);
 		dfd = fd;
 		r = check_owner(dfd, shown, slash != NULL, reterr_err);

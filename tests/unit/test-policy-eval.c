@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "policy.h"
+
+#define U(n) " userns " #n "00000 65536"
+#define NET " bridge br0 address 198.18.0.0/24 gateway 198.18.0.1"
+
+/* The policy every case runs against; line numbers matter. */
+static const char policy_text[] =
+    /* 1 */ "permit alice root /m/web" NET " max 2" U(
+        1) "\n"
+           /* 2 */ "permit :ctusers root /m/*" NET U(
+               2) "\n"
+                  /* 3 */ "deny mallory\n"
+                  /* 4 */ "permit mallory root /m/web" U(
+                      3) "\n"
+                         /* 5 */ "permit carol root /m/a bridge br0 address 198.18.1.0/24 init "
+                                 "/bin/sh privileged\n"
+                         /* 6 */ "deny :ctusers root /m/secret\n"
+                         /* 7 */ "permit #2000 root /m/n" U(
+                             4) "\n"
+                                /* 8 */ "permit :#3000 root /m/g bridge br1" U(
+                                    5) "\n"
+                                       /* 9 */ "permit dave root /m/d" NET U(
+                                           6) "\n"
+                                              /* 10 */ "deny dave\n"
+                                              /* 11 */ "permit erin root /m/e/* address "
+                                                       "198.18.2.0/24 bridge br0" U(7) "\n";
+
+static const gid_t groups_ct[] = {500};
+static const char *const names_ct[] = {"users", "ctusers", NULL};
+static const gid_t groups_3000[] = {3000};
+
+#define CALLER(n)                                                                                  \
+	{                                                                                          \
+		.uid = 1000, .gid = 100, .name = n                                                 \
+	}
+static const struct policy_caller c_alice = CALLER("alice");
+static const struct policy_caller c_bob = {.uid = 1001,
+    .gid = 100,
+    .groups = groups_ct,
+    .ngroups = 1,
+    .name = "bob",
+    .group_names = names_ct};
+static const struct policy_caller c_mallory = CALLER("mallory");
+static const struct policy_caller c_carol = CALLER("carol");
+static const struct policy_caller c_dave = CALLER("dave");
+static const struct policy_caller c_erin = CALLER("erin");
+static const struct policy_caller c_nobody = {.uid = 2000, .gid = 2000};
+static const struct policy_caller c_g3000 = {.uid = 4000,
+    .gid = 100,
+    .groups = groups_3000,
+    .ngroups = 1,
+    .name = "frank"};
+static const struct policy_caller c_zed = CALLER("zed");
+
+struct req {
+	const char *root, *bridge, *addr, *gw, *init;
+	int prefix;
+};
+
+static const struct {
+	const struct policy_caller *c;
+	struct req q;
+	int r;
+	bool permit;
+	unsigned line;
+	const char *reason;
+} cases[] = {
+    {&c_alice, {"/m/web", NULL, NULL, NULL, NULL, -1}, 0, true, 1, "permitted by rule at line 1"},
+    {&c_alice, {"/m/web", "br0", NULL, NULL, NULL, -1}, 0, true, 1, NULL},
+    {&c_alice, {"/m/web", "br0", "198.18.0.7", NULL, NULL, 24}, 0, true, 1, NULL},
+    {&c_alice, {"/m/web", "br0", "198.18.0.7", "198.18.0.1", NULL, -1}, 0, true, 1, NULL},
+    {&c_alice, {"/m/web", "br1", NULL, NULL, NULL, -1}, 0, false, 1,
+        "alice may not use bridge br1: rule at line 1 allows only br0"},
+    {&c_alice, {"/m/other", NULL, NULL, NULL, NULL, -1}, 0, false, 1,
+        "alice may not use root /m/other: rule at line 1 allows only /m/web"},
+    {&c_alice, {"/m/web", "br0", "198.18.1.7", NULL, NULL, -1}, 0, false, 1,
+        "alice may not use address 198.18.1.7: rule at line 1 allows only 198.18.0.0/24"},
+    {&c_alice, {"/m/web", "br0", "198.18.0.7", NULL, NULL, 16}, 0, false, 1,
+        "alice may not use address 198.18.0.7: rule at line 1 allows only prefix /24"},
+    {&c_alice, {"/m/web", "br0", "198.18.0.0", NULL, NULL, -1}, 0, false, 1,
+        "alice may not use address 198.18.0.0: rule at line 1 never gives out the network, "
+        "broadcast or gateway address of 198.18.0.0/24"},
+    {&c_alice, {"/m/web", "br0", "198.18.0.255", NULL, NULL, -1}, 0, false, 1, NULL},
+    {&c_alice, {"/m/web", "br0", "198.18.0.1", NULL, NULL, -1}, 0, false, 1, NULL},
+    {&c_alice, {"/m/web", "br0", NULL, "198.18.0.2", NULL, -1}, 0, false, 1,
+        "alice may not use gateway 198.18.0.2: rule at line 1 allows only 198.18.0.1"},
+    {&c_alice, {"/m/web", NULL, NULL, NULL, "/bin/sh", -1}, 0, false, 1,
+        "alice may not use init /bin/sh: rule at line 1 allows only /sbin/init"},
+    /* group rule, PATH/ * */
+    {&c_bob, {"/m/x", "br0", NULL, NULL, NULL, -1}, 0, true, 2, NULL},
+    {&c_bob, {"/m/x/y", NULL, NULL, NULL, NULL, -1}, 0, false, 2,
+        "bob may not use root /m/x/y: rule at line 2 allows only /m/*"},
+    {&c_bob, {"/m", NULL, NULL, NULL, NULL, -1}, 0, false, 2, NULL},
+    {&c_bob, {"/mx", NULL, NULL, NULL, NULL, -1}, 0, false, 2, NULL},
+    /* deny with a root overrides only that root */
+    {&c_bob, {"/m/secret", NULL, NULL, NULL, NULL, -1}, 0, false, 6,
+        "bob is denied by rule at line 6"},
+    /* last match wins: deny then permit */
+    {&c_mallory, {"/m/web", NULL, NULL, NULL, NULL, -1}, 0, true, 4, NULL},
+    {&c_mallory, {"/m/x", NULL, NULL, NULL, NULL, -1}, 0, false, 3,
+        "mallory is denied by rule at line 3"},
+    /* permit then deny: the deny wins */
+    {&c_dave, {"/m/d", NULL, NULL, NULL, NULL, -1}, 0, false, 10,
+        "dave is denied by rule at line 10"},
+    {&c_carol, {"/m/a", "br0", NULL, NULL, "/bin/sh", -1}, 0, true, 5, NULL},
+    {&c_carol, {"/m/a", NULL, NULL, NULL, NULL, -1}, 0, false, 5,
+        "carol may not use init /sbin/init: rule at line 5 allows only /bin/sh"},
+    /* no gateway in the rule: a requested one must be a host in the range */
+    {&c_carol, {"/m/a", "br0", NULL, "198.18.1.9", "/bin/sh", -1}, 0, true, 5, NULL},
+    {&c_carol, {"/m/a", "br0", NULL, "198.18.1.255", "/bin/sh", -1}, 0, false, 5,
+        "carol may not use gateway 198.18.1.255: rule at line 5 allows only host addresses "
+        "in 198.18.1.0/24"},
+    {&c_carol, {"/m/a", "br0", "198.18.1.9", "198.18.1.9", "/bin/sh", -1}, 0, false, 5, NULL},
+    /* numeric ids */
+    {&c_nobody, {"/m/n", NULL, NULL, NULL, NULL, -1}, 0, true, 7, NULL},
+    {&c_nobody, {"/m/x", NULL, NULL, NULL, NULL, -1}, 0, false, 7,
+        "uid 2000 may not use root /m/x: rule at line 7 allows only /m/n"},
+    {&c_g3000, {"/m/g", "br1", NULL, NULL, NULL, -1}, 0, false, 8,
+        "frank may not use bridge br1: rule at line 8 gives no address range"},
+    {&c_g3000, {"/m/g", "br0", NULL, NULL, NULL, -1}, 0, false, 8,
+        "frank may not use bridge br0: rule at line 8 allows only br1"},
+    {&c_erin, {"/m/e/1", "br0", NULL, NULL, NULL, -1}, 0, true, 11, NULL},
+    {&c_zed, {"/m/web", NULL, NULL, NULL, NULL, -1}, 0, false, 0, "no rule permits zed"},
+    /* malformed requests */
+    {&c_alice, {"/m/web/", NULL, NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
+    {&c_alice, {"/m/../m/web", NULL, NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
+    {&c_alice, {"m/web", NULL, NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
+    {&c_alice, {"/", NULL, NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
+    {&c_alice, {"/m//web", NULL, NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
+    {&c_alice, {NULL, NULL, NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
+    {&c_alice, {"/m/web", "br/0", NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
+    {&c_alice, {"/m/web", NULL, "198.18.0.7", NULL, NULL, -1}, -EINVAL, false, 0, NULL},
+    {&c_alice, {"/m/web", NULL, NULL, NULL, "sbin/init", -1}, -EINVAL, false, 0, NULL},
+    {&c_alice, {"/m/web", "br0", "198.18.0.7", NULL, NULL, 33}, -EINVAL, false, 0, NULL},
+};
+
+static struct in_addr
+A(const char *s) {
+	struct in_addr a;
+
+	assert_int_equal(policy_addr_parse(s, &a), 0);
+	return a;
+}
+
+static void
+test_policy_evaluate_table(void **state)
+{
+	struct policy *p = NULL;
+	struct policy_error e;
+	unsigned bad = 0;
+
+	(void)state;
+	if (policy_parse(policy_text, strlen(policy_text), &p, &e) < 0)
+		fail_msg("%u:%u: %s", e.line, e.col, e.msg);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct req *q = &cases[i].q;
+		struct policy_request r = {.root = q->root,
+		    .bridge = q->bridge,
+		    .init = q->init,
+		    .prefix = q->prefix};
+		struct policy_decision d = {0};
+		int rr;
+
+		if (q->addr != NULL) {
+			r.has_address = true;
+			r.address = A(q->addr);
+		}
+		if (q->gw != NULL) {
+			r.has_gateway = true;
+			r.gateway = A(q->gw);
+		}
+		rr = policy_evaluate(p, cases[i].c, &r, &d);
+		if (rr != cases[i].r ||
+		    (rr == 0 &&
+		        (d.permit != cases[i].permit || d.line != cases[i].line ||
+		            (cases[i].reason != NULL && strcmp(d.reason, cases[i].reason) != 0)))) {
+			print_error("case %zu: got %d permit=%d line=%u '%s'\n", i, rr, d.permit,
+			    d.line, d.reason);
+			bad++;
+		}
+	}
+	policy_free(p);
+	assert_int_equal(bad, 0);
+}
+
+static void
+test_policy_evaluate_grant(void **state)
+{
+	struct policy *p = NULL;
+	struct policy_request r = {.root = "/m/web", .bridge = "br0", .prefix = -1};
+	struct policy_decision d;
+	struct in_addr a;
+
+	(void)state;
+	assert_int_equal(policy_parse(policy_text, strlen(policy_text), &p, NULL), 0);
+	assert_int_equal(policy_evaluate(p, &c_alice, &r, &d), 0);
+	assert_true(d.permit);
+	assert_true(d.grant.has_range);
+	assert_int_equal(d.grant.range.prefix, 24);
+	assert_true(d.grant.has_gateway);
+	assert_int_equal(d.grant.gateway.s_addr, A("198.18.0.1").s_addr);
+	assert_int_equal(d.grant.max, 2);
+	assert_false(d.grant.privileged);
+	assert_int_equal(d.grant.userns_first, 100000);
+	assert_int_equal(d.grant.userns_count, 65536);
+	assert_int_equal(policy_check_count(&d.grant, 1), 0);
+	assert_int_equal(policy_check_count(&d.grant, 2), -EUSERS);
+	assert_int_equal(policy_pick_address(&d.grant, NULL, 0, &a), 0);
+	assert_int_equal(a.s_addr, A("198.18.0.2").s_addr);
+	/* carol: privileged, requested gateway handed out, no max */
+	r = (struct policy_request){.root = "/m/a",
+	    .bridge = "br0",
+	    .init = "/bin/sh",
+	    .has_gateway = true,
+	    .gateway = A("198.18.1.9"),
+	    .prefix = -1};
+	assert_int_equal(policy_evaluate(p, &c_carol, &r, &d), 0);
+	assert_true(d.permit);
+	assert_true(d.grant.privileged);
+	assert_int_equal(d.grant.max, 0);
+	assert_int_equal(d.grant.gateway.s_addr, A("198.18.1.9").s_addr);
+	policy_free(p);
+}
+
+/* A group rule matches by primary gid too, and by name only through group_names. */
+static void
+test_policy_evaluate_groups(void **state)
+{
+	static const char text[] =
+	    "permit :#3000 root /m/g" U(1) "\npermit :wheel root /m/w" U(2) "\n";
+	static const char *const wheel[] = {"wheel", NULL};
+	struct policy_caller c = {.uid = 7, .gid = 3000, .name = "u"};
+	struct policy_request r = {.root = "/m/g", .prefix = -1};
+	struct policy *p = NULL;
+	struct policy_decision d;
+
+	(void)state;
+	assert_int_equal(policy_parse(text, strlen(text), &p, NULL), 0);
+	assert_int_equal(policy_evaluate(p, &c, &r, &d), 0);
+	assert_true(d.permit);
+	c.gid = 1;
+	assert_int_equal(policy_evaluate(p, &c, &r, &d), 0);
+	assert_false(d.permit);
+	assert_string_equal(d.reason, "no rule permits u");
+	r.root = "/m/w";
+	assert_int_equal(policy_evaluate(p, &c, &r, &d), 0);
+	assert_false(d.permit);
+	c.group_names = wheel;
+	assert_int_equal(policy_evaluate(p, &c, &r, &d), 0);
+	assert_true(d.permit);
+	assert_int_equal(d.line, 2);
+	policy_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_policy_evaluate_table),
+	    cmocka_unit_test(test_policy_evaluate_grant),
+	    cmocka_unit_test(test_policy_evaluate_groups),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
