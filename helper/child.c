@@ -2,8 +2,9 @@
 
 /*
  * The container's first process, from clone() to execve(init). See child.h
- * for the sync protocol. Runs as (euid 0, real uid = the user) in new
- * mount, UTS, IPC, network, PID and cgroup namespaces. It trusts only what
+ * for the sync protocol. Starts as (euid 0, real uid = the user) in new
+ * mount, UTS, IPC, network, PID and cgroup namespaces and becomes full root
+ * (all uids and gids 0, no groups) before anything else. It trusts only what
  * the host side checked against the policy (cfg) and re-checks the root.
  * Errors go to the parent as "E<text>" followed by _exit(127); never exit()
  * (it would run the helper's atexit handlers and flush its stdio here).
@@ -108,8 +109,15 @@ child_start(struct child_state *s)
 {
 	int root_fd, r;
 
-	/* Killing the helper kills the container. If the helper died before
-	 * this prctl, its socket end is closed: wait_go sees EOF and we go. */
+	/* Full root first (the real ids are still the invoking user's): every
+	 * file, directory and PTY made below is then owned by 0:0, never by the
+	 * user's gid (fsgid), and the user can no longer signal this process. */
+	r = caps_become_root();
+	if (r < 0)
+		child_fail(s->sync, "switching to uid/gid 0: %s", strerror(-r));
+	/* Killing the helper kills the container (set after the id change,
+	 * which would clear it). If the helper died before this prctl, its
+	 * socket end is closed: child_wait_go sees EOF and we go. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		child_fail(s->sync, "PR_SET_PDEATHSIG: %s", strerror(errno));
 	s->sync = fd_above_stdio(s->cfg->sync_fd);
@@ -191,7 +199,7 @@ child_reset_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* After "G": network, hostname, pivot_root, ids and capabilities, console. */
+/* After "G": network, hostname, pivot_root, capabilities, console. */
 static void
 child_finish(struct child_state *s)
 {
@@ -208,9 +216,6 @@ child_finish(struct child_state *s)
 	if (r < 0)
 		child_fail_step(s, r, "pivot_root into the container root");
 	s->root = util_safe_close(s->root);
-	r = caps_become_root();
-	if (r < 0)
-		child_fail_step(s, r, "switching to uid/gid 0");
 	r = caps_drop_bounding();
 	if (r < 0)
 		child_fail_step(s, r, "dropping capabilities");
@@ -220,7 +225,7 @@ child_finish(struct child_state *s)
 	child_reset_signals();
 }
 
-/* The id and capability changes cleared the parent-death signal; set it again. */
+/* Dropping capabilities cleared the parent-death signal; set it again. */
 static void
 child_recheck_parent(struct child_state *s)
 {
