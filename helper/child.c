@@ -63,6 +63,8 @@ child_fail_step(const struct child_state *s, int r, const char *what)
 {
 	const char *root = s->cfg->root != NULL ? s->cfg->root : "ROOT";
 
+	if (r == -ESTALE)
+		child_fail(s->sync, "%s", what);
 	if (what[0] != '/')
 		child_fail(s->sync, "%s: %s", what, strerror(-r));
 	if (r == -ELOOP)
