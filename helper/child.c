@@ -53,6 +53,10 @@ child_fail(int sync, const char *fmt, ...)
 		n = 0;
 	else if ((size_t)n >= sizeof(buf) - 1)
 		n = (int)sizeof(buf) - 2;
+	/* One line, as the contract says, whatever a path contained. */
+	for (int i = 1; i <= n; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			buf[i] = '?';
 	(void)send(sync, buf, (size_t)n + 1, MSG_NOSIGNAL);
 	_exit(127);
 }
