@@ -64,7 +64,7 @@ open_failed(int dfd, const char *name, const char *shown, struct policy_error *e
 	struct stat st;
 
 	if (r != -ELOOP && r != -ENOTDIR)
-		return set_err(e, r, "%.200s: cannot open", shown);
+		return set_err(e, r, "%.200s: cannot open: %s", shown, strerror(-r));
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
 		return set_err(e, -EPERM, "%.200s: is a symbolic link", shown);
 	return set_err(e, -EPERM, "%.200s: not a directory", shown);

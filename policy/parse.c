@@ -444,7 +444,8 @@ warn_rule(struct parse_state *st, const struct policy_rule *r, const struct pars
 {
 	if (r->privileged && parse_who_is_group(r))
 		diag(st, 0, seen->privileged->line, seen->privileged->col,
-		    "privileged gives every member of group %.64s root on the host", r->who_name);
+		    "privileged gives every member of group %.64s root on the host",
+		    r->who_text + 1);
 }
 
 /* Parse one logical line into a rule; errors are reported, the rule kept only when clean. */

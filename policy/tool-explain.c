@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <sys/types.h>
+
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cidr.h"
+#include "parse.h"
+#include "policy.h"
+#include "tool-explain.h"
+#include "util.h"
+
+#define EXPLAIN_MAX_GROUPS 65536
+
+/* The user as the helper would see it: uid, primary gid, all groups and their names. */
+struct explain_user {
+	struct policy_caller c;
+	char *name;
+	gid_t *groups;
+	char **names;
+};
+
+static void
+user_free(struct explain_user *u)
+{
+	for (size_t i = 0; u->names != NULL && u->names[i] != NULL; i++)
+		free(u->names[i]);
+	free(u->names);
+	free(u->groups);
+	free(u->name);
+}
+
+static void
+resolve_groups(struct explain_user *u)
+{
+	int n = 32;
+	size_t k = 0;
+
+	for (;;) {
+		u->groups = reallocarray(u->groups, (size_t)n, sizeof(gid_t));
+		if (u->groups == NULL)
+			err(1, "out of memory");
+		if (getgrouplist(u->name, u->c.gid, u->groups, &n) >= 0)
+			break;
+		if (n > EXPLAIN_MAX_GROUPS)
+			errx(1, "%s: too many groups", u->name);
+	}
+	u->names = calloc((size_t)n + 2, sizeof(char *));
+	if (u->names == NULL)
+		err(1, "out of memory");
+	for (int i = -1; i < n; i++) {
+		struct group *gr = getgrgid(i < 0 ? u->c.gid : u->groups[i]);
+
+		if (gr != NULL && (u->names[k++] = strdup(gr->gr_name)) == NULL)
+			err(1, "out of memory");
+	}
+	u->c.groups = u->groups;
+	u->c.ngroups = (size_t)n;
+	u->c.group_names = (const char *const *)u->names;
+}
+
+/* USER is a name, or "#uid" (which may have no passwd entry: then it is in no group). */
+static void
+resolve_user(const char *arg, struct explain_user *u)
+{
+	struct passwd *pw;
+
+	if (arg[0] == '#') {
+		const char *errstr = NULL;
+		long long id = strtonum(arg + 1, 0, 4294967294LL, &errstr);
+
+		if (errstr != NULL || arg[1] < '0' || arg[1] > '9')
+			errx(1, "%s: bad uid", arg);
+		u->c.uid = (uid_t)id;
+		pw = getpwuid(u->c.uid);
+		if (pw == NULL) {
+			u->c.gid = (gid_t)-1;
+			return;
+		}
+	} else {
+		pw = getpwnam(arg);
+		if (pw == NULL)
+			errx(1, "%s: no such user", arg);
+		u->c.uid = pw->pw_uid;
+	}
+	u->c.gid = pw->pw_gid;
+	u->name = strdup(pw->pw_name);
+	if (u->name == NULL)
+		err(1, "out of memory");
+	u->c.name = u->name;
+	resolve_groups(u);
+}
+
+static void
+print_who(const struct policy_rule *r)
+{
+	switch (r->who) {
+	case POLICY_WHO_USER:
+		printf("as user %s", r->who_name);
+		break;
+	case POLICY_WHO_UID:
+		printf("as uid %u", (unsigned)r->who_id);
+		break;
+	case POLICY_WHO_GROUP:
+		printf("as a member of group %s", r->who_name);
+		break;
+	case POLICY_WHO_GID:
+		printf("as a member of gid %u", (unsigned)r->who_id);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+print_net(const struct policy_rule *r)
+{
+	char a[16];
+
+	if (r->bridges.n == 0) {
+		printf("    no network: no bridge is allowed\n");
+		return;
+	}
+	printf("    bridge:");
+	for (size_t i = 0; i < r->bridges.n; i++)
+		printf("%s %s", i > 0 ? "," : "", r->bridges.v[i].s);
+	printf("\n");
+	if (!r->has_range) {
+		printf("    but no address range, so no network\n");
+		return;
+	}
+	printf("    addresses from %s/%u (not the network, broadcast or gateway address)\n",
+	    cidr_addr_str(r->range.addr, a, sizeof(a)), r->range.prefix);
+	if (r->has_gateway)
+		printf("    gateway %s\n", cidr_addr_str(r->gateway, a, sizeof(a)));
+	else
+		printf("    any gateway inside the range, or none\n");
+}
+
+static void
+print_permit(const struct policy_rule *r)
+{
+	for (size_t i = 0; i < r->roots.n; i++) {
+		const char *s = r->roots.v[i].s;
+		size_t n = strlen(s);
+
+		if (n >= 2 && strcmp(s + n - 2, "/*") == 0)
+			printf("    root: any directory directly inside %.*s\n",
+			    (int)(n > 2 ? n - 2 : 1), s);
+		else
+			printf("    root: %s\n", s);
+	}
+	print_net(r);
+	if (r->max > 0)
+		printf("    at most %u at once under this rule\n", r->max);
+	else
+		printf("    no limit on how many at once (beyond free addresses)\n");
+	printf("    init:");
+	for (size_t i = 0; i < r->inits.n; i++)
+		printf("%s %s", i > 0 ? "," : "", r->inits.v[i].s);
+	printf("%s\n", r->inits.n == 0 ? " /sbin/init" : "");
+	if (r->privileged)
+		printf("    container root is REAL root on the host (privileged)\n");
+	else
+		printf("    container root is host uid %u..%u (user namespace)\n", r->userns_first,
+		    (unsigned)(r->userns_first + (r->userns_count - 1)));
+}
+
+/* The last deny without a root after rule i: it overrides every earlier permit. */
+static const struct policy_rule *
+later_full_deny(const struct policy *p, size_t i, const struct policy_caller *c)
+{
+	const struct policy_rule *found = NULL;
+
+	for (size_t j = i + 1; j < p->n_rules; j++)
+		if (p->rules[j].deny && p->rules[j].roots.n == 0 &&
+		    policy_rule_applies(&p->rules[j], c))
+			found = &p->rules[j];
+	return found;
+}
+
+static void
+explain(const struct policy *p, const char *shown, const struct explain_user *u)
+{
+	unsigned n = 0, useful = 0;
+
+	printf("Rules that name %s (uid %u), in file order; the last rule that matches a "
+	       "request decides:\n",
+	    shown, (unsigned)u->c.uid);
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+		const struct policy_rule *d;
+
+		if (!policy_rule_applies(r, &u->c))
+			continue;
+		n++;
+		printf("line %u: %s (", r->line, r->deny ? "deny" : "permit");
+		print_who(r);
+		printf(")\n");
+		if (r->deny) {
+			for (size_t j = 0; j < r->roots.n; j++)
+				printf("    refuses root %s\n", r->roots.v[j].s);
+			if (r->roots.n == 0)
+				printf("    refuses everything; only a later permit rule can allow "
+				       "something\n");
+			continue;
+		}
+		print_permit(r);
+		d = later_full_deny(p, i, &u->c);
+		if (d != NULL)
+			printf("    (never decides: the deny rule at line %u comes later)\n",
+			    d->line);
+		else
+			useful++;
+	}
+	if (n == 0)
+		printf("no rule names %s\n", shown);
+	if (useful == 0)
+		printf("%s may start nothing\n", shown);
+}
+
+static int
+load_policy(const char *file, struct policy **ret)
+{
+	struct policy_error e;
+	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int fd = -1;
+	size_t len = 0;
+	int r;
+
+	if (file == NULL) {
+		/* The installed policy: exactly what the helper would load. */
+		r = policy_load(CNSPAWN_POLICY_PATH, ret, &e);
+		if (r < 0 && e.line > 0)
+			warnx("%s:%u:%u: %s", CNSPAWN_POLICY_PATH, e.line, e.col, e.msg);
+		else if (r < 0)
+			warnx("%s", e.msg[0] != '\0' ? e.msg : strerror(-r));
+		return r;
+	}
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		err(1, "%s", file);
+	r = policy_read_fd(fd, &text, &len);
+	if (r < 0)
+		errc(1, -r, "%s", file);
+	r = policy_parse(text, len, ret, &e);
+	if (r < 0 && e.line > 0)
+		warnx("%s:%u:%u: error: %s (run cnspawn-policy check)", file, e.line, e.col, e.msg);
+	else if (r < 0)
+		warnx("%s: error: %s", file, e.msg);
+	return r;
+}
+
+int
+tool_explain_main(int argc, char **argv)
+{
+	struct explain_user u = {0};
+	struct policy *p = NULL;
+	const char *file = NULL;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "+f:")) != -1) {
+		if (ch != 'f') {
+			fprintf(stderr, "usage: cnspawn-policy explain [-f FILE] USER\n");
+			return 2;
+		}
+		file = optarg;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "usage: cnspawn-policy explain [-f FILE] USER\n");
+		return 2;
+	}
+	resolve_user(argv[optind], &u);
+	if (load_policy(file, &p) < 0)
+		return 1;
+	explain(p, argv[optind], &u);
+	policy_free(p);
+	user_free(&u);
+	return 0;
+}

@@ -1,0 +1,135 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Golden-file tests for cnspawn-policy, run from the repo root by `make golden`:
+#   TOOL=/abs/path/cnspawn-policy sh tests/golden.sh
+# For each tests/data/policy/NAME.conf:
+#   NAME.check.expected          exact output of `check --no-owner-check FILE`
+#                                (exit 1 expected iff it holds an error line)
+#   NAME.explain-USER.expected   exact output of `explain -f FILE USER`
+# FILE is shown relative to the repo root. --no-owner-check keeps the output
+# independent of who owns the checkout. Then `edit` is tested with EDITOR
+# set to small scripts (as root only). Prints TAP-like lines and a summary.
+set -u
+: "${TOOL:?set TOOL to the absolute path of cnspawn-policy}"
+DATA=tests/data/policy
+pass=0
+fail=0
+n=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+result() { # result STATUS DESCRIPTION [DIFF-FILE]
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $n - $2"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n - $2"
+		[ $# -ge 3 ] && sed 's/^/# /' "$3"
+	fi
+}
+
+# compare DESCRIPTION EXPECTED-FILE ACTUAL-FILE WANT-RC GOT-RC
+compare() {
+	if diff -u "$2" "$3" >"$tmp/diff" 2>&1 && [ "$4" -eq "$5" ]; then
+		result 0 "$1"
+	else
+		echo "exit status: want $4, got $5" >>"$tmp/diff"
+		result 1 "$1" "$tmp/diff"
+	fi
+}
+
+for conf in "$DATA"/*.conf; do
+	name=${conf%.conf}
+	if [ -f "$name.check.expected" ]; then
+		"$TOOL" check --no-owner-check "$conf" >"$tmp/out" 2>&1
+		rc=$?
+		want=0
+		grep -q ': error: ' "$name.check.expected" && want=1
+		compare "check $conf" "$name.check.expected" "$tmp/out" "$want" "$rc"
+	fi
+	for exp in "$name".explain-*.expected; do
+		[ -e "$exp" ] || continue
+		user=${exp#"$name".explain-}
+		user=${user%.expected}
+		"$TOOL" explain -f "$conf" "$user" >"$tmp/out" 2>&1
+		rc=$?
+		compare "explain -f $conf $user" "$exp" "$tmp/out" 0 "$rc"
+	done
+done
+
+# check: an explicit FILE that others can write gets a warning, not an error.
+cp "$DATA/empty.conf" "$tmp/gw.conf"
+chmod 664 "$tmp/gw.conf"
+"$TOOL" check "$tmp/gw.conf" >"$tmp/out" 2>&1
+rc=$?
+printf '%s: warning: writable by group or other (the helper would refuse it)\n' \
+    "$tmp/gw.conf" >"$tmp/want"
+[ "$(id -u)" -eq 0 ] || printf '%s: warning: not owned by root (the helper would refuse it)\n' \
+    "$tmp/gw.conf" | cat - "$tmp/want" >"$tmp/want2" && [ -f "$tmp/want2" ] && mv "$tmp/want2" "$tmp/want"
+compare "check warns about a group-writable FILE" "$tmp/want" "$tmp/out" 0 "$rc"
+
+"$TOOL" check "$tmp/missing.conf" >"$tmp/out" 2>&1
+rc=$?
+printf '%s: error: cannot open: No such file or directory\n' "$tmp/missing.conf" >"$tmp/want"
+compare "check reports a missing FILE" "$tmp/want" "$tmp/out" 1 "$rc"
+
+# edit, non-interactively: EDITOR is a script that changes the file it is given.
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# skipping edit tests: not root"
+else
+	d=$tmp/etc
+	mkdir -m 755 "$d"
+	printf 'deny nobody\n' >"$d/policy"
+	chmod 644 "$d/policy"
+	printf '#!/bin/sh\nprintf "permit root root /usr/* privileged\\n" >>"$1"\n' >"$tmp/ed-good"
+	printf '#!/bin/sh\nprintf "bogus line\\n" >>"$1"\n' >"$tmp/ed-bad"
+	printf '#!/bin/sh\nexit 3\n' >"$tmp/ed-fail"
+	printf '#!/bin/sh\nexit 0\n' >"$tmp/ed-same"
+	chmod 755 "$tmp"/ed-*
+
+	VISUAL= EDITOR="$tmp/ed-good" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	printf 'deny nobody\npermit root root /usr/* privileged\n' >"$tmp/want"
+	compare "edit installs a valid file" "$tmp/want" "$d/policy" 0 "$rc"
+	st=$(stat -c '%U:%G %a' "$d/policy")
+	[ "$st" = "root:root 644" ]
+	result $? "edit installs root:root 0644 (got $st)"
+	left=$(ls "$d" | grep -c 'edit-')
+	[ "$left" -eq 0 ]
+	result $? "edit leaves no temporary file"
+
+	cp "$d/policy" "$tmp/before"
+	VISUAL= EDITOR="$tmp/ed-bad" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	compare "edit refuses an invalid file and keeps the old one" "$tmp/before" "$d/policy" 1 "$rc"
+	grep -q ':3:1: error: expected permit or deny' "$tmp/out"
+	result $? "edit prints the errors of the edited file"
+	left=$(ls "$d" | grep -c 'edit-')
+	[ "$left" -eq 0 ]
+	result $? "a refused edit leaves no temporary file"
+
+	VISUAL="$tmp/ed-fail" EDITOR="$tmp/ed-good" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	compare "VISUAL wins over EDITOR; a failing editor changes nothing" "$tmp/before" "$d/policy" 1 "$rc"
+
+	VISUAL= EDITOR="$tmp/ed-same" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	printf '%s: no changes\n' "$d/policy" >"$tmp/want"
+	compare "edit without changes says so" "$tmp/want" "$tmp/out" 0 "$rc"
+
+	(flock 9 && VISUAL= EDITOR="$tmp/ed-good" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1; echo $? >"$tmp/rc") 9>"$d/policy.lock"
+	compare "edit refuses while another edit holds the lock" "$tmp/before" "$d/policy" 1 "$(cat "$tmp/rc")"
+
+	if command -v setpriv >/dev/null 2>&1; then
+		VISUAL= EDITOR="$tmp/ed-good" setpriv --reuid 65534 --regid 65534 --clear-groups \
+		    "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
+		rc=$?
+		compare "edit refuses a non-root user" "$tmp/before" "$d/policy" 1 "$rc"
+	fi
+fi
+
+echo "golden: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
