@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <sys/stat.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd-start.h"
+#include "escape.h"
+#include "ipc.h"
+#include "policy.h"
+#include "relay.h"
+#include "spawn.h"
+#include "tty.h"
+#include "util.h"
+
+/* Bridge names are Linux interface names: 1..15 bytes, no '/', ':' or space. */
+#define IFNAME_MAX 15
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cnspawn: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_CNSPAWN;
+}
+
+static bool
+valid_ifname(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > IFNAME_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (const char *p = s; *p != '\0'; p++)
+		if (*p == '/' || *p == ':' || *p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* The frontend checks what it can for a clear early message; the helper checks it all again. */
+static int
+check_options(const struct start_options *o)
+{
+	struct policy_cidr cidr;
+	struct in_addr a;
+
+	if (o->directory == NULL)
+		return fail("missing -p/--directory ROOT (the container's root directory)");
+	if (o->bridge == NULL)
+		return fail("missing -b/--network-bridge BRIDGE");
+	if (!valid_ifname(o->bridge))
+		return fail("invalid bridge name '%s'", o->bridge);
+	if (o->address != NULL && policy_addr_parse(o->address, &a) < 0 &&
+	    policy_cidr_parse(o->address, true, &cidr) < 0)
+		return fail("invalid address '%s' (expected A.B.C.D or A.B.C.D/PREFIX)",
+		    o->address);
+	if (o->gateway != NULL && policy_addr_parse(o->gateway, &a) < 0)
+		return fail("invalid gateway '%s' (expected A.B.C.D)", o->gateway);
+	if (o->machine != NULL && (o->machine[0] == '\0' || strlen(o->machine) >= IPC_MAX_STR))
+		return fail("invalid machine name '%s'", o->machine);
+	if (o->init != NULL && (o->init[0] != '/' || strlen(o->init) >= IPC_MAX_STR))
+		return fail("--init needs an absolute path inside the container, not '%s'",
+		    o->init);
+	if ((size_t)o->init_argc > IPC_MAX_ARGS)
+		return fail("too many init arguments (%d; at most %u)", o->init_argc, IPC_MAX_ARGS);
+	for (int i = 0; i < o->init_argc; i++)
+		if (strlen(o->init_argv[i]) >= IPC_MAX_STR)
+			return fail("init argument %d is too long (at most %u bytes)", i + 1,
+			    IPC_MAX_STR - 1);
+	return 0;
+}
+
+static int
+canonical_root(const char *dir, char **ret)
+{
+	char *p = realpath(dir, NULL);
+	struct stat st;
+
+	if (p == NULL)
+		return fail("cannot use directory '%s': %s", dir, strerror(errno));
+	if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		free(p);
+		return fail("'%s' is not a directory", dir);
+	}
+	if (strlen(p) >= IPC_MAX_STR) {
+		free(p);
+		return fail("directory path '%s' is too long", dir);
+	}
+	*ret = p;
+	return 0;
+}
+
+/*
+ * Only TERM, COLORTERM and NO_COLOR cross over; nothing else of the user's
+ * environment reaches the container. TERM is "dumb" when stdout is not a
+ * terminal, since then nothing will interpret escape sequences.
+ */
+static void
+build_env(char entries[3][IPC_MAX_STR], char **env, size_t *ret_n)
+{
+	static const char *const names[] = {"TERM", "COLORTERM", "NO_COLOR"};
+	size_t n = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+		const char *v = getenv(names[i]);
+		int k;
+
+		if (i == 0 && !isatty(STDOUT_FILENO))
+			v = "dumb";
+		if (v == NULL)
+			continue;
+		k = snprintf(entries[n], IPC_MAX_STR, "%s=%s", names[i], v);
+		if (k < 0 || (size_t)k >= IPC_MAX_STR)
+			continue; /* an absurdly long value is left out rather than cut */
+		env[n] = entries[n];
+		n++;
+	}
+	env[n] = NULL;
+	*ret_n = n;
+}
+
+static char *
+opt_str(const char *s)
+{
+	/* The encoder only reads the strings; the message type just is not const. */
+	return (char *)(uintptr_t)(s != NULL ? s : "");
+}
+
+static int
+send_start(int sock, const struct start_options *o, const char *root)
+{
+	static char entries[3][IPC_MAX_STR];
+	char *env[4];
+	struct ipc_msg m;
+
+	ipc_msg_init(&m, IPC_T_START);
+	m.start.root = opt_str(root);
+	m.start.bridge = opt_str(o->bridge);
+	m.start.address = opt_str(o->address);
+	m.start.gateway = opt_str(o->gateway);
+	m.start.machine = opt_str(o->machine);
+	m.start.init = opt_str(o->init);
+	m.start.argv.v = o->init_argv;
+	m.start.argv.n = (size_t)o->init_argc;
+	build_env(entries, env, &m.start.env.n);
+	m.start.env.v = env;
+	tty_initial_size(&m.start.rows, &m.start.cols);
+	m.start.flags = o->quiet ? IPC_F_QUIET : 0;
+	return ipc_send(sock, &m);
+}
+
+/*
+ * The helper's first answer: the console, or one line saying why not. A
+ * request that failed to go out is reported only if no answer explains it
+ * (the helper may have refused and exited before reading it).
+ */
+static int
+await_console(int sock, int send_err, struct ipc_msg *ret)
+{
+	struct ipc_msg m;
+	int k = ipc_recv(sock, &m);
+
+	if (k == -ECONNRESET && send_err < 0 && send_err != -EPIPE)
+		return fail("sending the request to the helper: %s", strerror(-send_err));
+	if (k == -ECONNRESET)
+		return fail("helper exited unexpectedly");
+	if (k < 0)
+		return fail("reading from helper: %s", strerror(-k));
+	if (m.type == IPC_T_ERROR) {
+		(void)fail("%s", m.error.text);
+		ipc_msg_done(&m);
+		return EXIT_CNSPAWN;
+	}
+	if (m.type != IPC_T_CONSOLE) {
+		ipc_msg_done(&m);
+		return fail("unexpected message from helper");
+	}
+	*ret = m;
+	return 0;
+}
+
+static void
+print_start_line(const struct start_options *o, const struct ipc_console *c)
+{
+	char key[16];
+
+	if (o->quiet || !isatty(STDIN_FILENO))
+		return;
+	fprintf(stderr, "Container %s", c->machine);
+	if (c->address[0] != '\0')
+		fprintf(stderr, " at %s", c->address);
+	if (o->escape)
+		fprintf(stderr, ". Press %s three times within 1s to stop the container.\n",
+		    escape_key_name(o->escape_key, key, sizeof(key)));
+	else
+		fputs(".\n", stderr);
+	fflush(stderr);
+}
+
+int
+cmd_start_run(const struct start_options *o)
+{
+	_cleanup_free_ char *root = NULL;
+	_cleanup_close_ int sock = -1;
+	struct relay_config rc = {0};
+	struct ipc_msg console;
+	int k;
+
+	if ((k = check_options(o)) != 0 || (k = canonical_root(o->directory, &root)) != 0)
+		return k;
+	sock = spawn_helper(CNSPAWN_HELPER_PATH, &rc.helper);
+	if (sock < 0)
+		return fail("starting %s: %s", CNSPAWN_HELPER_PATH, strerror(-sock));
+	k = send_start(sock, o, root);
+	if (k == -E2BIG)
+		return fail("request too large (at most %u bytes)", IPC_MAX_MSG);
+	if ((k = await_console(sock, k, &console)) != 0)
+		return k;
+	print_start_line(o, &console.console);
+	rc.sock = sock;
+	rc.master = TAKE_FD(console.fd);
+	rc.escape = o->escape;
+	rc.escape_key = o->escape_key;
+	ipc_msg_done(&console);
+	if (atexit(tty_restore) != 0)
+		return fail("atexit failed");
+	return relay_run(&rc);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* `cnspawn [start]`: start a container and attach to its console. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* cnspawn's own failures and refusals (like systemd-nspawn's and podman's 125). */
+#define EXIT_CNSPAWN 125
+
+struct start_options {
+	const char *directory; /* as given; made canonical before it is sent */
+	const char *bridge;
+	const char *address; /* NULL: the helper picks one */
+	const char *gateway; /* NULL: the policy's */
+	const char *machine; /* NULL: derived from the directory */
+	const char *init;    /* NULL: /sbin/init */
+	char **init_argv;    /* after "--" */
+	int init_argc;
+	bool quiet;
+	bool escape;
+	uint8_t escape_key;
+};
+
+/* Check the options (printing one line and returning EXIT_CNSPAWN), run, return the exit status. */
+int cmd_start_run(const struct start_options *o);

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * cnspawn: the command users type. Parses the command line and hands over
+ * to the subcommand; everything privileged happens in cnspawn-helper.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd-start.h"
+#include "escape.h"
+
+enum {
+	OPT_INIT = 0x100,
+	OPT_ESCAPE,
+	OPT_NO_ESCAPE,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+    {"directory", required_argument, NULL, 'p'},
+    {"network-bridge", required_argument, NULL, 'b'},
+    {"address", required_argument, NULL, 'a'},
+    {"gateway", required_argument, NULL, 'r'},
+    {"machine", required_argument, NULL, 'M'},
+    {"init", required_argument, NULL, OPT_INIT},
+    {"quiet", no_argument, NULL, 'q'},
+    {"escape", required_argument, NULL, OPT_ESCAPE},
+    {"no-escape", no_argument, NULL, OPT_NO_ESCAPE},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+static void
+usage(void)
+{
+	printf("Usage: cnspawn [start] -p ROOT -b BRIDGE [OPTIONS] [-- INIT-ARGS...]\n"
+	       "\n"
+	       "Start an OS container whose init is PID 1 and attach to its console.\n"
+	       "\n"
+	       "  -p, --directory ROOT          the container's root directory\n"
+	       "  -b, --network-bridge BRIDGE   host bridge the container's eth0 joins\n"
+	       "  -a, --address ADDR[/PREFIX]   container address (default: a free one)\n"
+	       "  -r, --gateway GW              default route (default: the policy's)\n"
+	       "  -M, --machine NAME            machine and host name (default: ROOT's name)\n"
+	       "      --init PATH               init inside ROOT (default: /sbin/init)\n"
+	       "  -q, --quiet                   no start line\n"
+	       "      --escape=KEY              escape key, ^X notation (default: ^])\n"
+	       "      --no-escape               no escape key\n"
+	       "  -h, --help                    show this help\n"
+	       "      --version                 show the version\n"
+	       "\n"
+	       "Press the escape key three times within 1s to stop the container.\n"
+	       "Exit status: init's, 128+N if init died of signal N, 125 if cnspawn failed.\n"
+	       "See cnspawn(1).\n");
+}
+
+static int
+bad_option(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+bad_option(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cnspawn: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_CNSPAWN;
+}
+
+static const char *
+long_name(int val)
+{
+	for (const struct option *o = long_options; o->name != NULL; o++)
+		if (o->val == val)
+			return o->name;
+	return "?";
+}
+
+/* getopt_long's own messages are off (opterr = 0): one line of ours instead. */
+static int
+option_error(int c, char **argv)
+{
+	char s[3] = {'-', (char)optopt, '\0'};
+	const char *arg = argv[optind - 1];
+
+	if (c == ':') {
+		if (optopt >= OPT_INIT)
+			return bad_option("option --%s needs an argument", long_name(optopt));
+		if (strncmp(arg, "--", 2) == 0)
+			return bad_option("option %s needs an argument", arg);
+		return bad_option("option %s needs an argument", s);
+	}
+	if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+		return bad_option("unknown option %s (see cnspawn --help)", s);
+	return bad_option("unknown or ambiguous option %s (see cnspawn --help)", arg);
+}
+
+static int
+parse_escape(struct start_options *o, const char *arg)
+{
+	if (escape_parse_key(arg, &o->escape_key) < 0)
+		return bad_option("invalid --escape key '%s' (use ^X notation, e.g. ^] or ^A; "
+		                  "not ^J or ^M)",
+		    arg);
+	o->escape = true;
+	return 0;
+}
+
+static int
+parse_one(struct start_options *o, int c, char **argv)
+{
+	switch (c) {
+	case 'p':
+		o->directory = optarg;
+		return 0;
+	case 'b':
+		o->bridge = optarg;
+		return 0;
+	case 'a':
+		o->address = optarg;
+		return 0;
+	case 'r':
+		o->gateway = optarg;
+		return 0;
+	case 'M':
+		o->machine = optarg;
+		return 0;
+	case OPT_INIT:
+		o->init = optarg;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case OPT_ESCAPE:
+		return parse_escape(o, optarg);
+	case OPT_NO_ESCAPE:
+		o->escape = false;
+		return 0;
+	case 'h':
+		usage();
+		exit(0);
+	case OPT_VERSION:
+		printf("cnspawn %s\n", CNSPAWN_VERSION);
+		exit(0);
+	default:
+		return option_error(c, argv);
+	}
+}
+
+static int
+parse_start(int argc, char **argv, struct start_options *o)
+{
+	int c, k;
+
+	o->escape = true;
+	o->escape_key = ESCAPE_DEFAULT_KEY;
+	opterr = 0;
+	/* "+": stop at the first non-option, so that nothing after "--" is taken as ours. */
+	while ((c = getopt_long(argc, argv, "+:p:b:a:r:M:qh", long_options, NULL)) != -1)
+		if ((k = parse_one(o, c, argv)) != 0)
+			return k;
+	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
+		return bad_option("unexpected argument '%s' (init arguments go after --)",
+		    argv[optind]);
+	o->init_argv = argv + optind;
+	o->init_argc = argc - optind;
+	return 0;
+}
+
+/* Make sure fds 0-2 are open, so that no socket or console fd of ours lands there. */
+static void
+open_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd)
+			exit(EXIT_CNSPAWN);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct start_options o = {0};
+	int k;
+
+	open_std_fds();
+	if (argc > 1 && strcmp(argv[1], "start") == 0) {
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
+	if ((k = parse_start(argc, argv, &o)) != 0)
+		return k;
+	return cmd_start_run(&o);
+}

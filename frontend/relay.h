@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * The session: relay the user's stdin/stdout and the console PTY master
+ * until the helper reports init's exit, and turn that into our exit status.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct relay_config {
+	int sock;     /* IPC socket to the helper */
+	int master;   /* console PTY master (owned by the relay from now on) */
+	pid_t helper; /* reaped on SIGCHLD */
+	bool escape;  /* escape sequence enabled (only used when stdin is a terminal) */
+	uint8_t escape_key;
+};
+
+/*
+ * Run the session. Puts the terminal in raw mode when stdin is one and
+ * restores it on every way out. Returns the exit status for cnspawn:
+ * init's code, 128+N for signal N, 0 when the user left with the escape
+ * sequence, 128+N when we got SIGTERM/SIGHUP/SIGINT/SIGQUIT, 125 on our
+ * own errors (after printing one line).
+ */
+int relay_run(const struct relay_config *cfg);
