@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "policy.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+evaluate(const struct policy *p, const struct policy_caller *c, const char *root,
+    const char *bridge, bool addr)
+{
+	struct policy_request r = {.root = root, .bridge = bridge, .prefix = -1};
+	struct policy_decision d;
+	struct in_addr a, used[2];
+
+	if (addr) {
+		r.has_address = true;
+		r.address.s_addr = htonl(0xc6120005u); /* 198.18.0.5 */
+	}
+	if (policy_evaluate(p, c, &r, &d) != 0 || !d.permit)
+		return;
+	(void)policy_check_count(&d.grant, 1);
+	used[0].s_addr = htonl(0xc6120002u);
+	used[1].s_addr = htonl(0xc6120003u);
+	if (d.grant.has_range)
+		(void)policy_pick_address(&d.grant, used, 2, &a);
+}
+
+/* Parse anything; when it parses, evaluate a few fixed requests against it. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const gid_t groups[] = {100, 500};
+	static const char *const names[] = {"users", "ctusers", NULL};
+	const struct policy_caller c = {.uid = 1000,
+	    .gid = 1000,
+	    .groups = groups,
+	    .ngroups = 2,
+	    .name = "alice",
+	    .group_names = names};
+	struct policy *p = NULL;
+	struct policy_error e;
+
+	if (policy_parse((const char *)data, size, &p, &e) < 0) {
+		/* the message is always NUL-terminated */
+		if (strlen(e.msg) >= sizeof(e.msg))
+			__builtin_trap();
+		return 0;
+	}
+	evaluate(p, &c, "/var/lib/machines/web", NULL, false);
+	evaluate(p, &c, "/var/lib/machines/web", "br0", false);
+	evaluate(p, &c, "/m/x", "br0", true);
+	policy_free(p);
+	return 0;
+}
