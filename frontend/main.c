@@ -61,8 +61,7 @@ usage(void)
 	       "See cnspawn(1).\n");
 }
 
-static int
-bad_option(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad_option(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int
 bad_option(const char *fmt, ...)
