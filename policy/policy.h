@@ -137,6 +137,19 @@ int policy_pick_address(const struct policy_grant *g, const struct in_addr *in_u
 int policy_check_count(const struct policy_grant *g, unsigned current);
 
 /*
+ * Notes on the helper-facing API above, as implemented:
+ * - policy_load needs an absolute path; a symlink anywhere in it is -EPERM.
+ * - policy_evaluate returns -EINVAL when root or init is not canonical
+ *   (root "/" included), the bridge name is invalid, an address or gateway
+ *   is given without a bridge, or prefix is outside -1..32 or given without
+ *   an address. When no rule matches, decision.line is the line of the last
+ *   rule naming the caller that did not fit (the one the reason explains),
+ *   or 0 when no rule names the caller.
+ * - A request without a bridge asks for no network; with a bridge the rule
+ *   must list it and have an address range.
+ */
+
+/*
  * ---- Additions for cnspawn-policy (not used by the helper) ----
  */
 

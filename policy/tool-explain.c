@@ -280,8 +280,10 @@ tool_explain_main(int argc, char **argv)
 		return 2;
 	}
 	resolve_user(argv[optind], &u);
-	if (load_policy(file, &p) < 0)
+	if (load_policy(file, &p) < 0) {
+		user_free(&u);
 		return 1;
+	}
 	explain(p, argv[optind], &u);
 	policy_free(p);
 	user_free(&u);

@@ -11,30 +11,23 @@
 
 #include "policy.h"
 
-#define U(n) " userns " #n "00000 65536"
 #define NET " bridge br0 address 198.18.0.0/24 gateway 198.18.0.1"
 
 /* The policy every case runs against; line numbers matter. */
+/* clang-format off */
 static const char policy_text[] =
-    /* 1 */ "permit alice root /m/web" NET " max 2" U(
-        1) "\n"
-           /* 2 */ "permit :ctusers root /m/*" NET U(
-               2) "\n"
-                  /* 3 */ "deny mallory\n"
-                  /* 4 */ "permit mallory root /m/web" U(
-                      3) "\n"
-                         /* 5 */ "permit carol root /m/a bridge br0 address 198.18.1.0/24 init "
-                                 "/bin/sh privileged\n"
-                         /* 6 */ "deny :ctusers root /m/secret\n"
-                         /* 7 */ "permit #2000 root /m/n" U(
-                             4) "\n"
-                                /* 8 */ "permit :#3000 root /m/g bridge br1" U(
-                                    5) "\n"
-                                       /* 9 */ "permit dave root /m/d" NET U(
-                                           6) "\n"
-                                              /* 10 */ "deny dave\n"
-                                              /* 11 */ "permit erin root /m/e/* address "
-                                                       "198.18.2.0/24 bridge br0" U(7) "\n";
+	/* 1 */ "permit alice root /m/web" NET " max 2 userns 100000 65536\n"
+	/* 2 */ "permit :ctusers root /m/*" NET " userns 200000 65536\n"
+	/* 3 */ "deny mallory\n"
+	/* 4 */ "permit mallory root /m/web userns 300000 65536\n"
+	/* 5 */ "permit carol root /m/a bridge br0 address 198.18.1.0/24 init /bin/sh privileged\n"
+	/* 6 */ "deny :ctusers root /m/secret\n"
+	/* 7 */ "permit #2000 root /m/n userns 400000 65536\n"
+	/* 8 */ "permit :#3000 root /m/g bridge br1 userns 500000 65536\n"
+	/* 9 */ "permit dave root /m/d" NET " userns 600000 65536\n"
+	/* 10 */ "deny dave\n"
+	/* 11 */ "permit erin root /m/e/* address 198.18.2.0/24 bridge br0 userns 700000 65536\n";
+/* clang-format on */
 
 static const gid_t groups_ct[] = {500};
 static const char *const names_ct[] = {"users", "ctusers", NULL};
@@ -237,8 +230,8 @@ test_policy_evaluate_grant(void **state)
 static void
 test_policy_evaluate_groups(void **state)
 {
-	static const char text[] =
-	    "permit :#3000 root /m/g" U(1) "\npermit :wheel root /m/w" U(2) "\n";
+	static const char text[] = "permit :#3000 root /m/g userns 100000 65536\n"
+	                           "permit :wheel root /m/w userns 200000 65536\n";
 	static const char *const wheel[] = {"wheel", NULL};
 	struct policy_caller c = {.uid = 7, .gid = 3000, .name = "u"};
 	struct policy_request r = {.root = "/m/g", .prefix = -1};
