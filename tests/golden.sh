@@ -123,6 +123,22 @@ else
 	(flock 9 && VISUAL= EDITOR="$tmp/ed-good" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1; echo $? >"$tmp/rc") 9>"$d/policy.lock"
 	compare "edit refuses while another edit holds the lock" "$tmp/before" "$d/policy" 1 "$(cat "$tmp/rc")"
 
+	# interactive: a tty on stdin gets "Edit again?"; the second edit fixes the file.
+	if command -v script >/dev/null 2>&1; then
+		printf '#!/bin/sh\nif [ -e "%s/n" ]; then printf "deny root\\n" >"$1"; else : >"%s/n"; printf "bogus\\n" >>"$1"; fi\n' \
+		    "$tmp" "$tmp" >"$tmp/ed-twice"
+		chmod 755 "$tmp/ed-twice"
+		echo y | VISUAL= EDITOR="$tmp/ed-twice" script -qec "'$TOOL' edit '$d/policy'" /dev/null \
+		    >"$tmp/out" 2>&1
+		rc=$?
+		printf 'deny root\n' >"$tmp/want"
+		compare "edit asks 'Edit again?' on a tty and installs the fixed file" "$tmp/want" \
+		    "$d/policy" 0 "$rc"
+		grep -q 'Edit again? \[y/N\]' "$tmp/out"
+		result $? "edit prints the Edit again? question"
+		cp "$d/policy" "$tmp/before"
+	fi
+
 	if command -v setpriv >/dev/null 2>&1; then
 		VISUAL= EDITOR="$tmp/ed-good" setpriv --reuid 65534 --regid 65534 --clear-groups \
 		    "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
