@@ -35,9 +35,12 @@ like "/dev is mode 755" '^dev 755$' "$OUT"
 like "/dev/pts is a new devpts with ptmxmode=666" '^[^ ]+ /dev/pts devpts [^ ]*ptmxmode=666' "$OUT"
 like "/dev/shm is a tmpfs" '^[^ ]+ /dev/shm tmpfs ' "$OUT"
 
-incont "$TEMPLATE" 'tty; test -t 0 && test -t 1 && echo "stdio is a tty"; stat -c "%F" /dev/console; true'
-like "init's stdin is /dev/console" '^/dev/console$' "$OUT"
+incont "$TEMPLATE" 'echo "tty=$(tty)"; test -t 0 && test -t 1 && echo "stdio is a tty"; stat -c "%F" /dev/console; stat -L -c "console=%t:%T" /dev/console; stat -L -c "stdin=%t:%T" /proc/self/fd/0; true'
+diag "init's ttyname: $(printf '%s\n' "$OUT" | sed -n 's/^tty=//p')"
 like "init's stdin and stdout are a tty" '^stdio is a tty$' "$OUT"
+is "init's stdin is the /dev/console device" \
+	"$(printf '%s\n' "$OUT" | sed -n 's/^console=//p')" "$(printf '%s\n' "$OUT" | sed -n 's/^stdin=//p')"
+like "/dev/console's device numbers read" '^console=[0-9a-f]+:[0-9a-f]+$' "$OUT"
 like "/dev/console is a character device" '^character special file$' "$OUT"
 incont "$TEMPLATE" 'ls -1 /dev/pts; echo hello > /dev/console && echo console-writable; true'
 like "the console is a pty of the container's own devpts" '^0$' "$OUT"

@@ -22,28 +22,33 @@ like "ping of the gateway from inside" '^ping-ok$' "$OUT"
 assert_clean "ping out"
 
 # A running container: veth on br0, reachable from the bridge side.
-bg_cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.11/24 --init /bin/sh -- -c 'sleep 6; : t30-bg'
+bg_container "$TEMPLATE" t30bg -a 198.18.0.11/24
 if wait_for 10 veth_exists ve-bb; then
 	ok "host veth ve-bb appears while running"
 	like "ve-bb is attached to br0" 'master br0' "$(ip -n "$NETNS" -d link show ve-bb)"
-	like "ve-bb is a veth and up" 'veth' "$(ip -n "$NETNS" -d link show ve-bb)"
+	like "ve-bb is a veth" 'veth' "$(ip -n "$NETNS" -d link show ve-bb)"
 	is "ve-bb is not in the host's own namespace" "" "$(ip -o link show ve-bb 2> /dev/null || true)"
 	if wait_for 5 ip netns exec "$NETNS" ping -c1 -W1 198.18.0.11; then ok "ping of the container from the bridge side"
 	else not_ok "ping of the container from the bridge side" "$(ip netns exec "$NETNS" ping -c1 -W2 198.18.0.11 2>&1)"; fi
-	# While it runs: the same address is not handed out twice, the same name not reused.
-	incont "$TEMPLATE" 'ip -4 -o addr show dev eth0; true' -M net2
+	# While it runs: no -a never picks the address in use; an explicit one in use,
+	# the same machine name, or the same root are refused.
+	BASELINE=$(leftovers)
+	mkcopy net2
+	incont "$COPY" 'ip -4 -o addr show dev eth0; true'
 	if printf '%s\n' "$OUT" | grep -Eq 'inet 198\.18\.0\.11/'; then
 		not_ok "no -a: a free address is chosen (not one in use)" "$OUT"
 	else
-		like "no -a: a free address is chosen (not one in use)" 'inet 198\.18\.0\.([2-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])/24 ' "$OUT"
+		like "no -a: a free address is chosen (not one in use)" 'inet 198\.18\.0\.([2-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])/24 ' "$OUT$ERR"
 	fi
-	refused "address in use" '198\.18\.0\.11|in use|address' cn -q -p "$TEMPLATE" -b br0 -M net3 -a 198.18.0.11/24 --init /bin/sh -- -c true
-	refused "machine name in use" 'bb|in use|running|exists' cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.13/24 --init /bin/sh -- -c true
+	refused "address in use" '198\.18\.0\.11|in use' cn -q -p "$COPY" -b br0 -a 198.18.0.11/24 --init /bin/sh -- -c true
+	refused "machine name in use" 'bb|in use|running|exists' cn -q -p "$COPY" -M bb -b br0 -a 198.18.0.13/24 --init /bin/sh -- -c true
+	refused "root in use" 'busy|in use|running' cn -q -p "$TEMPLATE" -M net3 -b br0 -a 198.18.0.14/24 --init /bin/sh -- -c true
+	BASELINE=""
 	check "first container still attached" veth_exists ve-bb
 else
 	not_ok "host veth ve-bb appears while running" "$(cat "$_work/bg.err")"
 fi
-bg_wait
+stop_container "$TEMPLATE" t30bg
 is "background container exits 0" 0 "$RC"
 check "ve-bb gone after exit" wait_for 5 veth_gone ve-bb
 assert_clean "background"

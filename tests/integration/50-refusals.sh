@@ -22,6 +22,7 @@ cp -a "$TEMPLATE" "$out"
 # shellcheck disable=SC2086
 refused "root outside the policy" "$out" cn -q -p "$out" -b br0 $go
 
+ip -n "$NETNS" link del br1 2> /dev/null || true
 ip -n "$NETNS" link add br1 type bridge
 on_exit "ip -n '$NETNS' link del br1 2>/dev/null"
 ip -n "$NETNS" link set br1 up

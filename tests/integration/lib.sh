@@ -98,7 +98,8 @@ incont() {
 	run cn -q -p "$_root" -b br0 "$@" --init /bin/sh -- -c "$_cmd"
 }
 # refused DESC ERE CMD...: CMD must exit 125 and print exactly one line on stderr,
-# "cnspawn: ..." matching ERE; then nothing may be left behind.
+# "cnspawn: ..." matching ERE; then nothing may be left behind (or, while another
+# container runs, nothing beyond BASELINE=$(leftovers) taken before).
 refused() {
 	_d=$1 _re=$2; shift 2
 	run "$@"
@@ -110,7 +111,11 @@ refused() {
 	else
 		not_ok "$_d: one line naming the reason" "want one line 'cnspawn: ...' matching /$_re/; got $_lines line(s):" "$ERR"
 	fi
-	assert_clean "$_d"
+	if [ -n "${BASELINE:-}" ]; then
+		is "$_d: nothing new left behind" "$BASELINE" "$(leftovers)"
+	else
+		assert_clean "$_d"
+	fi
 }
 
 # bg_cn ARGS...: start the frontend (as cntest, in the netns) in the background,
@@ -142,6 +147,18 @@ wait_for() {
 }
 veth_exists() { ip -n "$NETNS" link show "$1" > /dev/null 2>&1; }
 veth_gone() { ! veth_exists "$1"; }
+
+# bg_container ROOT MARKER [cnspawn options...]: start a container from ROOT in the
+# background whose init (/bin/sh) runs until stop_container ROOT MARKER (or about 60 s),
+# then exits 0. The stop file is made from the host in ROOT/tmp, which is the
+# container's /tmp: no signal is needed (a pid namespace's init ignores SIGTERM).
+bg_container() {
+	_r=$1 _m=$2; shift 2
+	rm -f "$_r/tmp/stop-$_m"
+	bg_cn -q -p "$_r" -b br0 "$@" --init /bin/sh -- -c \
+		"i=0; while [ ! -e /tmp/stop-$_m ] && [ \$i -lt 300 ]; do sleep 0.1; i=\$((i+1)); done; rm -f /tmp/stop-$_m; : $_m"
+}
+stop_container() { : > "$1/tmp/stop-$2"; bg_wait; rm -f "$1/tmp/stop-$2"; }
 
 # init_pid MARKER: host pid of a container init whose command line contains MARKER
 # (runs as uid 0 and is PID 1 of its own pid namespace), waiting up to 10 s.
@@ -189,7 +206,8 @@ leftovers() {
 	_v=$(ip -n "$NETNS" -o link show type veth 2>/dev/null || true)
 	[ -z "$_v" ] || echo "veth left: $_v"
 	if [ -d "$STATE" ]; then
-		_s=$(ls -A "$STATE")
+		# .lock is the helper's persistent lock file (flock), not a container's state.
+		_s=$(ls -A "$STATE" | grep -vx '\.lock' || true)
 		[ -z "$_s" ] || echo "state left in $STATE: $_s"
 	fi
 	_m=$(awk -v p="$MACHINES" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo)

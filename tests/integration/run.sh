@@ -16,6 +16,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-300}
 
+# One run at a time on this machine: two runs would delete each other's netns,
+# policy and copies. Wait for a running one rather than failing.
+exec 9> /run/lock/cnspawn-integration.lock
+if ! flock -n 9; then
+	echo "run.sh: another integration run holds /run/lock/cnspawn-integration.lock; waiting (up to 15 min)"
+	flock -w 900 9 || { echo "run.sh: gave up waiting for the other run" >&2; exit 1; }
+fi
+
 say() { echo "run.sh: $*"; }
 
 setup_users() {
@@ -79,7 +87,7 @@ run_one() {
 	t=$1 name=$(basename "$1") log=$_work/$name.log
 	echo "# --- $name"
 	rc=0
-	timeout -k 10 "$SCRIPT_TIMEOUT" sh "$t" > "$log" 2>&1 < /dev/null || rc=$?
+	timeout -k 10 "$SCRIPT_TIMEOUT" sh "$t" > "$log" 2>&1 < /dev/null 9>&- || rc=$?
 	cat "$log"
 	p=$(grep -Ec '^ok [0-9]+' "$log" || true)
 	s=$(grep -Ec '^ok [0-9]+.*# SKIP' "$log" || true)
