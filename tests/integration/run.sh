@@ -8,6 +8,8 @@
 # its own process, collects TAP, and checks after each script that nothing
 # (veth, state entry, mount, helper process) was left behind.
 # Last line: "integration: X passed, Y failed" (TAP test counts).
+# Knobs: ONLY='30-*' runs matching scripts only; SCRIPT_TIMEOUT (300 s per script);
+# CNSPAWN_ALLOW_MISSING=1 runs the harness without the programs installed.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +20,7 @@ SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-300}
 
 # One run at a time on this machine: two runs would delete each other's netns,
 # policy and copies. Wait for a running one rather than failing.
+mkdir -p /run/lock
 exec 9> /run/lock/cnspawn-integration.lock
 if ! flock -n 9; then
 	echo "run.sh: another integration run holds /run/lock/cnspawn-integration.lock; waiting (up to 15 min)"
