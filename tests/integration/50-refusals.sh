@@ -66,6 +66,30 @@ echo "permit cntest root $COPY bridge br0 address 198.18.0.0/24 gateway 198.18.0
 refused "userns rule" 'not supported|userns|user namespace' cn -q -p "$COPY" -b br0 $go
 cp "$_work/policy.saved" "$POLICY.tmp" && chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
 
+# A deny rule for one root, and `max 1`: the last matching rule decides.
+mkcopy t50deny
+mkcopy t50max2
+{
+	cat "$_work/policy.saved"
+	echo "permit cntest root $MACHINES/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 max 1 init /bin/sh privileged"
+	echo "deny cntest root $MACHINES/t50deny"
+} >> "$POLICY"
+# shellcheck disable=SC2086
+refused "deny rule" 'denied.*line|line.*denied' cn -q -p "$MACHINES/t50deny" -b br0 $go
+bg_container "$TEMPLATE" t50max
+if wait_for 10 veth_exists ve-bb; then
+	BASELINE=$(leftovers)
+	# shellcheck disable=SC2086
+	refused "more containers than max" 'already runs 1|max|most' cn -q -p "$MACHINES/t50max2" -b br0 $go
+	BASELINE=""
+else
+	not_ok "more containers than max: first container runs" "$(cat "$_work/bg.err")"
+fi
+stop_container "$TEMPLATE" t50max
+is "max 1: the first container exits 0" 0 "$RC"
+assert_clean "max"
+cp "$_work/policy.saved" "$POLICY.tmp" && chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
+
 # cnspawn --help and --version are not refusals.
 run cn --help
 is "--help exits 0" 0 "$RC"

@@ -102,6 +102,23 @@ else
 fi
 assert_clean "frontend killed"
 
+# --- the frontend sent SIGTERM / SIGHUP (terminal closed) -------------------
+for sig in TERM HUP; do
+	bg_container "$TEMPLATE" "t60$sig"
+	if wait_for 10 veth_exists ve-bb && ip=$(init_pid "t60$sig"); then
+		kill -"$sig" "$BG_PID"
+		bg_wait
+		diag "frontend after SIG$sig: status $RC: $ERR"
+		if wait_for 10 sh -c "! kill -0 $ip 2>/dev/null"; then ok "frontend SIG$sig: container stops"
+		else not_ok "frontend SIG$sig: container stops" "init (pid $ip) still running 10 s later"; kill -KILL "$ip" 2> /dev/null || true; fi
+	else
+		not_ok "frontend SIG$sig: container stops" "container did not start: $(cat "$_work/bg.err")"
+		bg_wait
+	fi
+	rm -f "$TEMPLATE/tmp/stop-t60$sig"
+	assert_clean "frontend SIG$sig"
+done
+
 # --- the helper (monitor) killed while the container runs (root can) ---------
 bg_cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 30; : t60-mon'
 if ip=$(init_pid t60-mon) && wait_for 5 veth_exists ve-bb; then
