@@ -171,7 +171,7 @@ child_mounts(struct child_state *s)
 	r = mount_proc_sys(s->root, &what);
 	if (r < 0)
 		child_fail_step(s, r, what);
-	r = pty_send_fd(s->sync, CHILD_MSG_MASTER, master);
+	r = util_send_fd(s->sync, &(char){CHILD_MSG_MASTER}, 1, master);
 	if (r < 0)
 		_exit(127); /* the parent is gone or broken: nobody to tell */
 }
@@ -225,9 +225,9 @@ child_finish(struct child_state *s)
 	r = caps_drop_bounding();
 	if (r < 0)
 		child_fail_step(s, r, "dropping capabilities");
-	r = pty_make_controlling(s->slave);
+	r = pty_make_console_stdio(s->slave);
 	if (r < 0)
-		child_fail_step(s, r, "making /dev/console the controlling terminal");
+		child_fail_step(s, r, "making /dev/console init's stdin, stdout and stderr");
 	child_reset_signals();
 }
 

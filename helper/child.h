@@ -28,7 +28,8 @@
  * /proc/sysrq-trigger, /proc/irq, /proc/bus read-only), send "M", wait
  * for "G", configure the network (net_setup_container), set the hostname,
  * pivot_root and detach the old root, drop the bounding set (caps.c), make
- * the console the controlling terminal and init's stdin/stdout/stderr,
+ * the console init's stdin/stdout/stderr in a new session (no controlling
+ * terminal, as the kernel starts init, so its getty or shell can take it),
  * close every other fd, exec init with envp.
  */
 
@@ -37,13 +38,13 @@
 #include <stdint.h>
 
 struct child_config {
-	int root_fd;        /* O_PATH|O_DIRECTORY fd of the container root, opened with no symlink */
-	const char *root;   /* its canonical path (what root_fd was opened from) */
-	int sync_fd;        /* the child's end of the sync socket */
+	int root_fd;      /* O_PATH|O_DIRECTORY fd of the container root, opened with no symlink */
+	const char *root; /* its canonical path (what root_fd was opened from) */
+	int sync_fd;      /* the child's end of the sync socket */
 	const char *hostname;
-	const char *init;   /* absolute path inside the root, canonical, checked executable */
-	char *const *argv;  /* argv for init, argv[0] == init, NULL-terminated */
-	char *const *envp;  /* clean environment, NULL-terminated */
+	const char *init;  /* absolute path inside the root, canonical, checked executable */
+	char *const *argv; /* argv for init, argv[0] == init, NULL-terminated */
+	char *const *envp; /* clean environment, NULL-terminated */
 	struct in_addr address;
 	uint8_t prefix;
 	bool has_gateway;

@@ -17,7 +17,7 @@
 #include "util.h"
 
 struct helper_session helper_session = {
-	.sock = -1,
+    .sock = -1,
 };
 
 void

@@ -15,13 +15,13 @@
 #define HELPER_NAME_MAX 64
 
 struct helper_session {
-	int sock;                /* IPC socket to the frontend; -1 once closed */
-	uid_t uid;               /* the caller's real uid */
-	char user[64];           /* the caller's name, or "#uid" */
+	int sock;                       /* IPC socket to the frontend; -1 once closed */
+	uid_t uid;                      /* the caller's real uid */
+	char user[64];                  /* the caller's name, or "#uid" */
 	char name[HELPER_NAME_MAX + 1]; /* machine name once reserved, else "" */
-	bool state_written;      /* a state entry exists for name */
-	char veth[NET_IFNAME_MAX + 1]; /* host end once created, else "" */
-	pid_t init_pid;          /* host pid of init once cloned, else 0 */
+	bool state_written;             /* a state entry exists for name */
+	char veth[NET_IFNAME_MAX + 1];  /* host end once created, else "" */
+	pid_t init_pid;                 /* host pid of init once cloned, else 0 */
 };
 
 extern struct helper_session helper_session;

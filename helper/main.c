@@ -74,8 +74,11 @@ identify_caller(struct caller_ids *ids, struct policy_caller *ret)
 		if (getgrgid_r(g, &gr, buf, sizeof(buf), &grp) == 0 && grp != NULL)
 			ids->names[k++] = strdup(grp->gr_name);
 	}
-	*ret = (struct policy_caller){.uid = ruid, .gid = rgid, .groups = ids->groups,
-	    .ngroups = ids->ngroups, .name = pwp != NULL ? helper_session.user : NULL,
+	*ret = (struct policy_caller){.uid = ruid,
+	    .gid = rgid,
+	    .groups = ids->groups,
+	    .ngroups = ids->ngroups,
+	    .name = pwp != NULL ? helper_session.user : NULL,
 	    .group_names = (const char *const *)ids->names};
 }
 
@@ -91,14 +94,18 @@ read_request(struct ipc_msg *msg)
 }
 
 static void
-decide(const struct policy_caller *c, const struct request_plan *plan,
-    struct policy_decision *d)
+decide(const struct policy_caller *c, const struct request_plan *plan, struct policy_decision *d)
 {
 	struct policy *p = NULL;
 	struct policy_error e = {0};
-	struct policy_request rq = {.root = plan->root, .bridge = plan->bridge,
-	    .has_address = plan->has_address, .address = plan->address, .prefix = plan->prefix,
-	    .has_gateway = plan->has_gateway, .gateway = plan->gateway, .init = plan->init};
+	struct policy_request rq = {.root = plan->root,
+	    .bridge = plan->bridge,
+	    .has_address = plan->has_address,
+	    .address = plan->address,
+	    .prefix = plan->prefix,
+	    .has_gateway = plan->has_gateway,
+	    .gateway = plan->gateway,
+	    .init = plan->init};
 	int r;
 
 	r = policy_load(CNSPAWN_POLICY_PATH, &p, &e);
@@ -146,12 +153,21 @@ open_root(const struct request_plan *plan)
 }
 
 static int
-start(const struct request_plan *plan, const struct state_entry *e, int root_fd)
+start(const struct request_plan *plan, const struct policy_grant *g, const struct state_entry *e,
+    int root_fd)
 {
-	struct child_config cfg = {.root_fd = root_fd, .root = plan->root, .sync_fd = -1,
-	    .hostname = plan->machine, .init = plan->init, .argv = plan->argv,
-	    .envp = plan->envp, .address = e->address, .prefix = e->prefix,
-	    .has_gateway = plan->has_gateway, .gateway = plan->gateway, .rows = plan->rows,
+	struct child_config cfg = {.root_fd = root_fd,
+	    .root = plan->root,
+	    .sync_fd = -1,
+	    .hostname = plan->machine,
+	    .init = plan->init,
+	    .argv = plan->argv,
+	    .envp = plan->envp,
+	    .address = e->address,
+	    .prefix = e->prefix,
+	    .has_gateway = g->has_gateway,
+	    .gateway = g->gateway,
+	    .rows = plan->rows,
 	    .cols = plan->cols};
 	char msg[CHILD_MSG_MAX];
 	int master = -1, r;
@@ -188,8 +204,8 @@ announce(struct state_entry *e, int master)
 	(void)close(master);
 	if (r < 0)
 		helper_fail(r, "sending the console");
-	helper_log(LOG_NOTICE, "started %s root=%s bridge=%s address=%s init_pid=%d rule=%u", e->name,
-	    e->root, e->bridge, addr, (int)e->init_pid, e->rule);
+	helper_log(LOG_NOTICE, "started %s root=%s bridge=%s address=%s init_pid=%d rule=%u",
+	    e->name, e->root, e->bridge, addr, (int)e->init_pid, e->rule);
 }
 
 static void
@@ -238,8 +254,9 @@ main(void)
 	root_fd = open_root(&plan);
 	r = reserve_container(&plan, &d, &e, why, sizeof(why));
 	if (r < 0)
-		helper_fail(why[0] != '\0' ? 0 : r, "%s", why[0] != '\0' ? why : "reserving the container");
-	master = start(&plan, &e, root_fd);
+		helper_fail(why[0] != '\0' ? 0 : r, "%s",
+		    why[0] != '\0' ? why : "reserving the container");
+	master = start(&plan, &d.grant, &e, root_fd);
 	(void)close(root_fd);
 	announce(&e, master);
 	r = monitor_drop_privileges();

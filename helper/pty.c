@@ -9,7 +9,6 @@
  */
 
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -46,44 +45,16 @@ pty_open_in_devpts(int pts_fd, uint16_t rows, uint16_t cols, int *ret_master, in
 }
 
 int
-pty_send_fd(int sock, char tag, int fd)
+pty_make_console_stdio(int slave_fd)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = {.iov_base = &tag, .iov_len = 1};
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctl.buf,
-	    .msg_controllen = sizeof(ctl.buf),
-	};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	memset(&ctl, 0, sizeof(ctl));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return n == 1 ? 0 : -EIO;
-}
-
-int
-pty_make_controlling(int slave_fd)
-{
-	/* A new session has no controlling terminal, so TIOCSCTTY needs no
-	 * privilege and cannot steal one; the slave is ours (TIOCGPTPEER). */
+	/*
+	 * A new session, as the kernel starts init: the console is init's
+	 * stdio but not its controlling terminal, so that a getty or shell
+	 * init starts on it can make it theirs (TIOCSCTTY without stealing)
+	 * and get job control. Nothing here can reach a host terminal: the
+	 * slave is ours (TIOCGPTPEER) and every other fd is closed before exec.
+	 */
 	if (setsid() < 0)
-		return -errno;
-	if (ioctl(slave_fd, TIOCSCTTY, 0) < 0)
 		return -errno;
 	/* Replaces whatever 0-2 were inherited from the helper (possibly the
 	 * user's own terminal), so init never sees a host fd. */

@@ -15,11 +15,8 @@
  */
 int pty_open_in_devpts(int pts_fd, uint16_t rows, uint16_t cols, int *ret_master, int *ret_slave);
 
-/* Send the one-byte message tag with fd attached (SCM_RIGHTS) on sock. */
-int pty_send_fd(int sock, char tag, int fd);
-
 /*
- * Make slave_fd the controlling terminal of a new session (setsid,
- * TIOCSCTTY) and the process's stdin, stdout and stderr.
+ * Start a new session (with no controlling terminal, as the kernel starts
+ * init) and make slave_fd the process's stdin, stdout and stderr.
  */
-int pty_make_controlling(int slave_fd);
+int pty_make_console_stdio(int slave_fd);

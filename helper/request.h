@@ -28,8 +28,8 @@ struct request_plan {
 	int prefix; /* -1: not given */
 	bool has_gateway;
 	struct in_addr gateway;
-	char *envp[REQUEST_MAX_ENV + 1];     /* owned; NULL-terminated */
-	char **argv;                          /* owned array, borrowed strings; argv[0] = init */
+	char *envp[REQUEST_MAX_ENV + 1]; /* owned; NULL-terminated */
+	char **argv;                     /* owned array, borrowed strings; argv[0] = init */
 	uint16_t rows, cols;
 };
 

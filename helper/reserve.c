@@ -37,7 +37,8 @@ check_running(const struct state_entry *v, size_t n, const struct request_plan *
 			return -EEXIST;
 		}
 		if (strcmp(v[i].root, plan->root) == 0) {
-			(void)snprintf(msg, size, "Directory tree %s is currently busy", plan->root);
+			(void)snprintf(msg, size, "Directory tree %s is currently busy",
+			    plan->root);
 			return -EBUSY;
 		}
 		if (plan->has_address && v[i].address.s_addr == plan->address.s_addr) {
@@ -49,8 +50,9 @@ check_running(const struct state_entry *v, size_t n, const struct request_plan *
 			mine++;
 	}
 	if (policy_check_count(&d->grant, mine) < 0) {
-		(void)snprintf(msg, size, "%s already runs %u containers, the most rule at line %u allows",
-		    helper_session.user, mine, d->line);
+		(void)snprintf(msg, size,
+		    "%s may run at most %u container(s) under rule at line %u, and %u run(s)",
+		    helper_session.user, d->grant.max, d->line, mine);
 		return -EUSERS;
 	}
 	return 0;
@@ -70,8 +72,7 @@ pick_address(const struct state_entry *v, size_t n, const struct policy_decision
 }
 
 static int
-fill_entry(const struct request_plan *plan, const struct policy_decision *d,
-    struct state_entry *e)
+fill_entry(const struct request_plan *plan, const struct policy_decision *d, struct state_entry *e)
 {
 	memset(e, 0, sizeof(*e));
 	if (strlcpy(e->name, plan->machine, sizeof(e->name)) >= sizeof(e->name) ||
@@ -91,7 +92,7 @@ int
 reserve_container(const struct request_plan *plan, const struct policy_decision *d,
     struct state_entry *ret, char *reterr_msg, size_t msg_size)
 {
-	_cleanup_close_ int dir_fd = -1, lock_fd = -1;
+	_cleanup_close_ int dir_fd = -1;
 	_cleanup_free_ struct state_entry *v = NULL;
 	struct state_entry e;
 	size_t n = 0;
@@ -101,9 +102,9 @@ reserve_container(const struct request_plan *plan, const struct policy_decision 
 	r = state_open_dir(&dir_fd);
 	if (r < 0)
 		return r;
-	lock_fd = state_lock(dir_fd);
-	if (lock_fd < 0)
-		return lock_fd;
+	r = state_lock(dir_fd);
+	if (r < 0)
+		return r;
 	r = state_load_all(dir_fd, &v, &n);
 	if (r < 0)
 		return r;
@@ -116,8 +117,8 @@ reserve_container(const struct request_plan *plan, const struct policy_decision 
 	if (plan->has_address)
 		e.address = plan->address;
 	else if ((r = pick_address(v, n, d, &e.address)) < 0) {
-		(void)snprintf(reterr_msg, msg_size, "no free address left in the range of rule at line %u",
-		    d->line);
+		(void)snprintf(reterr_msg, msg_size,
+		    "no free address left in the range of rule at line %u", d->line);
 		return r;
 	}
 	r = state_write(dir_fd, &e);

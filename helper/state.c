@@ -43,16 +43,11 @@ state_open_dir(int *ret_fd)
 int
 state_lock(int dir_fd)
 {
-	int fd = openat(dir_fd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX) < 0) {
-		int r = -errno;
-		(void)close(fd);
-		return r;
-	}
-	return fd;
+	/* flock on the directory itself: no lock file to leave behind. */
+	while (flock(dir_fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
 }
 
 int

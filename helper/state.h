@@ -30,13 +30,13 @@ struct state_entry {
 	char bridge[NET_IFNAME_MAX + 1];
 	char veth[NET_IFNAME_MAX + 1];
 	char root[PATH_MAX];
-	unsigned rule; /* line of the deciding policy rule */
+	unsigned rule;     /* line of the deciding policy rule */
 	long long started; /* unix time */
 };
 
 /* Open (creating if missing) the state dir; refuse one not root-owned 0755-or-stricter. */
 int state_open_dir(int *ret_fd);
-/* Take the exclusive lock (flock on DIR/.lock); returns the lock fd to close. */
+/* Take the exclusive lock (flock on the directory fd); it lasts until dir_fd is closed. */
 int state_lock(int dir_fd);
 /* Load every live entry, removing stale ones. *ret is allocated (free it). */
 int state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n);
