@@ -18,15 +18,8 @@
 int
 ipc_send(int sock, const struct ipc_msg *m)
 {
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
 	_cleanup_free_ uint8_t *buf = NULL;
-	struct msghdr mh = {0};
-	struct iovec iov;
 	size_t len;
-	ssize_t n;
 	int nfds, r;
 
 	nfds = ipc_type_nfds(m->type);
@@ -40,31 +33,8 @@ ipc_send(int sock, const struct ipc_msg *m)
 	r = ipc_encode(m, buf, IPC_MAX_MSG, &len);
 	if (r < 0)
 		return r;
-	iov.iov_base = buf;
-	iov.iov_len = len;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	if (nfds == 1) {
-		struct cmsghdr *c;
-
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof(ctl.buf);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &m->fd, sizeof(int));
-	}
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
 	/* SOCK_SEQPACKET sends a packet whole or not at all. */
-	if ((size_t)n != len)
-		return -EIO;
-	return 0;
+	return util_send_fd(sock, buf, len, nfds == 1 ? m->fd : -1);
 }
 
 static void

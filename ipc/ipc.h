@@ -31,9 +31,9 @@
 #include <stdint.h>
 
 #define IPC_VERSION 1
-#define IPC_MAX_MSG 65536u  /* bytes in one packet */
-#define IPC_MAX_STR 4096u   /* bytes in one string, NUL included (PATH_MAX) */
-#define IPC_MAX_ARGS 64u    /* entries in one string list */
+#define IPC_MAX_MSG 65536u /* bytes in one packet */
+#define IPC_MAX_STR 4096u  /* bytes in one string, NUL included (PATH_MAX) */
+#define IPC_MAX_ARGS 64u   /* entries in one string list */
 #define IPC_HEADER_SIZE 4u
 /*
  * Largest signal number a message may carry (SIGRTMAX on Linux): the bound

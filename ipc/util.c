@@ -136,7 +136,9 @@ util_recv_fd(int sock, void *buf, size_t size, size_t *ret_len, int *ret_fd)
 		struct cmsghdr align;
 	} control;
 	struct iovec iov = {.iov_base = buf, .iov_len = size};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+	struct msghdr msg = {.msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = control.buf,
 	    .msg_controllen = sizeof(control.buf)};
 	struct cmsghdr *c;
 	ssize_t n;
@@ -149,8 +151,9 @@ util_recv_fd(int sock, void *buf, size_t size, size_t *ret_len, int *ret_fd)
 		return -errno;
 	c = CMSG_FIRSTHDR(&msg);
 	if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 ||
-	    (c != NULL && (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-			      c->cmsg_len != CMSG_LEN(sizeof(int)) || CMSG_NXTHDR(&msg, c) != NULL))) {
+	    (c != NULL &&
+	        (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	            c->cmsg_len != CMSG_LEN(sizeof(int)) || CMSG_NXTHDR(&msg, c) != NULL))) {
 		close_passed_fds(&msg);
 		return -EPROTO;
 	}
