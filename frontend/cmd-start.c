@@ -15,25 +15,11 @@
 #include "relay.h"
 #include "spawn.h"
 #include "tty.h"
+#include "report.h"
 #include "util.h"
 
 /* Bridge names are Linux interface names: 1..15 bytes, no '/', ':' or space. */
 #define IFNAME_MAX 15
-
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cnspawn: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_CNSPAWN;
-}
 
 static bool
 valid_ifname(const char *s)
@@ -56,27 +42,28 @@ check_options(const struct start_options *o)
 	struct in_addr a;
 
 	if (o->directory == NULL)
-		return fail("missing -p/--directory ROOT (the container's root directory)");
+		return report_fail("missing -p/--directory ROOT (the container's root directory)");
 	if (o->bridge == NULL)
-		return fail("missing -b/--network-bridge BRIDGE");
+		return report_fail("missing -b/--network-bridge BRIDGE");
 	if (!valid_ifname(o->bridge))
-		return fail("invalid bridge name '%s'", o->bridge);
+		return report_fail("invalid bridge name '%s'", o->bridge);
 	if (o->address != NULL && policy_addr_parse(o->address, &a) < 0 &&
 	    policy_cidr_parse(o->address, true, &cidr) < 0)
-		return fail("invalid address '%s' (expected A.B.C.D or A.B.C.D/PREFIX)",
+		return report_fail("invalid address '%s' (expected A.B.C.D or A.B.C.D/PREFIX)",
 		    o->address);
 	if (o->gateway != NULL && policy_addr_parse(o->gateway, &a) < 0)
-		return fail("invalid gateway '%s' (expected A.B.C.D)", o->gateway);
+		return report_fail("invalid gateway '%s' (expected A.B.C.D)", o->gateway);
 	if (o->machine != NULL && (o->machine[0] == '\0' || strlen(o->machine) >= IPC_MAX_STR))
-		return fail("invalid machine name '%s'", o->machine);
+		return report_fail("invalid machine name '%s'", o->machine);
 	if (o->init != NULL && (o->init[0] != '/' || strlen(o->init) >= IPC_MAX_STR))
-		return fail("--init needs an absolute path inside the container, not '%s'",
+		return report_fail("--init needs an absolute path inside the container, not '%s'",
 		    o->init);
 	if ((size_t)o->init_argc > IPC_MAX_ARGS)
-		return fail("too many init arguments (%d; at most %u)", o->init_argc, IPC_MAX_ARGS);
+		return report_fail("too many init arguments (%d; at most %u)", o->init_argc,
+		    IPC_MAX_ARGS);
 	for (int i = 0; i < o->init_argc; i++)
 		if (strlen(o->init_argv[i]) >= IPC_MAX_STR)
-			return fail("init argument %d is too long (at most %u bytes)", i + 1,
+			return report_fail("init argument %d is too long (at most %u bytes)", i + 1,
 			    IPC_MAX_STR - 1);
 	return 0;
 }
@@ -88,14 +75,14 @@ canonical_root(const char *dir, char **ret)
 	struct stat st;
 
 	if (p == NULL)
-		return fail("cannot use directory '%s': %s", dir, strerror(errno));
+		return report_fail("cannot use directory '%s': %s", dir, strerror(errno));
 	if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		free(p);
-		return fail("'%s' is not a directory", dir);
+		return report_fail("'%s' is not a directory", dir);
 	}
 	if (strlen(p) >= IPC_MAX_STR) {
 		free(p);
-		return fail("directory path '%s' is too long", dir);
+		return report_fail("directory path '%s' is too long", dir);
 	}
 	*ret = p;
 	return 0;
@@ -172,19 +159,19 @@ await_console(int sock, int send_err, struct ipc_msg *ret)
 	int k = ipc_recv(sock, &m);
 
 	if (k == -ECONNRESET && send_err < 0 && send_err != -EPIPE)
-		return fail("sending the request to the helper: %s", strerror(-send_err));
+		return report_fail("sending the request to the helper: %s", strerror(-send_err));
 	if (k == -ECONNRESET)
-		return fail("helper exited unexpectedly");
+		return report_fail("helper exited unexpectedly");
 	if (k < 0)
-		return fail("reading from helper: %s", strerror(-k));
+		return report_fail("reading from helper: %s", strerror(-k));
 	if (m.type == IPC_T_ERROR) {
-		(void)fail("%s", m.error.text);
+		(void)report_fail("%s", m.error.text);
 		ipc_msg_done(&m);
 		return EXIT_CNSPAWN;
 	}
 	if (m.type != IPC_T_CONSOLE) {
 		ipc_msg_done(&m);
-		return fail("unexpected message from helper");
+		return report_fail("unexpected message from helper");
 	}
 	*ret = m;
 	return 0;
@@ -221,10 +208,10 @@ cmd_start_run(const struct start_options *o)
 		return k;
 	sock = spawn_helper(CNSPAWN_HELPER_PATH, &rc.helper);
 	if (sock < 0)
-		return fail("starting %s: %s", CNSPAWN_HELPER_PATH, strerror(-sock));
+		return report_fail("starting %s: %s", CNSPAWN_HELPER_PATH, strerror(-sock));
 	k = send_start(sock, o, root);
 	if (k == -E2BIG)
-		return fail("request too large (at most %u bytes)", IPC_MAX_MSG);
+		return report_fail("request too large (at most %u bytes)", IPC_MAX_MSG);
 	if ((k = await_console(sock, k, &console)) != 0)
 		return k;
 	print_start_line(o, &console.console);
@@ -234,6 +221,6 @@ cmd_start_run(const struct start_options *o)
 	rc.escape_key = o->escape_key;
 	ipc_msg_done(&console);
 	if (atexit(tty_restore) != 0)
-		return fail("atexit failed");
+		return report_fail("atexit failed");
 	return relay_run(&rc);
 }

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* cnspawn's own failures and refusals (like systemd-nspawn's and podman's 125). */
-#define EXIT_CNSPAWN 125
+/* cnspawn's own failures and refusals: EXIT_CNSPAWN, like systemd-nspawn's and podman's 125. */
+#include "report.h"
 
 struct start_options {
 	const char *directory; /* as given; made canonical before it is sent */

@@ -14,6 +14,7 @@
 
 #include "cmd-start.h"
 #include "escape.h"
+#include "report.h"
 
 enum {
 	OPT_INIT = 0x100,
@@ -61,21 +62,6 @@ usage(void)
 	       "See cnspawn(1).\n");
 }
 
-static int bad_option(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-bad_option(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cnspawn: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_CNSPAWN;
-}
-
 static const char *
 long_name(int val)
 {
@@ -94,22 +80,22 @@ option_error(int c, char **argv)
 
 	if (c == ':') {
 		if (optopt >= OPT_INIT)
-			return bad_option("option --%s needs an argument", long_name(optopt));
+			return report_fail("option --%s needs an argument", long_name(optopt));
 		if (strncmp(arg, "--", 2) == 0)
-			return bad_option("option %s needs an argument", arg);
-		return bad_option("option %s needs an argument", s);
+			return report_fail("option %s needs an argument", arg);
+		return report_fail("option %s needs an argument", s);
 	}
 	if (optopt != 0 && strncmp(arg, "--", 2) != 0)
-		return bad_option("unknown option %s (see cnspawn --help)", s);
-	return bad_option("unknown or ambiguous option %s (see cnspawn --help)", arg);
+		return report_fail("unknown option %s (see cnspawn --help)", s);
+	return report_fail("unknown or ambiguous option %s (see cnspawn --help)", arg);
 }
 
 static int
 parse_escape(struct start_options *o, const char *arg)
 {
 	if (escape_parse_key(arg, &o->escape_key) < 0)
-		return bad_option("invalid --escape key '%s' (use ^X notation, e.g. ^] or ^A; "
-		                  "not ^J or ^M)",
+		return report_fail("invalid --escape key '%s' (use ^X notation, e.g. ^] or ^A; "
+		                   "not ^J or ^M)",
 		    arg);
 	o->escape = true;
 	return 0;
@@ -169,7 +155,7 @@ parse_start(int argc, char **argv, struct start_options *o)
 		if ((k = parse_one(o, c, argv)) != 0)
 			return k;
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
-		return bad_option("unexpected argument '%s' (init arguments go after --)",
+		return report_fail("unexpected argument '%s' (init arguments go after --)",
 		    argv[optind]);
 	o->init_argv = argv + optind;
 	o->init_argc = argc - optind;

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Exit status for cnspawn's own failures and refusals (documented in cnspawn(1)). */
+#define EXIT_CNSPAWN 125
+
+/* Print "cnspawn: MESSAGE" as one line on stderr; returns EXIT_CNSPAWN. */
+int report_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
