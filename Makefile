@@ -71,7 +71,7 @@ FUZZERS   = $(patsubst tests/fuzz/%.c,$(BUILDDIR)/fuzz/%,$(FUZZ_SRC))
 PROGRAMS = $(if $(HELPER_SRC),$(HELPER)) $(if $(FRONTEND_SRC),$(FRONTEND)) \
            $(if $(POLICY_TOOL_SRC),$(TOOL))
 
-.PHONY: all build install uninstall check unit golden integration fuzz fuzz-run demo deps \
+.PHONY: all build install uninstall check unit golden integration integration-locked fuzz fuzz-run demo deps \
         format format-check banned analyze asan bench clean
 .DEFAULT_GOAL := all
 
@@ -154,11 +154,19 @@ CHECK_PREFIX = /opt/cnspawn-check
 CHECK_VARS = BUILDDIR=$(BUILDDIR)/check PREFIX=$(CHECK_PREFIX) SYSCONFDIR=$(CHECK_PREFIX)/etc \
              RUNSTATEDIR=$(CHECK_PREFIX)/run LIBEXECDIR=$(CHECK_PREFIX)/libexec
 
+# One integration run at a time on a machine: the lock covers build, install and run,
+# so a second run cannot replace the installed programs under the first one's tests.
+INTEGRATION_LOCK = /run/lock/cnspawn-integration.lock
 integration:
 	@sh tests/install-deps.sh
+	@mkdir -p $(dir $(INTEGRATION_LOCK))
+	flock -w 1800 $(INTEGRATION_LOCK) $(MAKE) integration-locked
+
+integration-locked:
 	$(MAKE) $(CHECK_VARS) all
 	$(MAKE) $(CHECK_VARS) install
-	@CHECK_PREFIX=$(CHECK_PREFIX) sh tests/integration/run.sh
+	@sh tests/net/run.sh
+	@CNSPAWN_LOCK_HELD=1 CHECK_PREFIX=$(CHECK_PREFIX) sh tests/integration/run.sh
 
 check:
 	@sh tests/install-deps.sh

@@ -206,8 +206,7 @@ leftovers() {
 	_v=$(ip -n "$NETNS" -o link show type veth 2>/dev/null || true)
 	[ -z "$_v" ] || echo "veth left: $_v"
 	if [ -d "$STATE" ]; then
-		# .lock is the helper's persistent lock file (flock), not a container's state.
-		_s=$(ls -A "$STATE" | grep -vx '\.lock' || true)
+		_s=$(ls -A "$STATE")
 		[ -z "$_s" ] || echo "state left in $STATE: $_s"
 	fi
 	_m=$(awk -v p="$MACHINES" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo)
