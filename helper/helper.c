@@ -72,7 +72,8 @@ helper_fail(int r, const char *fmt, ...)
 	if (n >= 0 && r < 0 && (size_t)n < sizeof(msg))
 		(void)snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(-r));
 	helper_cleanup();
-	helper_log(LOG_WARNING, "error: %s", msg);
+	helper_log(LOG_WARNING, "error: %s%s%s", msg,
+	    helper_session.request[0] != '\0' ? "; request: " : "", helper_session.request);
 	if (helper_session.sock >= 0)
 		(void)ipc_send_error(helper_session.sock, msg);
 	exit(1);

@@ -18,6 +18,7 @@ struct helper_session {
 	int sock;                       /* IPC socket to the frontend; -1 once closed */
 	uid_t uid;                      /* the caller's real uid */
 	char user[64];                  /* the caller's name, or "#uid" */
+	char request[768];              /* what was asked, for the log; "" until decoded */
 	char name[HELPER_NAME_MAX + 1]; /* machine name once reserved, else "" */
 	bool state_written;             /* a state entry exists for name */
 	char veth[NET_IFNAME_MAX + 1];  /* host end once created, else "" */

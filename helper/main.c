@@ -85,12 +85,17 @@ identify_caller(struct caller_ids *ids, struct policy_caller *ret)
 static void
 read_request(struct ipc_msg *msg)
 {
+	const struct ipc_start *s = &msg->start;
 	int r = ipc_recv(helper_session.sock, msg);
 
 	if (r < 0)
 		helper_fail(r, "reading the request");
 	if (msg->type != IPC_T_START)
 		helper_fail(-EPROTO, "expected a start request");
+	/* Caller-chosen text: helper_log escapes it; truncation only shortens the log line. */
+	(void)snprintf(helper_session.request, sizeof(helper_session.request),
+	    "start root=%s bridge=%s address=%s gateway=%s machine=%s init=%s", s->root, s->bridge,
+	    s->address, s->gateway, s->machine, s->init);
 }
 
 static void
