@@ -30,8 +30,9 @@ helper_log(int priority, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	/* The text holds caller-chosen strings: escape them before they reach the log. */
-	if (stravis(&safe, line, VIS_SAFE | VIS_OCTAL) < 0)
+	/* The text holds caller-chosen strings: escape every control character (newline and tab
+	 * too, so a caller cannot forge a second log line) before they reach the log. */
+	if (stravis(&safe, line, VIS_CSTYLE | VIS_OCTAL | VIS_NL | VIS_TAB) < 0)
 		return;
 	syslog(priority, "user=%s uid=%u %s", helper_session.user, (unsigned)helper_session.uid,
 	    safe);

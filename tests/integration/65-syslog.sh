@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Refusals, starts and stops reach syslog (authpriv) as one line each, with the
+# user, uid, request and rule, caller-chosen text escaped. The test listens on
+# /dev/log itself, inside a private mount namespace whose /dev is a tmpfs of
+# bind mounts of the host's entries, so nothing on the host changes.
+set -eu
+if [ "${CNSPAWN_SYSLOG_NS:-0}" != 1 ]; then
+	CNSPAWN_SYSLOG_NS=1 exec unshare --mount --propagation private sh "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+need_programs
+
+private_dev() {
+	_d=$(mktemp -d /tmp/cnspawn-dev.XXXXXX)
+	mount -t tmpfs -o mode=755 tmpfs "$_d"
+	for _e in /dev/* /dev/.[!.]*; do
+		[ -e "$_e" ] || [ -L "$_e" ] || continue
+		_n=${_e#/dev/}
+		if [ -L "$_e" ]; then cp -P "$_e" "$_d/$_n"
+		elif [ -d "$_e" ]; then mkdir "$_d/$_n"; mount --rbind "$_e" "$_d/$_n"
+		else : > "$_d/$_n"; mount --bind "$_e" "$_d/$_n"; fi
+	done
+	mount --move "$_d" /dev
+	rmdir "$_d"
+}
+
+private_dev
+LOG=$_work/syslog
+: > "$LOG"
+# One datagram a line: socat forks a writer per datagram, which adds the newline.
+socat -u UNIX-RECVFROM:/dev/log,mode=666,fork "SYSTEM:cat >> '$LOG'; echo >> '$LOG'" &
+_pids="$_pids $!"
+wait_for 5 test -S /dev/log || { not_ok "listening on /dev/log"; done_testing; exit 1; }
+
+# logged ERE: wait up to 5 s for a log line matching ERE.
+logged() { wait_for 5 grep -Eq -- "$1" "$LOG"; }
+uid_of() { id -u "$1"; }
+
+# A refusal: one authpriv.warning line naming user, uid, the request and why.
+run as_user cnother "$CNSPAWN" -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+is "refusal: exit 125" 125 "$RC"
+re="^<84>.*cnspawn-helper\[[0-9]+\]: user=cnother uid=$(uid_of cnother) error: no rule permits cnother; request: start root=$TEMPLATE bridge=br0 "
+if logged "$re"; then ok "refusal logged (authpriv.warning) with user, uid, reason and request"
+else not_ok "refusal logged (authpriv.warning) with user, uid, reason and request" "want /$re/ in:" "$(cat "$LOG")"; fi
+
+# A start and its stop: authpriv.notice lines with the rule and the result.
+incont "$TEMPLATE" 'exit 4'
+is "start: init's status" 4 "$RC"
+re="^<85>.*user=cntest uid=$(uid_of cntest) started bb root=$TEMPLATE bridge=br0 address=198\.18\.0\.[0-9]+/24 init_pid=[0-9]+ rule=[0-9]+"
+if logged "$re"; then ok "start logged with root, bridge, address, init pid and rule"
+else not_ok "start logged with root, bridge, address, init pid and rule" "want /$re/ in:" "$(cat "$LOG")"; fi
+if logged "^<85>.*user=cntest .* stopped bb: exit 4"; then ok "stop logged with init's status"
+else not_ok "stop logged with init's status" "$(cat "$LOG")"; fi
+
+# Caller-chosen text cannot forge a log line: control characters arrive escaped.
+nl='
+'
+run cn -q -p "$TEMPLATE" -b br0 -M "x${nl}<84>forged" --init /bin/sh -- -c true
+is "control character in the name: exit 125" 125 "$RC"
+if logged 'forged'; then
+	unlike "no log line starts with the forged text" '^<84>forged' "$(cat "$LOG")"
+	like "the newline is escaped in the log" 'machine=x\\n<84>forged init=' "$(cat "$LOG")"
+else
+	ok "no log line starts with the forged text (the frontend refused the name itself)"
+	skip "the newline is escaped in the log" "frontend refused the name before the helper"
+fi
+assert_clean "syslog"
+done_testing
