@@ -43,7 +43,22 @@ ipc_msg_done(struct ipc_msg *m)
 		free_ptr(&m->console.machine);
 		free_ptr(&m->console.address);
 		break;
+	case IPC_T_INFO:
+		free_ptr(&m->info.machine);
+		free_ptr(&m->info.address);
+		free_ptr(&m->info.bridge);
+		free_ptr(&m->info.root);
+		break;
+	case IPC_T_OUTPUT:
+		free(m->output.data);
+		m->output.data = NULL;
+		m->output.len = 0;
+		break;
 	case IPC_T_EXIT:
+	case IPC_T_ATTACH:
+	case IPC_T_STOP:
+	case IPC_T_STATUS:
+	case IPC_T_DETACHED:
 		break;
 	default:
 		/* A zeroed message (type 0) owns nothing; its fd 0 is not ours to close. */
@@ -61,6 +76,12 @@ ipc_type_nfds(enum ipc_type type)
 	case IPC_T_START:
 	case IPC_T_ERROR:
 	case IPC_T_EXIT:
+	case IPC_T_ATTACH:
+	case IPC_T_STOP:
+	case IPC_T_STATUS:
+	case IPC_T_INFO:
+	case IPC_T_OUTPUT:
+	case IPC_T_DETACHED:
 		return 0;
 	case IPC_T_CONSOLE:
 		return 1;
@@ -82,10 +103,52 @@ exit_valid(uint8_t how, int32_t code)
 	}
 }
 
+static void
+encode_info(const struct ipc_info *i, struct ipc_wbuf *w)
+{
+	ipc_put_str(w, i->machine);
+	ipc_put_u32(w, i->uid);
+	ipc_put_u32(w, i->init_pid);
+	ipc_put_str(w, i->address);
+	ipc_put_str(w, i->bridge);
+	ipc_put_str(w, i->root);
+	ipc_put_u64(w, i->started);
+	ipc_put_u8(w, i->attached);
+}
+
+/* The control types added for the monitor (issue 5); 1 when m is not one of them. */
+static int
+encode_control(const struct ipc_msg *m, struct ipc_wbuf *w)
+{
+	switch (m->type) {
+	case IPC_T_ATTACH:
+	case IPC_T_STATUS:
+	case IPC_T_DETACHED:
+		return 0;
+	case IPC_T_STOP:
+		if (m->stop.timeout > IPC_MAX_STOP_TIMEOUT || m->stop.kill > 1)
+			return -EINVAL;
+		ipc_put_u32(w, m->stop.timeout);
+		ipc_put_u8(w, m->stop.kill);
+		return 0;
+	case IPC_T_INFO:
+		if (m->info.attached > 1)
+			return -EINVAL;
+		encode_info(&m->info, w);
+		return 0;
+	case IPC_T_OUTPUT:
+		ipc_put_data(w, m->output.data, m->output.len);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 static int
 encode_body(const struct ipc_msg *m, struct ipc_wbuf *w)
 {
 	const struct ipc_start *s = &m->start;
+	int r;
 
 	switch (m->type) {
 	case IPC_T_START:
@@ -119,7 +182,8 @@ encode_body(const struct ipc_msg *m, struct ipc_wbuf *w)
 		ipc_put_i32(w, m->exit.code);
 		return 0;
 	default:
-		return -EINVAL;
+		r = encode_control(m, w);
+		return r == 1 ? -EINVAL : r;
 	}
 }
 
@@ -163,6 +227,44 @@ decode_start(struct ipc_rbuf *r, struct ipc_start *s)
 }
 
 static int
+decode_info(struct ipc_rbuf *r, struct ipc_info *i)
+{
+	int k;
+
+	if ((k = ipc_get_str(r, &i->machine)) < 0 || (k = ipc_get_u32(r, &i->uid)) < 0 ||
+	    (k = ipc_get_u32(r, &i->init_pid)) < 0 || (k = ipc_get_str(r, &i->address)) < 0 ||
+	    (k = ipc_get_str(r, &i->bridge)) < 0 || (k = ipc_get_str(r, &i->root)) < 0 ||
+	    (k = ipc_get_u64(r, &i->started)) < 0 || (k = ipc_get_u8(r, &i->attached)) < 0)
+		return k;
+	return i->attached <= 1 ? 0 : -EPROTO;
+}
+
+/* The control types; 1 when m is not one of them. Partial strings are freed by the caller. */
+static int
+decode_control(struct ipc_rbuf *r, struct ipc_msg *m)
+{
+	int k;
+
+	switch (m->type) {
+	case IPC_T_ATTACH:
+	case IPC_T_STATUS:
+	case IPC_T_DETACHED:
+		return 0;
+	case IPC_T_STOP:
+		if ((k = ipc_get_u32(r, &m->stop.timeout)) < 0 ||
+		    (k = ipc_get_u8(r, &m->stop.kill)) < 0)
+			return k;
+		return m->stop.timeout <= IPC_MAX_STOP_TIMEOUT && m->stop.kill <= 1 ? 0 : -EPROTO;
+	case IPC_T_INFO:
+		return decode_info(r, &m->info);
+	case IPC_T_OUTPUT:
+		return ipc_get_data(r, &m->output.data, &m->output.len);
+	default:
+		return 1;
+	}
+}
+
+static int
 decode_body(struct ipc_rbuf *r, struct ipc_msg *m)
 {
 	int k;
@@ -183,7 +285,8 @@ decode_body(struct ipc_rbuf *r, struct ipc_msg *m)
 			return k;
 		return exit_valid(m->exit.how, m->exit.code) ? 0 : -EPROTO;
 	default:
-		return -EPROTO;
+		k = decode_control(r, m);
+		return k == 1 ? -EPROTO : k;
 	}
 }
 

@@ -24,6 +24,24 @@
  *   IPC_T_CONSOLE  (helper -> frontend, one fd: the PTY master)
  *                  str machine, str address, u32 init_pid
  *   IPC_T_EXIT     (helper -> frontend, no fd)     u8 how, i32 code
+ *
+ * The monitor's control socket (CNSPAWN_STATE_DIR/NAME.sock, one request
+ * type per packet; see helper/control.c for who may send what):
+ *   IPC_T_ATTACH   (client -> monitor, no fd)      (no fields)
+ *                  answered by IPC_T_OUTPUT packets (the replayed console
+ *                  ring buffer) then IPC_T_CONSOLE with the master
+ *   IPC_T_STOP     (client -> monitor, no fd)      u32 timeout (seconds,
+ *                  <= IPC_MAX_STOP_TIMEOUT), u8 kill (0 or 1)
+ *                  answered by IPC_T_EXIT once init is gone; also valid on
+ *                  the starting frontend's socket (the escape sequence)
+ *   IPC_T_STATUS   (client -> monitor, no fd)      (no fields)
+ *   IPC_T_INFO     (monitor -> client, no fd)      str machine, u32 uid,
+ *                  u32 init_pid, str address, str bridge, str root,
+ *                  u64 started (unix time), u8 attached (0 or 1)
+ *   IPC_T_OUTPUT   (monitor -> client, no fd)      bytes data: u32 length
+ *                  (1..IPC_MAX_DATA) then that many bytes, any value
+ *   IPC_T_DETACHED (monitor -> client, no fd)      (no fields): another
+ *                  frontend attached; this one must let go of the master
  */
 
 #include <stdbool.h>
@@ -47,11 +65,22 @@ enum ipc_type {
 	IPC_T_ERROR = 2,
 	IPC_T_CONSOLE = 3,
 	IPC_T_EXIT = 4,
+	IPC_T_ATTACH = 5,
+	IPC_T_STOP = 6,
+	IPC_T_STATUS = 7,
+	IPC_T_INFO = 8,
+	IPC_T_OUTPUT = 9,
+	IPC_T_DETACHED = 10,
 };
+
+#define IPC_MAX_DATA 32768u         /* bytes in one IPC_T_OUTPUT */
+#define IPC_MAX_STOP_TIMEOUT 86400u /* seconds */
 
 /* Request flags (IPC_T_START.flags). Unknown bits are -EPROTO. */
 #define IPC_F_QUIET 0x1u
-#define IPC_F_ALL_FLAGS (IPC_F_QUIET)
+/* The frontend's end of the start socket closing stops the container (pipe mode). */
+#define IPC_F_STOP_ON_EXIT 0x2u
+#define IPC_F_ALL_FLAGS (IPC_F_QUIET | IPC_F_STOP_ON_EXIT)
 
 /* IPC_T_EXIT.how */
 enum ipc_exit_how {
@@ -100,6 +129,27 @@ struct ipc_exit {
 	int32_t code;
 };
 
+struct ipc_stop {
+	uint32_t timeout; /* seconds before SIGKILL */
+	uint8_t kill;     /* 1: SIGKILL now */
+};
+
+struct ipc_info {
+	char *machine;
+	uint32_t uid;
+	uint32_t init_pid;
+	char *address;
+	char *bridge;
+	char *root;
+	uint64_t started; /* unix time */
+	uint8_t attached; /* 0 or 1 */
+};
+
+struct ipc_output {
+	uint8_t *data; /* len bytes, any value */
+	size_t len;    /* 1..IPC_MAX_DATA */
+};
+
 struct ipc_msg {
 	enum ipc_type type;
 	union {
@@ -107,6 +157,9 @@ struct ipc_msg {
 		struct ipc_error error;
 		struct ipc_console console;
 		struct ipc_exit exit;
+		struct ipc_stop stop;
+		struct ipc_info info;
+		struct ipc_output output;
 	};
 	int fd; /* the passed fd for IPC_T_CONSOLE, else -1 */
 };

@@ -66,6 +66,28 @@ ipc_put_i32(struct ipc_wbuf *w, int32_t v)
 }
 
 void
+ipc_put_u64(struct ipc_wbuf *w, uint64_t v)
+{
+	ipc_put_u32(w, (uint32_t)(v & 0xffffffffu));
+	ipc_put_u32(w, (uint32_t)(v >> 32));
+}
+
+void
+ipc_put_data(struct ipc_wbuf *w, const uint8_t *data, size_t n)
+{
+	if (data == NULL || n == 0) {
+		wbuf_fail(w, -EINVAL);
+		return;
+	}
+	if (n > IPC_MAX_DATA) {
+		wbuf_fail(w, -E2BIG);
+		return;
+	}
+	ipc_put_u32(w, (uint32_t)n);
+	put_bytes(w, data, n);
+}
+
+void
 ipc_put_str(struct ipc_wbuf *w, const char *s)
 {
 	size_t n;
@@ -170,6 +192,43 @@ ipc_get_i32(struct ipc_rbuf *r, int32_t *ret)
 		return k;
 	/* Map the bit pattern back without implementation-defined conversion. */
 	*ret = u <= INT32_MAX ? (int32_t)u : (int32_t)(u - (uint32_t)INT32_MAX - 1u) + INT32_MIN;
+	return 0;
+}
+
+int
+ipc_get_u64(struct ipc_rbuf *r, uint64_t *ret)
+{
+	uint32_t lo, hi;
+	int k;
+
+	if ((k = ipc_get_u32(r, &lo)) < 0 || (k = ipc_get_u32(r, &hi)) < 0)
+		return k;
+	*ret = (uint64_t)lo | ((uint64_t)hi << 32);
+	return 0;
+}
+
+int
+ipc_get_data(struct ipc_rbuf *r, uint8_t **ret, size_t *ret_len)
+{
+	const uint8_t *b;
+	uint8_t *d;
+	uint32_t n;
+	int k;
+
+	k = ipc_get_u32(r, &n);
+	if (k < 0)
+		return k;
+	if (n < 1 || n > IPC_MAX_DATA)
+		return -EPROTO;
+	k = get_bytes(r, n, &b);
+	if (k < 0)
+		return k;
+	d = malloc(n);
+	if (d == NULL)
+		return -ENOMEM;
+	memcpy(d, b, n);
+	*ret = d;
+	*ret_len = n;
 	return 0;
 }
 

@@ -174,10 +174,10 @@ b_type0(struct pkt *p)
 	p->b[1] = 0;
 }
 static void
-b_type5(struct pkt *p)
+b_type11(struct pkt *p)
 {
 	p_exit(p, 0, 0);
-	p->b[1] = 5;
+	p->b[1] = IPC_T_DETACHED + 1;
 }
 static void
 b_type255(struct pkt *p)
@@ -274,7 +274,7 @@ b_start_ok(struct pkt *p)
 static void
 b_start_flags(struct pkt *p)
 {
-	p_start(p, 0, 0x2, 0);
+	p_start(p, 0, 0x4, 0);
 }
 static void
 b_start_flags_hi(struct pkt *p)
@@ -337,13 +337,106 @@ b_too_big(struct pkt *p)
 	p->len = IPC_MAX_MSG + 1;
 }
 
+static void
+b_attach_ok(struct pkt *p)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_ATTACH, 0);
+}
+static void
+b_attach_trailing(struct pkt *p)
+{
+	b_attach_ok(p);
+	p_u8(p, 0);
+}
+static void
+p_stop(struct pkt *p, uint32_t timeout, uint8_t kill)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_STOP, 0);
+	p_u32(p, timeout);
+	p_u8(p, kill);
+}
+static void
+b_stop_timeout(struct pkt *p)
+{
+	p_stop(p, IPC_MAX_STOP_TIMEOUT + 1, 0);
+}
+static void
+b_stop_kill2(struct pkt *p)
+{
+	p_stop(p, 1, 2);
+}
+static void
+b_stop_short(struct pkt *p)
+{
+	p_stop(p, 1, 0);
+	p->len--;
+}
+static void
+p_output(struct pkt *p, uint32_t len, size_t n)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_OUTPUT, 0);
+	p_u32(p, len);
+	memset(p->b + p->len, 0, n); /* NUL bytes are fine in output */
+	p->len += n;
+}
+static void
+b_output_empty(struct pkt *p)
+{
+	p_output(p, 0, 0);
+}
+static void
+b_output_too_long(struct pkt *p)
+{
+	p_output(p, IPC_MAX_DATA + 1, IPC_MAX_DATA + 1);
+}
+static void
+b_output_past_end(struct pkt *p)
+{
+	p_output(p, 10, 9);
+}
+static void
+p_info(struct pkt *p, uint8_t attached)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_INFO, 0);
+	p_str(p, "web");
+	p_u32(p, 1000);
+	p_u32(p, 4242);
+	p_str(p, "198.18.0.2/24");
+	p_str(p, "br0");
+	p_str(p, "/srv/web");
+	p_u32(p, 1700000000u);
+	p_u32(p, 0);
+	p_u8(p, attached);
+}
+static void
+b_info_attached2(struct pkt *p)
+{
+	p_info(p, 2);
+}
+static void
+b_info_trailing(struct pkt *p)
+{
+	p_info(p, 1);
+	p_u8(p, 0);
+}
+
 static const struct bad_case bad_cases[] = {
     {"empty", b_empty, 0},
     {"short header", b_short_header, 0},
     {"version 0", b_version0, 0},
     {"version 2", b_version2, 0},
     {"type 0", b_type0, 0},
-    {"type 5", b_type5, 0},
+    {"type 11", b_type11, 0},
+    {"attach with a byte", b_attach_trailing, 0},
+    {"attach with an fd", b_attach_ok, 1},
+    {"stop timeout max+1", b_stop_timeout, 0},
+    {"stop kill 2", b_stop_kill2, 0},
+    {"stop short", b_stop_short, 0},
+    {"output length 0", b_output_empty, 0},
+    {"output length max+1", b_output_too_long, 0},
+    {"output length past end", b_output_past_end, 0},
+    {"info attached 2", b_info_attached2, 0},
+    {"info trailing byte", b_info_trailing, 0},
     {"type 255", b_type255, 0},
     {"reserved low byte", b_reserved_lo, 0},
     {"reserved high byte", b_reserved_hi, 0},
@@ -404,6 +497,18 @@ test_ipc_decode_bases(void **state)
 	p_exit(&P, IPC_EXIT_CODE, 255);
 	expect_ok(&P, 0);
 	p_error_raw(&P, 1, "", 1);
+	expect_ok(&P, 0);
+	b_attach_ok(&P);
+	expect_ok(&P, 0);
+	p_stop(&P, IPC_MAX_STOP_TIMEOUT, 1);
+	expect_ok(&P, 0);
+	p_output(&P, IPC_MAX_DATA, IPC_MAX_DATA);
+	expect_ok(&P, 0);
+	p_output(&P, 1, 1);
+	expect_ok(&P, 0);
+	p_info(&P, 1);
+	expect_ok(&P, 0);
+	p_start(&P, 0, IPC_F_QUIET | IPC_F_STOP_ON_EXIT, 0);
 	expect_ok(&P, 0);
 }
 
@@ -569,6 +674,76 @@ test_ipc_roundtrip_exit(void **state)
 }
 
 static void
+test_ipc_roundtrip_control(void **state)
+{
+	static const enum ipc_type empty[] = {IPC_T_ATTACH, IPC_T_STATUS, IPC_T_DETACHED};
+	uint8_t data[] = {0, 'a', 0xff, '\n', 0};
+	struct ipc_msg in, out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		ipc_msg_init(&in, empty[i]);
+		roundtrip(&in, 0, &out);
+		ipc_msg_done(&out);
+	}
+	ipc_msg_init(&in, IPC_T_STOP);
+	in.stop.timeout = 30;
+	in.stop.kill = 1;
+	roundtrip(&in, 0, &out);
+	assert_int_equal(out.stop.timeout, 30);
+	assert_int_equal(out.stop.kill, 1);
+	ipc_msg_init(&in, IPC_T_OUTPUT);
+	in.output.data = data;
+	in.output.len = sizeof(data);
+	roundtrip(&in, 0, &out);
+	assert_int_equal(out.output.len, sizeof(data));
+	assert_memory_equal(out.output.data, data, sizeof(data));
+	ipc_msg_done(&out);
+	ipc_msg_init(&in, IPC_T_INFO);
+	in.info.machine = W("web");
+	in.info.uid = 1001;
+	in.info.init_pid = 77;
+	in.info.address = W("198.18.0.9/24");
+	in.info.bridge = W("br0");
+	in.info.root = W("/srv/web");
+	in.info.started = 0x123456789aULL;
+	in.info.attached = 1;
+	roundtrip(&in, 0, &out);
+	assert_string_equal(out.info.machine, "web");
+	assert_string_equal(out.info.root, "/srv/web");
+	assert_int_equal(out.info.started, 0x123456789aULL);
+	assert_int_equal(out.info.uid, 1001);
+	assert_int_equal(out.info.attached, 1);
+	ipc_msg_done(&out);
+}
+
+static void
+test_ipc_encode_invalid_control(void **state)
+{
+	static uint8_t buf[IPC_MAX_MSG];
+	static uint8_t big[IPC_MAX_DATA + 1];
+	struct ipc_msg m;
+	size_t len = 0;
+
+	(void)state;
+	ipc_msg_init(&m, IPC_T_STOP);
+	m.stop.timeout = IPC_MAX_STOP_TIMEOUT + 1;
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	m.stop.timeout = 1;
+	m.stop.kill = 2;
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	ipc_msg_init(&m, IPC_T_OUTPUT);
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL); /* no data */
+	m.output.data = big;
+	m.output.len = sizeof(big);
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -E2BIG);
+	m.output.len = IPC_MAX_DATA;
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), 0);
+	ipc_msg_init(&m, IPC_T_INFO);
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL); /* NULL strings */
+}
+
+static void
 test_ipc_encode_invalid(void **state)
 {
 	static uint8_t buf[IPC_MAX_MSG];
@@ -588,7 +763,7 @@ test_ipc_encode_invalid(void **state)
 	m.exit.how = IPC_EXIT_SIGNAL;
 	m.exit.code = 0;
 	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
-	ipc_msg_init(&m, (enum ipc_type)9);
+	ipc_msg_init(&m, (enum ipc_type)99);
 	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
 	fill_start(&m, NULL, 0);
 	m.start.flags = 0x4;
@@ -724,6 +899,8 @@ main(void)
 	    cmocka_unit_test(test_ipc_roundtrip_console),
 	    cmocka_unit_test(test_ipc_roundtrip_exit),
 	    cmocka_unit_test(test_ipc_encode_invalid),
+	    cmocka_unit_test(test_ipc_roundtrip_control),
+	    cmocka_unit_test(test_ipc_encode_invalid_control),
 	    cmocka_unit_test(test_ipc_limit_str),
 	    cmocka_unit_test(test_ipc_limit_args),
 	    cmocka_unit_test(test_ipc_limit_msg),

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ring.h"
+
+int
+ipc_ring_init(struct ipc_ring *r, size_t size)
+{
+	memset(r, 0, sizeof(*r));
+	if (size == 0 || size > IPC_RING_MAX_SIZE)
+		return -EINVAL;
+	r->buf = malloc(size);
+	if (r->buf == NULL)
+		return -ENOMEM;
+	r->size = size;
+	return 0;
+}
+
+void
+ipc_ring_done(struct ipc_ring *r)
+{
+	free(r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+ipc_ring_write(struct ipc_ring *r, const uint8_t *p, size_t n)
+{
+	size_t end, first;
+
+	if (r->size == 0 || n == 0)
+		return;
+	/* Only the last size bytes of a large write can survive: skip the rest up front. */
+	if (n > r->size) {
+		r->lost += r->len + (n - r->size);
+		p += n - r->size;
+		n = r->size;
+		r->start = 0;
+		r->len = 0;
+	}
+	if (r->len + n > r->size) {
+		size_t drop = r->len + n - r->size;
+
+		r->start = (r->start + drop) % r->size;
+		r->len -= drop;
+		r->lost += drop;
+	}
+	end = (r->start + r->len) % r->size;
+	first = r->size - end < n ? r->size - end : n;
+	memcpy(r->buf + end, p, first);
+	memcpy(r->buf, p + first, n - first);
+	r->len += n;
+}
+
+size_t
+ipc_ring_len(const struct ipc_ring *r)
+{
+	return r->len;
+}
+
+size_t
+ipc_ring_peek(const struct ipc_ring *r, size_t off, const uint8_t **ret)
+{
+	size_t pos, n;
+
+	if (off >= r->len)
+		return 0;
+	pos = (r->start + off) % r->size;
+	n = r->len - off;
+	if (n > r->size - pos)
+		n = r->size - pos;
+	*ret = r->buf + pos;
+	return n;
+}
+
+void
+ipc_ring_clear(struct ipc_ring *r)
+{
+	r->start = 0;
+	r->len = 0;
+	r->lost = 0;
+}

@@ -1,0 +1,34 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Build the Debian package from the committed tree and check what it installs:
+# the helper setuid root 4755 in /usr/libexec/cnspawn, the programs, the man
+# pages, and the compiled-in /etc and /run paths (never DESTDIR).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/deb
+rm -rf "$out"
+mkdir -p "$out/src"
+cd "$top"
+git ls-files -z | tar --null -T - -cf - | tar -C "$out/src" -xf -
+cp -a packaging/debian "$out/src/debian"
+(cd "$out/src" && dpkg-buildpackage -b -uc -us > "$out/build.log" 2>&1) ||
+    { tail -30 "$out/build.log"; echo "packaging: 0 passed, 1 failed"; exit 1; }
+deb=$(ls "$out"/cnspawn_*.deb)
+n=0 f=0
+t() {
+	n=$((n + 1))
+	if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; f=$((f + 1)); fi
+}
+list=$(dpkg-deb -c "$deb")
+t "helper is root:root 4755" 'echo "$list" | grep -Eq "^-rwsr-xr-x root/root .* \./usr/libexec/cnspawn/cnspawn-helper$"'
+t "cnspawn in /usr/bin" 'echo "$list" | grep -Eq "^-rwxr-xr-x root/root .* \./usr/bin/cnspawn$"'
+t "cnspawn-policy in /usr/sbin" 'echo "$list" | grep -Eq " \./usr/sbin/cnspawn-policy$"'
+t "man pages" 'echo "$list" | grep -q "man1/cnspawn.1" && echo "$list" | grep -q "man5/cnspawn.policy.5" && echo "$list" | grep -q "man8/cnspawn-policy.8"'
+t "no /run in the package (a tmpfs)" '! echo "$list" | grep -q " \./run"'
+x=$out/x
+dpkg-deb -x "$deb" "$x"
+t "compiled-in policy path is /etc/cnspawn/policy" 'grep -qa "/etc/cnspawn/policy" "$x/usr/libexec/cnspawn/cnspawn-helper"'
+t "compiled-in helper path, no DESTDIR" 'grep -qa "/usr/libexec/cnspawn/cnspawn-helper" "$x/usr/bin/cnspawn" && ! grep -qa "debian/cnspawn" "$x/usr/bin/cnspawn" "$x/usr/libexec/cnspawn/cnspawn-helper"'
+echo "1..$n"
+echo "packaging: $((n - f)) passed, $f failed"
+[ "$f" = 0 ]
