@@ -71,7 +71,7 @@ FUZZERS   = $(patsubst tests/fuzz/%.c,$(BUILDDIR)/fuzz/%,$(FUZZ_SRC))
 PROGRAMS = $(if $(HELPER_SRC),$(HELPER)) $(if $(FRONTEND_SRC),$(FRONTEND)) \
            $(if $(POLICY_TOOL_SRC),$(TOOL))
 
-.PHONY: all build install uninstall check unit golden integration integration-locked fuzz fuzz-run demo deps \
+.PHONY: all build install uninstall deb check unit golden integration integration-locked fuzz fuzz-run demo deps \
         format format-check banned analyze asan bench clean
 .DEFAULT_GOAL := all
 
@@ -149,6 +149,10 @@ uninstall:
 deps:
 	@sh tests/install-deps.sh
 
+# The Debian package (packaging/debian), built from the committed tree and checked.
+deb:
+	@sh tests/packaging.sh
+
 # Integration tests build a second tree with the test prefix compiled in.
 CHECK_PREFIX = /opt/cnspawn-check
 CHECK_VARS = BUILDDIR=$(BUILDDIR)/check PREFIX=$(CHECK_PREFIX) SYSCONFDIR=$(CHECK_PREFIX)/etc \
@@ -172,7 +176,7 @@ check:
 	@sh tests/install-deps.sh
 	$(MAKE) all
 	$(MAKE) banned
-	$(MAKE) unit golden fuzz-run integration
+	$(MAKE) unit golden deb fuzz-run integration
 
 DEMO_VARS = PREFIX=/usr/local SYSCONFDIR=/etc RUNSTATEDIR=/run
 demo:
