@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bench/run.sh: console relay throughput and keystroke echo latency, cnspawn
+# against socat's PTY relay (what sh-nspawn uses), measured in the same run.
+# Not a test; never run in CI. Needs root, the programs installed under the
+# check prefix with its policy (run `make integration` first), socat and cc.
+# Knobs: SIZE_MB (100), RUNS (3; the best run counts), CHECK_PREFIX.
+# See bench/README.md for what is measured and how to read the ratios.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+PREFIX=${CHECK_PREFIX:-/opt/cnspawn-check}
+CNSPAWN=$PREFIX/bin/cnspawn
+SIZE_MB=${SIZE_MB:-100}
+RUNS=${RUNS:-3}
+NS=cnspawn-bench
+ROOT=$PREFIX/machines/bench
+N=$((SIZE_MB * 1024 * 1024))
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "must run as root"
+[ -x "$CNSPAWN" ] || die "$CNSPAWN missing: run 'make integration' first"
+[ -f "$PREFIX/etc/cnspawn/policy" ] || die "no policy under $PREFIX: run 'make integration' first"
+id -u cntest > /dev/null 2>&1 || die "no user cntest: run 'make integration' first"
+command -v socat > /dev/null || die "socat missing"
+
+# The integration harness's lock: its leftover checks must not see our container.
+mkdir -p /run/lock
+exec 9> /run/lock/cnspawn-integration.lock
+flock -w 900 9 || die "integration run holds the lock"
+
+tmp=$(mktemp -d /tmp/cnspawn-bench.XXXXXX)
+chmod 0755 "$tmp"
+cleanup() {
+	ip netns del "$NS" 2> /dev/null || true
+	rm -rf "$tmp" "$ROOT"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+cc -O2 -Wall -o "$tmp/ptyrun" "$here/ptyrun.c"
+sh "$here/../tests/integration/mkroot.sh" "$ROOT"
+# The check policy permits cntest on bridge br0 in 198.18.0.0/24: a private netns.
+ip netns del "$NS" 2> /dev/null || true
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+ip -n "$NS" link add br0 type bridge
+ip -n "$NS" addr add 198.18.0.1/24 dev br0
+ip -n "$NS" link set br0 up
+
+# Commands as scripts (ptyrun execs them). The same program, busybox head,
+# produces the bytes on both sides, onto a raw pty; both run as cntest.
+cat > "$tmp/cn.sh" << EOF
+exec ip netns exec $NS setpriv --reuid=cntest --regid=cntest --init-groups -- \\
+	env -i PATH=/usr/bin:/bin HOME=/home/cntest TERM=xterm \\
+	$CNSPAWN -q -p $ROOT -b br0 --init /bin/sh -- -c "stty raw -echo; \$1"
+EOF
+cat > "$tmp/so.sh" << EOF
+exec setpriv --reuid=cntest --regid=cntest --init-groups -- \\
+	socat -u EXEC:"$ROOT/bin/busybox \$1",pty,rawer STDOUT
+EOF
+# Echo latency behind a flood: the command floods its console while cat echoes
+# each keystroke into the same output stream.
+cat > "$tmp/flood.sh" << EOF
+stty raw -echo; $ROOT/bin/busybox head -c 100000000000 /dev/zero & exec $ROOT/bin/busybox cat
+EOF
+cat > "$tmp/cn-flood.sh" << EOF
+exec ip netns exec $NS setpriv --reuid=cntest --regid=cntest --init-groups -- \\
+	env -i PATH=/usr/bin:/bin HOME=/home/cntest TERM=xterm \\
+	$CNSPAWN -q -p $ROOT -b br0 --init /bin/sh -- -c "stty raw -echo; head -c 100000000000 /dev/zero & exec cat"
+EOF
+cat > "$tmp/so-flood.sh" << EOF
+exec setpriv --reuid=cntest --regid=cntest --init-groups -- \\
+	socat EXEC:"$ROOT/bin/busybox sh $tmp/flood.sh",pty,rawer STDIO
+EOF
+GEN="head -c $N /dev/zero"
+GEN0="head -c 0 /dev/zero"
+now() { date +%s.%N; }
+best() { sort -n | head -n 1; }
+
+# to_null CMD: seconds for the best of RUNS runs, output to /dev/null (pipe mode).
+to_null() {
+	_i=0
+	while [ "$_i" -lt "$RUNS" ]; do
+		_a=$(now); "$@" < /dev/null > /dev/null || die "failed: $*"; _b=$(now)
+		echo "$_a $_b" | awk '{ printf "%.3f\n", $2 - $1 }'
+		_i=$((_i + 1))
+	done | best
+}
+# to_pty CMD: same, with stdin and stdout a raw pty read as fast as possible.
+to_pty() {
+	_i=0
+	while [ "$_i" -lt "$RUNS" ]; do
+		"$tmp/ptyrun" -- "$@" | awk '{ print $2 }'
+		_i=$((_i + 1))
+	done | best
+}
+ratio() { awk -v c="$1" -v c0="$2" -v s="$3" -v s0="$4" -v mb="$SIZE_MB" 'BEGIN {
+	cn = c - c0; so = s - s0; if (cn <= 0) cn = 0.001; if (so <= 0) so = 0.001
+	printf "  cnspawn %.3f s (start %.3f) = %.0f MB/s; socat %.3f s (start %.3f) = %.0f MB/s; ratio cnspawn/socat %.2f\n",
+	    c, c0, mb / cn, s, s0, mb / so, (mb / cn) / (mb / so) }'; }
+
+echo "bench: $SIZE_MB MB of output, best of $RUNS; ratio = cnspawn throughput / socat throughput (>= 1: at least as fast)"
+echo "to /dev/null (pipe mode):"
+ratio "$(to_null sh "$tmp/cn.sh" "$GEN")" "$(to_null sh "$tmp/cn.sh" "$GEN0")" \
+	"$(to_null sh "$tmp/so.sh" "$GEN")" "$(to_null sh "$tmp/so.sh" "$GEN0")"
+echo "to a terminal (raw pty, fast reader):"
+ratio "$(to_pty sh "$tmp/cn.sh" "$GEN")" "$(to_pty sh "$tmp/cn.sh" "$GEN0")" \
+	"$(to_pty sh "$tmp/so.sh" "$GEN")" "$(to_pty sh "$tmp/so.sh" "$GEN0")"
+echo "keystroke echo latency behind a full output buffer (median max, ms, 50 keys):"
+printf '  cnspawn: %s\n' "$("$tmp/ptyrun" -l 50 -- sh "$tmp/cn-flood.sh")"
+printf '  socat:   %s\n' "$("$tmp/ptyrun" -l 50 -- sh "$tmp/so-flood.sh")"
