@@ -74,9 +74,17 @@ canonical_root(const char *dir, char **ret)
 	char *p = realpath(dir, NULL);
 	struct stat st;
 
-	if (p == NULL)
+	/* Roots of userns rules live below a directory only root may search
+	 * (cnspawn.policy(5)): the user cannot resolve the path, so it goes
+	 * as written; the helper resolves it (no symlinks) and the policy
+	 * takes canonical paths only. */
+	if (p == NULL && errno == EACCES && dir[0] == '/') {
+		p = strdup(dir);
+		if (p == NULL)
+			return report_fail("out of memory");
+	} else if (p == NULL)
 		return report_fail("cannot use directory '%s': %s", dir, strerror(errno));
-	if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+	else if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		free(p);
 		return report_fail("'%s' is not a directory", dir);
 	}
@@ -144,6 +152,10 @@ send_start(int sock, const struct start_options *o, const char *root)
 	m.start.env.v = env;
 	tty_initial_size(&m.start.rows, &m.start.cols);
 	m.start.flags = o->quiet ? IPC_F_QUIET : 0;
+	/* Pipe mode (scripts) keeps "the container lives as long as cnspawn" unless -d. */
+	if (!isatty(STDIN_FILENO) && !o->detach)
+		m.start.flags |= IPC_F_STOP_ON_EXIT;
+	m.start.kill_signal = o->kill_signal;
 	return ipc_send(sock, &m);
 }
 
@@ -188,8 +200,9 @@ print_start_line(const struct start_options *o, const struct ipc_console *c)
 	if (c->address[0] != '\0')
 		fprintf(stderr, " at %s", c->address);
 	if (o->escape)
-		fprintf(stderr, ". Press %s three times within 1s to stop the container.\n",
-		    escape_key_name(o->escape_key, key, sizeof(key)));
+		fprintf(stderr,
+		    ". Press %s three times within 1s to stop the container, %s d to detach.\n",
+		    escape_key_name(o->escape_key, key, sizeof(key)), key);
 	else
 		fputs(".\n", stderr);
 	fflush(stderr);
@@ -202,6 +215,7 @@ cmd_start_run(const struct start_options *o)
 	_cleanup_close_ int sock = -1;
 	struct relay_config rc = {0};
 	struct ipc_msg console;
+	static char machine[IPC_MAX_STR];
 	int k;
 
 	if ((k = check_options(o)) != 0 || (k = canonical_root(o->directory, &root)) != 0)
@@ -214,11 +228,20 @@ cmd_start_run(const struct start_options *o)
 		return report_fail("request too large (at most %u bytes)", IPC_MAX_MSG);
 	if ((k = await_console(sock, k, &console)) != 0)
 		return k;
+	if (o->detach) {
+		/* The monitor keeps the console (and its output) until `cnspawn attach`. */
+		printf("%s\n", console.console.machine);
+		ipc_msg_done(&console);
+		return fflush(stdout) == 0 ? 0 : EXIT_CNSPAWN;
+	}
 	print_start_line(o, &console.console);
 	rc.sock = sock;
 	rc.master = TAKE_FD(console.fd);
 	rc.escape = o->escape;
 	rc.escape_key = o->escape_key;
+	rc.stop_timeout = RELAY_ESCAPE_STOP_TIMEOUT;
+	rc.machine = machine;
+	(void)snprintf(machine, sizeof(machine), "%s", console.console.machine);
 	ipc_msg_done(&console);
 	if (atexit(tty_restore) != 0)
 		return report_fail("atexit failed");

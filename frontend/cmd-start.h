@@ -19,6 +19,8 @@ struct start_options {
 	char **init_argv;    /* after "--" */
 	int init_argc;
 	bool quiet;
+	bool detach;          /* -d: print the name and return once init runs */
+	uint32_t kill_signal; /* --kill-signal; 0: the default (SIGRTMIN+4) */
 	bool escape;
 	uint8_t escape_key;
 };

@@ -84,6 +84,12 @@ escape_feed(struct escape *e, const uint8_t *in, size_t n, const struct timespec
 	}
 	len += escape_expire(e, now, out);
 	for (size_t i = 0; i < n; i++) {
+		if (in[i] != e->key && e->pending == 1 && in[i] == ESCAPE_DETACH_KEY) {
+			e->pending = 0;
+			e->action = ESCAPE_DETACH;
+			*ret_len = len;
+			return true;
+		}
 		if (in[i] != e->key) {
 			len += release(e, out + len);
 			out[len++] = in[i];
@@ -93,6 +99,7 @@ escape_feed(struct escape *e, const uint8_t *in, size_t n, const struct timespec
 			e->first = *now;
 		if (++e->pending == ESCAPE_PRESSES) {
 			e->pending = 0;
+			e->action = ESCAPE_LEAVE;
 			*ret_len = len;
 			return true;
 		}

@@ -16,14 +16,23 @@
 #define ESCAPE_PRESSES 3
 #define ESCAPE_WINDOW_MS 1000
 #define ESCAPE_DEFAULT_KEY 0x1d /* Ctrl-] */
+/* The escape key then this key, within ESCAPE_WINDOW_MS: detach, leaving the container running. */
+#define ESCAPE_DETACH_KEY 'd'
+
+enum escape_action {
+	ESCAPE_NONE,
+	ESCAPE_LEAVE,  /* the key ESCAPE_PRESSES times: stop the container and leave */
+	ESCAPE_DETACH, /* the key then ESCAPE_DETACH_KEY: leave it running */
+};
 /* At most this many held-back keys come out of one call besides the input itself. */
 #define ESCAPE_MAX_PENDING (ESCAPE_PRESSES - 1)
 
 struct escape {
 	bool enabled;
 	uint8_t key;
-	unsigned pending;      /* escape keys held back */
-	struct timespec first; /* when the first of them was pressed */
+	unsigned pending;          /* escape keys held back */
+	struct timespec first;     /* when the first of them was pressed */
+	enum escape_action action; /* what the completed sequence asked for */
 };
 
 /* "^]" or "^X" (X a letter or one of @[\]^_); -EINVAL otherwise, and for ^J/^M (Enter). */
@@ -34,8 +43,9 @@ void escape_init(struct escape *e, bool enabled, uint8_t key);
 /*
  * Feed n input bytes typed at now. Bytes to send on are written to out,
  * which must hold n + ESCAPE_MAX_PENDING; *ret_len is their count. Returns
- * true when the sequence completed (the user wants to leave); the bytes
- * after it are dropped.
+ * true when a sequence completed (e->action says which); the bytes after
+ * it are dropped. The escape key followed by anything but itself or
+ * ESCAPE_DETACH_KEY hands both on.
  */
 bool escape_feed(struct escape *e, const uint8_t *in, size_t n, const struct timespec *now,
     uint8_t *out, size_t *ret_len);

@@ -12,7 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd-attach.h"
+#include "cmd-list.h"
 #include "cmd-start.h"
+#include "cmd-stop.h"
 #include "escape.h"
 #include "report.h"
 
@@ -21,6 +24,7 @@ enum {
 	OPT_ESCAPE,
 	OPT_NO_ESCAPE,
 	OPT_VERSION,
+	OPT_KILL_SIGNAL,
 };
 
 static const struct option long_options[] = {
@@ -31,6 +35,8 @@ static const struct option long_options[] = {
     {"machine", required_argument, NULL, 'M'},
     {"init", required_argument, NULL, OPT_INIT},
     {"quiet", no_argument, NULL, 'q'},
+    {"detach", no_argument, NULL, 'd'},
+    {"kill-signal", required_argument, NULL, OPT_KILL_SIGNAL},
     {"escape", required_argument, NULL, OPT_ESCAPE},
     {"no-escape", no_argument, NULL, OPT_NO_ESCAPE},
     {"help", no_argument, NULL, 'h'},
@@ -42,6 +48,9 @@ static void
 usage(void)
 {
 	printf("Usage: cnspawn [start] -p ROOT -b BRIDGE [OPTIONS] [-- INIT-ARGS...]\n"
+	       "       cnspawn list [--json]\n"
+	       "       cnspawn attach NAME\n"
+	       "       cnspawn stop [-t SECONDS] [--kill] NAME\n"
 	       "\n"
 	       "Start an OS container whose init is PID 1 and attach to its console.\n"
 	       "\n"
@@ -52,12 +61,15 @@ usage(void)
 	       "  -M, --machine NAME            machine and host name (default: ROOT's name)\n"
 	       "      --init PATH               init inside ROOT (default: /sbin/init)\n"
 	       "  -q, --quiet                   no start line\n"
+	       "  -d, --detach                  start detached: print the name and return\n"
+	       "      --kill-signal=SIG         what `cnspawn stop` sends (default SIGRTMIN+4)\n"
 	       "      --escape=KEY              escape key, ^X notation (default: ^])\n"
 	       "      --no-escape               no escape key\n"
 	       "  -h, --help                    show this help\n"
 	       "      --version                 show the version\n"
 	       "\n"
-	       "Press the escape key three times within 1s to stop the container.\n"
+	       "Press the escape key three times within 1s to stop the container,\n"
+	       "the escape key then d to detach (cnspawn attach NAME returns to it).\n"
 	       "Exit status: init's, 128+N if init died of signal N, 125 if cnspawn failed.\n"
 	       "See cnspawn(1).\n");
 }
@@ -126,6 +138,15 @@ parse_one(struct start_options *o, int c, char **argv)
 	case 'q':
 		o->quiet = true;
 		return 0;
+	case 'd':
+		o->detach = true;
+		return 0;
+	case OPT_KILL_SIGNAL:
+		if (cmd_stop_parse_signal(optarg, &o->kill_signal) < 0)
+			return report_fail("invalid --kill-signal '%s' (a name such as SIGUSR2 or "
+			                   "SIGRTMIN+4, or a number 1..64)",
+			    optarg);
+		return 0;
 	case OPT_ESCAPE:
 		return parse_escape(o, optarg);
 	case OPT_NO_ESCAPE:
@@ -151,7 +172,7 @@ parse_start(int argc, char **argv, struct start_options *o)
 	o->escape_key = ESCAPE_DEFAULT_KEY;
 	opterr = 0;
 	/* "+": stop at the first non-option, so that nothing after "--" is taken as ours. */
-	while ((c = getopt_long(argc, argv, "+:p:b:a:r:M:qh", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+:p:b:a:r:M:qdh", long_options, NULL)) != -1)
 		if ((k = parse_one(o, c, argv)) != 0)
 			return k;
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
@@ -181,6 +202,12 @@ main(int argc, char **argv)
 	int k;
 
 	open_std_fds();
+	if (argc > 1 && strcmp(argv[1], "list") == 0)
+		return cmd_list_run(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "attach") == 0)
+		return cmd_attach_run(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "stop") == 0)
+		return cmd_stop_run(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "start") == 0) {
 		argv[1] = argv[0];
 		argc--;

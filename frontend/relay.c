@@ -169,13 +169,37 @@ discard_if_dead(struct relay *r)
 		r->to_out.start = r->to_out.end = 0;
 }
 
-/* Leave on the escape sequence: say so while the terminal is still raw, then restore it. */
+/*
+ * Leave on the escape sequence: ask the monitor to stop the container (its
+ * stop signal, SIGKILL after the timeout; our leaving alone would only
+ * detach), say so while the terminal is still raw, then restore it.
+ */
 static int
 leave(struct relay *r)
 {
 	static const char msg[] = "\r\ncnspawn: leaving; container is being stopped\r\n";
+	struct ipc_msg m;
 
+	ipc_msg_init(&m, IPC_T_STOP);
+	m.stop.timeout = r->cfg->stop_timeout;
+	(void)ipc_send(r->cfg->sock, &m);
 	(void)util_write_full(STDERR_FILENO, msg, sizeof(msg) - 1);
+	tty_restore();
+	r->status = 0;
+	return -1;
+}
+
+/* Leave the container running: closing our socket is a detach for the monitor. */
+static int
+detach(struct relay *r, const char *why)
+{
+	char msg[512];
+	const char *name = r->cfg->machine != NULL ? r->cfg->machine : "the container";
+	int n = snprintf(msg, sizeof(msg),
+	    "\r\ncnspawn: detached from %s%s; `cnspawn attach %s` to return\r\n", name, why, name);
+
+	if (n > 0 && (size_t)n < sizeof(msg))
+		(void)util_write_full(STDERR_FILENO, msg, (size_t)n);
 	tty_restore();
 	r->status = 0;
 	return -1;
@@ -201,7 +225,7 @@ stdin_read(struct relay *r)
 	}
 	now_mono(&now);
 	if (escape_feed(&r->esc, in, (size_t)n, &now, r->to_master.b + r->to_master.end, &len))
-		return leave(r);
+		return r->esc.action == ESCAPE_DETACH ? detach(r, "") : leave(r);
 	r->to_master.end += len;
 	if (len > 0)
 		r->last_nl = r->to_master.b[r->to_master.end - 1] == '\n';
@@ -329,6 +353,10 @@ sock_read(struct relay *r)
 		r->status = exit_status(&m.exit);
 		ipc_msg_done(&m);
 		return -1;
+	case IPC_T_DETACHED:
+		/* Another `cnspawn attach` took the console over. */
+		ipc_msg_done(&m);
+		return detach(r, " (attached from elsewhere)");
 	case IPC_T_ERROR:
 		text = TAKE_PTR(m.error.text);
 		ipc_msg_done(&m);
@@ -358,7 +386,10 @@ sig_read(struct relay *r)
 			;
 		return 0;
 	default:
-		/* SIGTERM, SIGHUP, SIGINT, SIGQUIT: our exit closes the socket and the helper stops the container. */
+		/*
+		 * SIGTERM, SIGHUP, SIGINT, SIGQUIT: our exit closes the socket; the
+		 * monitor takes that as a detach (a stop in pipe mode, IPC_F_STOP_ON_EXIT).
+		 */
 		tty_restore();
 		r->status = 128 + (int)si.ssi_signo;
 		return -1;

@@ -10,12 +10,17 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Seconds between the stop signal and SIGKILL when the user leaves with the escape sequence. */
+#define RELAY_ESCAPE_STOP_TIMEOUT 3u
+
 struct relay_config {
 	int sock;     /* IPC socket to the helper */
 	int master;   /* console PTY master (owned by the relay from now on) */
 	pid_t helper; /* reaped on SIGCHLD */
 	bool escape;  /* escape sequence enabled (only used when stdin is a terminal) */
 	uint8_t escape_key;
+	const char *machine;   /* for the detach message */
+	uint32_t stop_timeout; /* seconds the monitor waits before SIGKILL after the escape */
 };
 
 /*

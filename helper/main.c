@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "control.h"
 #include "helper.h"
 #include "ipc.h"
 #include "monitor.h"
@@ -206,26 +207,42 @@ announce(struct state_entry *e, int master)
 	m.console.init_pid = (uint32_t)e->init_pid;
 	m.fd = master;
 	r = ipc_send(helper_session.sock, &m);
-	(void)close(master);
+	/* The monitor keeps its copy of the master: it drains and re-hands the console. */
 	if (r < 0)
 		helper_fail(r, "sending the console");
 	helper_log(LOG_NOTICE, "started %s root=%s bridge=%s address=%s init_pid=%d rule=%u",
 	    e->name, e->root, e->bridge, addr, (int)e->init_pid, e->rule);
 }
 
+/* The monitor phase: serve the control socket until init is gone, then clean up. */
 static void
-finish(const struct state_entry *e)
+finish(const struct state_entry *e, int master, int listen_fd, const struct ipc_start *s)
 {
+	static struct control c; /* holds the 128 KiB console ring */
+	char addr[INET_ADDRSTRLEN + 4];
 	struct ipc_exit x = {0};
-	int r = monitor_run(helper_session.sock, helper_session.init_pid, &x);
+	int r;
 
+	(void)snprintf(addr, sizeof(addr), "%s/%u", inet_ntoa(e->address), (unsigned)e->prefix);
+	c = (struct control){.init_pid = helper_session.init_pid,
+	    .owner = e->uid,
+	    .kill_signal = s->kill_signal != 0 ? (int)s->kill_signal : CONTROL_DEFAULT_STOP_SIGNAL,
+	    .stop_on_exit = (s->flags & IPC_F_STOP_ON_EXIT) != 0,
+	    .name = e->name,
+	    .address = addr,
+	    .bridge = e->bridge,
+	    .root = e->root,
+	    .started = e->started};
+	r = control_init(&c, helper_session.sock, listen_fd, master);
+	if (r == 0)
+		r = monitor_run(&c, &x);
 	if (r < 0)
 		helper_fail(r, "waiting for init");
 	helper_session.init_pid = 0;
 	helper_cleanup();
 	helper_log(LOG_NOTICE, "stopped %s: %s %d", e->name,
 	    x.how == IPC_EXIT_CODE ? "exit" : "signal", (int)x.code);
-	(void)ipc_send_exit(helper_session.sock, x.how, x.code);
+	control_finish(&c, &x);
 }
 
 int
@@ -239,7 +256,7 @@ main(void)
 	struct state_entry e;
 	const char *what = NULL;
 	char why[512];
-	int r, root_fd, master;
+	int r, root_fd, master, listen_fd;
 
 	r = sanitize_process();
 	if (r < 0) {
@@ -263,11 +280,14 @@ main(void)
 		    why[0] != '\0' ? why : "reserving the container");
 	master = start(&plan, &d.grant, &e, root_fd);
 	(void)close(root_fd);
+	listen_fd = control_listen(e.name);
+	if (listen_fd < 0)
+		helper_fail(listen_fd, "creating the control socket for %s", e.name);
 	announce(&e, master);
 	r = monitor_drop_privileges();
 	if (r < 0)
 		helper_fail(r, "dropping privileges");
-	finish(&e);
+	finish(&e, master, listen_fd, &msg.start);
 	request_plan_done(&plan);
 	ipc_msg_done(&msg);
 	return 0;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "monitor.h"
 #include "util.h"
 
@@ -17,7 +18,12 @@ monitor_drop_privileges(void)
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN) < 0)
 		return -EINVAL;
-	/* Applies the capability sets and clears the bounding set but for CAP_NET_ADMIN. */
+	/* The init of a userns container runs as host uid FIRST, not 0: signalling
+	 * it (stop, frontend gone) needs CAP_KILL. We are uid 0, which can signal
+	 * every root process anyway; this adds only the container's ids. */
+	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_KILL) < 0)
+		return -EINVAL;
+	/* Applies the capability sets and clears the bounding set but for those two. */
 	if (capng_apply(CAPNG_SELECT_BOTH) < 0)
 		return -EPERM;
 	return 0;
@@ -40,33 +46,31 @@ exit_from_status(int status, struct ipc_exit *ret)
 }
 
 int
-monitor_run(int sock, pid_t init_pid, struct ipc_exit *ret)
+monitor_run(struct control *c, struct ipc_exit *ret)
 {
 	_cleanup_close_ int pidfd = -1;
-	bool killed = false;
 	int status = 0;
 
 	/* init is our own un-reaped child: its pid cannot be reused before waitpid(). */
-	pidfd = (int)syscall(SYS_pidfd_open, init_pid, 0);
+	pidfd = (int)syscall(SYS_pidfd_open, c->init_pid, 0);
 	if (pidfd < 0)
 		return -errno;
 	for (;;) {
-		struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN},
-		    {.fd = killed ? -1 : sock, .events = POLLIN}};
-		if (poll(p, 2, -1) < 0) {
+		struct pollfd p[CONTROL_NPOLL + 1];
+		size_t n = control_fill_poll(c, p);
+
+		p[n] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+		if (poll(p, n + 1, control_timeout_ms(c)) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		if (p[0].revents != 0)
+		if (p[n].revents != 0)
 			break;
-		if (p[1].revents != 0) {
-			/* The frontend left: nobody holds the console, end the container. */
-			(void)kill(init_pid, SIGKILL);
-			killed = true;
-		}
+		control_handle_poll(c, p, n);
+		control_tick(c);
 	}
-	if (waitpid(init_pid, &status, 0) < 0)
+	if (waitpid(c->init_pid, &status, 0) < 0)
 		return -errno;
 	exit_from_status(status, ret);
 	return 0;

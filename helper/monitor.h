@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include "control.h"
 #include "ipc.h"
 
 /*
@@ -12,8 +13,10 @@
 int monitor_drop_privileges(void);
 
 /*
- * Wait for init to end. The frontend closing the IPC socket (or sending
- * anything: no request is valid in this phase yet) stops the container
- * with SIGKILL. Fills *ret with how init ended; 0 or -errno.
+ * Wait for init to end, serving the control requests (control.c) and
+ * keeping the console drained meanwhile. A frontend that leaves only
+ * detaches (unless it asked for IPC_F_STOP_ON_EXIT); init ends through
+ * STOP, its own exit, or the monitor's death (PDEATHSIG). Fills *ret with
+ * how init ended; 0 or -errno.
  */
-int monitor_run(int sock, pid_t init_pid, struct ipc_exit *ret);
+int monitor_run(struct control *c, struct ipc_exit *ret);

@@ -125,6 +125,28 @@ state_write(int dir_fd, const struct state_entry *e)
 	return r;
 }
 
+/* The monitor's control socket NAME.sock (helper/control.c) goes with its entry. */
+static int
+unlink_socket(int dir_fd, const char *name)
+{
+	char sock[HELPER_NAME_MAX + 8];
+	int n = snprintf(sock, sizeof(sock), "%s.sock", name);
+
+	if (n < 0 || (size_t)n >= sizeof(sock))
+		return -ENAMETOOLONG;
+	if (unlinkat(dir_fd, sock, 0) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static bool
+is_socket_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && strcmp(name + n - 5, ".sock") == 0;
+}
+
 int
 state_remove(const char *name)
 {
@@ -137,6 +159,7 @@ state_remove(const char *name)
 		return -EINVAL;
 	if (unlinkat(dir_fd, name, 0) < 0)
 		return -errno;
+	(void)unlink_socket(dir_fd, name);
 	return 0;
 }
 
@@ -263,9 +286,23 @@ state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
 		struct state_entry e;
 		if (de->d_name[0] == '.')
 			continue;
+		if (is_socket_name(de->d_name)) {
+			/* A socket whose entry is gone belongs to a dead monitor. */
+			char entry[HELPER_NAME_MAX + 1];
+			size_t k = strlen(de->d_name) - 5;
+			if (k < sizeof(entry)) {
+				memcpy(entry, de->d_name, k);
+				entry[k] = '\0';
+				if (faccessat(dir_fd, entry, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+				    errno == ENOENT)
+					(void)unlinkat(dir_fd, de->d_name, 0);
+			}
+			continue;
+		}
 		if (read_entry(dir_fd, de->d_name, &e) < 0 || !entry_alive(&e)) {
 			/* Stale or unreadable: its monitor is gone, and so is its namespace. */
 			(void)unlinkat(dir_fd, de->d_name, 0);
+			(void)unlink_socket(dir_fd, de->d_name);
 			continue;
 		}
 		if (n == cap) {

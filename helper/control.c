@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The monitor's control socket and console keeping (issue 5).
+ *
+ * Who may do what: the starting frontend's socket (slot 0) was opened by
+ * the caller the policy permitted, and may only ask to STOP (the escape
+ * sequence). Every other connection comes through NAME.sock, which anyone
+ * can reach (mode 0666): each request is checked against the peer's uid
+ * from SO_PEERCRED (the kernel's word, not the peer's) and only the
+ * container's owner or root are served; anyone else gets one ERROR line and
+ * is disconnected. Requests come from a fixed table; anything else (an
+ * unknown type, a malformed packet, an fd) closes that connection, never
+ * the container. The monitor never blocks on a client for long: accepted
+ * sockets have a send timeout, and a client that stops reading is dropped.
+ */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "helper.h"
+#include "util.h"
+
+#define CONTROL_SEND_TIMEOUT_S 2
+#define CONTROL_READ_CHUNK 16384u
+#define CONTROL_RETRY_MS 250
+
+static int
+socket_path(const char *name, struct sockaddr_un *ret)
+{
+	int n;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->sun_family = AF_UNIX;
+	n = snprintf(ret->sun_path, sizeof(ret->sun_path), "%s/%s.sock", CNSPAWN_STATE_DIR, name);
+	if (n < 0 || (size_t)n >= sizeof(ret->sun_path))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int
+control_listen(const char *name)
+{
+	_cleanup_close_ int fd = -1;
+	struct sockaddr_un sa;
+	int r = socket_path(name, &sa);
+
+	if (r < 0)
+		return r;
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	/*
+	 * The state dir is root's (0755, checked by state_open_dir), so nobody
+	 * else can plant or swap this path; a leftover of a killed monitor goes.
+	 */
+	if (unlink(sa.sun_path) < 0 && errno != ENOENT)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	if (chmod(sa.sun_path, 0666) < 0 || listen(fd, CONTROL_MAX_CONNS) < 0) {
+		r = -errno;
+		(void)unlink(sa.sun_path);
+		return r;
+	}
+	return TAKE_FD(fd);
+}
+
+int
+control_init(struct control *c, int session_fd, int listen_fd, int master)
+{
+	int r;
+
+	c->listen_fd = listen_fd;
+	c->master = master;
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
+		c->conns[i] = (struct control_conn){.fd = -1};
+	c->conns[0] = (struct control_conn){.fd = session_fd, .uid = c->owner, .attached = true};
+	r = ipc_ring_init(&c->ring, IPC_RING_DEFAULT_SIZE);
+	if (r < 0)
+		return r;
+	return util_set_nonblock(master, 1);
+}
+
+static void
+now_mono(struct timespec *ts)
+{
+	(void)clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+static long long
+ms_until(const struct timespec *t)
+{
+	struct timespec now;
+
+	now_mono(&now);
+	return (long long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void
+after_ms(struct timespec *ts, long long ms)
+{
+	now_mono(ts);
+	ts->tv_sec += (time_t)(ms / 1000);
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+static bool
+anyone_attached(const struct control *c)
+{
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
+		if (c->conns[i].fd >= 0 && c->conns[i].attached)
+			return true;
+	return false;
+}
+
+/*
+ * Read what the console holds into the ring, without ever blocking. A bound
+ * per call keeps a container that writes without pause from starving the
+ * control requests. EIO/0: the slave side is closed or hung up (vhangup):
+ * look again later rather than spin on POLLHUP.
+ */
+static void
+drain_master(struct control *c, size_t max)
+{
+	uint8_t buf[CONTROL_READ_CHUNK];
+	size_t total = 0;
+
+	while (total < max) {
+		ssize_t n = read(c->master, buf, sizeof(buf));
+
+		if (n > 0) {
+			ipc_ring_write(&c->ring, buf, (size_t)n);
+			total += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || errno != EAGAIN) {
+			c->master_hung = true;
+			after_ms(&c->master_retry, CONTROL_RETRY_MS);
+		}
+		return;
+	}
+}
+
+static void
+conn_close(struct control *c, size_t i, const char *why)
+{
+	struct control_conn *k = &c->conns[i];
+
+	if (k->fd < 0)
+		return;
+	if (k->attached)
+		helper_log(LOG_INFO, "detached from %s (%s)", c->name, why);
+	(void)close(k->fd);
+	if (i == 0)
+		helper_session.sock = -1;
+	/* The pipe-mode frontend that started the container took it with it (documented). */
+	if (i == 0 && k->attached && c->stop_on_exit) {
+		helper_log(LOG_NOTICE, "stopping %s: its pipe-mode frontend left", c->name);
+		(void)kill(c->init_pid, SIGKILL);
+	}
+	*k = (struct control_conn){.fd = -1};
+}
+
+static int
+send_error(int fd, const char *text)
+{
+	return ipc_send_error(fd, text);
+}
+
+/* Send the ring's bytes as IPC_T_OUTPUT packets, oldest first. */
+static int
+replay(struct control *c, int fd)
+{
+	const uint8_t *p;
+	size_t off = 0, n;
+	int r;
+
+	while ((n = ipc_ring_peek(&c->ring, off, &p)) > 0) {
+		struct ipc_msg m;
+
+		if (n > IPC_MAX_DATA)
+			n = IPC_MAX_DATA;
+		ipc_msg_init(&m, IPC_T_OUTPUT);
+		m.output.data = (uint8_t *)(uintptr_t)p; /* only read by the encoder */
+		m.output.len = n;
+		if ((r = ipc_send(fd, &m)) < 0)
+			return r;
+		off += n;
+	}
+	ipc_ring_clear(&c->ring);
+	return 0;
+}
+
+/*
+ * Make full-screen programs redraw for the new viewer: a size change makes
+ * the kernel send SIGWINCH to the console's foreground process group. The
+ * size is put back at once; the frontend then sets the user's own.
+ */
+static void
+nudge_size(int master)
+{
+	struct winsize ws, bumped;
+
+	if (ioctl(master, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0)
+		return;
+	bumped = ws;
+	bumped.ws_row = (unsigned short)(ws.ws_row > 1 ? ws.ws_row - 1 : ws.ws_row + 1);
+	(void)ioctl(master, TIOCSWINSZ, &bumped);
+	(void)ioctl(master, TIOCSWINSZ, &ws);
+}
+
+static int
+send_console(struct control *c, int fd)
+{
+	struct ipc_msg m;
+
+	ipc_msg_init(&m, IPC_T_CONSOLE);
+	m.console.machine = (char *)(uintptr_t)c->name;
+	m.console.address = (char *)(uintptr_t)c->address;
+	m.console.init_pid = (uint32_t)c->init_pid;
+	m.fd = c->master; /* SCM_RIGHTS duplicates it; ours stays open */
+	return ipc_send(fd, &m);
+}
+
+/* One frontend holds the console at a time: a new ATTACH takes it over (like screen -d -r). */
+static int
+handle_attach(struct control *c, size_t i, const struct ipc_msg *m)
+{
+	int r;
+
+	(void)m;
+	for (size_t j = 0; j < ELEMENTSOF(c->conns); j++) {
+		struct ipc_msg d;
+
+		if (j == i || c->conns[j].fd < 0 || !c->conns[j].attached)
+			continue;
+		ipc_msg_init(&d, IPC_T_DETACHED);
+		(void)ipc_send(c->conns[j].fd, &d);
+		if (j == 0)
+			c->stop_on_exit =
+			    false; /* taken over: its leaving no longer stops anything */
+		conn_close(c, j, "taken over by another attach");
+	}
+	drain_master(c, SIZE_MAX);
+	c->master_hung = false;
+	if ((r = replay(c, c->conns[i].fd)) < 0 || (r = send_console(c, c->conns[i].fd)) < 0)
+		return r;
+	c->conns[i].attached = true;
+	nudge_size(c->master);
+	helper_log(LOG_INFO, "attached to %s (uid %u)", c->name, (unsigned)c->conns[i].uid);
+	return 0;
+}
+
+static void
+arm_kill(struct control *c, uint32_t timeout)
+{
+	struct timespec at;
+
+	after_ms(&at, (long long)timeout * 1000);
+	if (!c->stopping || at.tv_sec < c->kill_at.tv_sec ||
+	    (at.tv_sec == c->kill_at.tv_sec && at.tv_nsec < c->kill_at.tv_nsec))
+		c->kill_at = at;
+	c->stopping = true;
+}
+
+static int
+handle_stop(struct control *c, size_t i, const struct ipc_msg *m)
+{
+	int sig = m->stop.kill ? SIGKILL : c->kill_signal;
+
+	helper_log(LOG_NOTICE, "stop %s (uid %u): signal %d, SIGKILL after %us", c->name,
+	    (unsigned)c->conns[i].uid, sig, (unsigned)m->stop.timeout);
+	/* init is our child in a pid namespace we made: the signal reaches nothing else. */
+	if (kill(c->init_pid, sig) < 0 && errno != ESRCH)
+		return -errno;
+	if (!m->stop.kill)
+		arm_kill(c, m->stop.timeout);
+	c->conns[i].wants_exit = true;
+	return 0;
+}
+
+static int
+handle_status(struct control *c, size_t i, const struct ipc_msg *m)
+{
+	struct ipc_msg s;
+
+	(void)m;
+	ipc_msg_init(&s, IPC_T_INFO);
+	s.info.machine = (char *)(uintptr_t)c->name;
+	s.info.uid = (uint32_t)c->owner;
+	s.info.init_pid = (uint32_t)c->init_pid;
+	s.info.address = (char *)(uintptr_t)c->address;
+	s.info.bridge = (char *)(uintptr_t)c->bridge;
+	s.info.root = (char *)(uintptr_t)c->root;
+	s.info.started = c->started > 0 ? (uint64_t)c->started : 0;
+	s.info.attached = anyone_attached(c) ? 1 : 0;
+	return ipc_send(c->conns[i].fd, &s);
+}
+
+/* The request table: what each kind of connection may ask, any number of times. */
+static const struct control_request {
+	enum ipc_type type;
+	bool on_session; /* allowed on the starting frontend's socket */
+	bool on_control; /* allowed on NAME.sock connections (owner or root) */
+	int (*handle)(struct control *c, size_t i, const struct ipc_msg *m);
+} control_requests[] = {
+    {IPC_T_ATTACH, false, true, handle_attach},
+    {IPC_T_STOP, true, true, handle_stop},
+    {IPC_T_STATUS, false, true, handle_status},
+};
+
+static void
+conn_read(struct control *c, size_t i)
+{
+	struct control_conn *k = &c->conns[i];
+	struct ipc_msg m;
+	int r = ipc_recv(k->fd, &m);
+
+	if (r == -EAGAIN || r == -EINTR)
+		return;
+	if (r < 0) {
+		conn_close(c, i, r == -ECONNRESET ? "closed" : "malformed request");
+		return;
+	}
+	for (size_t t = 0; t < ELEMENTSOF(control_requests); t++) {
+		const struct control_request *q = &control_requests[t];
+
+		if (q->type != m.type || !(i == 0 ? q->on_session : q->on_control))
+			continue;
+		if (k->uid != 0 && k->uid != c->owner) {
+			helper_log(LOG_WARNING,
+			    "refused request %d on %s from uid %u: not the owner", (int)m.type,
+			    c->name, (unsigned)k->uid);
+			(void)send_error(k->fd, "permission denied");
+			break;
+		}
+		r = q->handle(c, i, &m);
+		ipc_msg_done(&m);
+		if (r < 0)
+			conn_close(c, i, "send failed");
+		return;
+	}
+	ipc_msg_done(&m);
+	if (k->uid == 0 || k->uid == c->owner)
+		helper_log(LOG_WARNING, "unexpected message %d on %s: connection closed",
+		    (int)m.type, c->name);
+	conn_close(c, i, "refused");
+}
+
+static void
+accept_one(struct control *c)
+{
+	struct timeval tv = {.tv_sec = CONTROL_SEND_TIMEOUT_S};
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+		(void)close(fd);
+		return;
+	}
+	for (size_t i = 1; i < ELEMENTSOF(c->conns); i++) {
+		if (c->conns[i].fd < 0) {
+			c->conns[i] = (struct control_conn){.fd = fd, .uid = cred.uid};
+			return;
+		}
+	}
+	(void)close(fd); /* full: the listening socket is not polled then, but be safe */
+}
+
+static size_t
+free_slots(const struct control *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 1; i < ELEMENTSOF(c->conns); i++)
+		n += c->conns[i].fd < 0;
+	return n;
+}
+
+size_t
+control_fill_poll(struct control *c, struct pollfd *p)
+{
+	bool drain = !anyone_attached(c) && !(c->master_hung && ms_until(&c->master_retry) > 0);
+
+	p[0] = (struct pollfd){.fd = free_slots(c) > 0 ? c->listen_fd : -1, .events = POLLIN};
+	p[1] = (struct pollfd){.fd = drain ? c->master : -1, .events = POLLIN};
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
+		p[2 + i] = (struct pollfd){.fd = c->conns[i].fd, .events = POLLIN};
+	return CONTROL_NPOLL;
+}
+
+void
+control_handle_poll(struct control *c, const struct pollfd *p, size_t n)
+{
+	if (n < CONTROL_NPOLL)
+		return;
+	if (p[1].revents != 0) {
+		c->master_hung = false;
+		drain_master(c, 4 * CONTROL_READ_CHUNK);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
+		if (p[2 + i].fd >= 0 && p[2 + i].revents != 0)
+			conn_read(c, i);
+	if (p[0].revents != 0)
+		accept_one(c);
+}
+
+int
+control_timeout_ms(const struct control *c)
+{
+	long long t = -1;
+
+	if (c->stopping)
+		t = ms_until(&c->kill_at);
+	if (c->master_hung && !anyone_attached(c)) {
+		long long m = ms_until(&c->master_retry);
+		if (t < 0 || m < t)
+			t = m;
+	}
+	if (t < 0 && (c->stopping || c->master_hung))
+		return 0;
+	return t > 60000 ? 60000 : (int)t + (t >= 0);
+}
+
+void
+control_tick(struct control *c)
+{
+	if (c->stopping && ms_until(&c->kill_at) <= 0) {
+		helper_log(LOG_NOTICE, "stop %s: timeout, sending SIGKILL", c->name);
+		(void)kill(c->init_pid, SIGKILL);
+		c->stopping = false;
+	}
+}
+
+void
+control_finish(struct control *c, const struct ipc_exit *x)
+{
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++) {
+		struct control_conn *k = &c->conns[i];
+
+		if (k->fd < 0)
+			continue;
+		if (i == 0 || k->attached || k->wants_exit)
+			(void)ipc_send_exit(k->fd, x->how, x->code);
+		(void)close(k->fd);
+		*k = (struct control_conn){.fd = -1};
+	}
+	helper_session.sock = -1;
+	c->listen_fd = util_safe_close(c->listen_fd);
+	c->master = util_safe_close(c->master);
+	ipc_ring_done(&c->ring);
+}
