@@ -22,11 +22,13 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgroup.h"
 #include "child.h"
 #include "dev.h"
 #include "mount.h"
 #include "net.h"
 #include "pty.h"
+#include "runhost.h"
 #include "util.h"
 
 struct child_state {
@@ -171,6 +173,9 @@ child_mounts(struct child_state *s)
 	r = mount_proc_sys(s->root, &what);
 	if (r < 0)
 		child_fail_step(s, r, what);
+	r = runhost_mount(s->root, &what);
+	if (r < 0)
+		child_fail_step(s, r, what);
 	r = util_send_fd(s->sync, &(char){CHILD_MSG_MASTER}, 1, master);
 	if (r < 0)
 		_exit(127); /* the parent is gone or broken: nobody to tell */
@@ -218,6 +223,13 @@ child_finish(struct child_state *s)
 	/* UTS namespace of our own: the host's name is untouched. */
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
 		child_fail_step(s, -errno, "setting the hostname");
+	{
+		const char *what = "setting up cgroups";
+
+		r = cgroup_setup_child(s->root, (enum cgroup_layout)cfg->cgroup_layout, &what);
+		if (r < 0)
+			child_fail_step(s, r, what);
+	}
 	r = mount_pivot_root(s->root);
 	if (r < 0)
 		child_fail_step(s, r, "pivot_root into the container root");

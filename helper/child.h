@@ -50,6 +50,7 @@ struct child_config {
 	bool has_gateway;
 	struct in_addr gateway;
 	uint16_t rows, cols; /* initial console size; 0 0 = leave the default */
+	int cgroup_layout;   /* enum cgroup_layout: what to mount at /sys/fs/cgroup (cgroup.h) */
 };
 
 /* Runs in the cloned child; never returns (exec of init, or _exit(127)). */

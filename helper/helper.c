@@ -12,6 +12,7 @@
 
 #include "helper.h"
 #include "ipc.h"
+#include "cgroup.h"
 #include "net.h"
 #include "state.h"
 #include "util.h"
@@ -49,6 +50,8 @@ helper_cleanup(void)
 		(void)waitpid(s->init_pid, NULL, 0);
 		s->init_pid = 0;
 	}
+	/* After init is reaped: its pid namespace, so every task in the cgroup, is gone. */
+	cgroup_remove();
 	/* Only the veth this session created; -ENODEV just means it went with the namespace. */
 	if (s->veth[0] != '\0') {
 		(void)net_delete_link(s->veth);

@@ -23,6 +23,7 @@ struct helper_session {
 	bool state_written;             /* a state entry exists for name */
 	char veth[NET_IFNAME_MAX + 1];  /* host end once created, else "" */
 	pid_t init_pid;                 /* host pid of init once cloned, else 0 */
+	char cgroup[160];               /* the container's cgroup directory once made, else "" */
 };
 
 extern struct helper_session helper_session;

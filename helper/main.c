@@ -15,6 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "child.h"
 #include "control.h"
 #include "helper.h"
@@ -25,6 +26,7 @@
 #include "request.h"
 #include "reserve.h"
 #include "rootfs.h"
+#include "runhost.h"
 #include "sanitize.h"
 #include "start.h"
 #include "util.h"
@@ -158,6 +160,17 @@ open_root(const struct request_plan *plan)
 	return fd;
 }
 
+/* container_uuid= for systemd (runhost.h): the root's machine id, else random. */
+static void
+add_container_uuid(int root_fd, struct request_plan *plan)
+{
+	char uuid[RUNHOST_UUID_LEN + 1];
+	int r = runhost_env(root_fd, plan->envp, ELEMENTSOF(plan->envp), uuid);
+
+	if (r < 0)
+		helper_fail(r, "choosing the container's uuid");
+}
+
 static int
 start(const struct request_plan *plan, const struct policy_grant *g, const struct state_entry *e,
     int root_fd)
@@ -174,10 +187,14 @@ start(const struct request_plan *plan, const struct policy_grant *g, const struc
 	    .has_gateway = g->has_gateway,
 	    .gateway = g->gateway,
 	    .rows = plan->rows,
-	    .cols = plan->cols};
+	    .cols = plan->cols,
+	    .cgroup_layout = (int)cgroup_detect()};
 	char msg[CHILD_MSG_MAX];
 	int master = -1, r;
 
+	r = cgroup_create((enum cgroup_layout)cfg.cgroup_layout, e->name);
+	if (r < 0)
+		helper_fail(r, "creating the cgroup for %s", e->name);
 	r = start_container(&cfg, e->veth, plan->bridge, &master, msg, sizeof(msg));
 	if (r < 0 && msg[0] != '\0')
 		helper_fail(0, "%s", msg);
@@ -274,6 +291,7 @@ main(void)
 	caller_ids_done(&ids);
 	become_root();
 	root_fd = open_root(&plan);
+	add_container_uuid(root_fd, &plan);
 	r = reserve_container(&plan, &d, &e, why, sizeof(why));
 	if (r < 0)
 		helper_fail(why[0] != '\0' ? 0 : r, "%s",

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "helper.h"
 #include "net.h"
 #include "start.h"
@@ -105,6 +106,10 @@ start_container(const struct child_config *cfg, const char *veth, const char *br
 	if (r < 0)
 		return r;
 	(void)strlcpy(helper_session.veth, veth, sizeof(helper_session.veth));
+	/* Before "G": the child enters a cgroup namespace rooted there after it. */
+	r = cgroup_enter(helper_session.init_pid);
+	if (r < 0)
+		return r;
 	r = util_send_fd(sync, &go, 1, -1);
 	if (r < 0)
 		return r;

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * The container's cgroup (see cgroup.h). Host side: every path is built
+ * from fixed strings under /sys/fs/cgroup (a root-only file system) and the
+ * machine name, which request_check_name() limited to [A-Za-z0-9._-] and
+ * reserve_container() made unique, so nothing the caller chose can make the
+ * helper write anywhere but CGROUP_BASE/<name>; lookups still refuse
+ * symlinks. Child side: a cgroup namespace and a fresh cgroup superblock
+ * mounted on an fd checked beneath the container root.
+ */
+
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "helper.h"
+#include "mount.h"
+#include "util.h"
+
+#define CGROUP_MAX_DEPTH 64
+#define CGROUP_RMDIR_TRIES 100 /* x 20 ms: the last tasks of a dead pid ns finish exiting */
+
+static bool
+fs_is(const char *path, long magic)
+{
+	struct statfs s;
+
+	return statfs(path, &s) == 0 && (long)s.f_type == magic;
+}
+
+enum cgroup_layout
+cgroup_detect(void)
+{
+	/* The same tests systemd makes (cg_unified_cached). */
+	if (fs_is("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC))
+		return CGROUP_LAYOUT_UNIFIED;
+	if (!fs_is("/sys/fs/cgroup", TMPFS_MAGIC))
+		return CGROUP_LAYOUT_NONE;
+	if (fs_is("/sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC))
+		return CGROUP_LAYOUT_HYBRID;
+	if (fs_is("/sys/fs/cgroup/systemd", CGROUP_SUPER_MAGIC))
+		return CGROUP_LAYOUT_LEGACY;
+	return CGROUP_LAYOUT_NONE;
+}
+
+const char *
+cgroup_layout_name(enum cgroup_layout l)
+{
+	switch (l) {
+	case CGROUP_LAYOUT_UNIFIED:
+		return "unified";
+	case CGROUP_LAYOUT_HYBRID:
+		return "hybrid";
+	case CGROUP_LAYOUT_LEGACY:
+		return "legacy";
+	case CGROUP_LAYOUT_NONE:
+	default:
+		return "none";
+	}
+}
+
+/* The mount point of the hierarchy the container's cgroup lives in. */
+static const char *
+hierarchy(enum cgroup_layout l)
+{
+	switch (l) {
+	case CGROUP_LAYOUT_UNIFIED:
+		return "/sys/fs/cgroup";
+	case CGROUP_LAYOUT_HYBRID:
+		return "/sys/fs/cgroup/unified";
+	case CGROUP_LAYOUT_LEGACY:
+		return "/sys/fs/cgroup/systemd";
+	case CGROUP_LAYOUT_NONE:
+	default:
+		return NULL;
+	}
+}
+
+static int
+open_nofollow(int dir_fd, const char *path, int flags)
+{
+	struct open_how how = {
+	    .flags = (uint64_t)(unsigned int)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+/* Remove dir_fd/name and every directory below it, depth first. */
+static int
+remove_tree(int dir_fd, const char *name, int depth)
+{
+	int fd, r = 0;
+	DIR *d;
+	struct dirent *de;
+
+	if (depth > CGROUP_MAX_DEPTH)
+		return -ELOOP;
+	fd = open_nofollow(dir_fd, name, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		r = -errno;
+		(void)close(fd);
+		return r;
+	}
+	/* cgroupfs files go away with their directory; only directories count. */
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		int q = remove_tree(dirfd(d), de->d_name, depth + 1);
+		if (q < 0 && r == 0)
+			r = q;
+	}
+	(void)closedir(d);
+	for (int i = 0; i < CGROUP_RMDIR_TRIES; i++) {
+		if (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			return r;
+		if (errno != EBUSY)
+			return -errno;
+		(void)nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
+	}
+	return -EBUSY;
+}
+
+static int
+write_file(int dir_fd, const char *name, const char *text)
+{
+	_cleanup_close_ int fd = open_nofollow(dir_fd, name, O_WRONLY);
+
+	if (fd < 0)
+		return fd;
+	/* cgroupfs takes one write(2) per request. */
+	if (write(fd, text, strlen(text)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* v2: enable for base's children what base may use, so the container gets it. */
+static void
+delegate_controllers(int base_fd)
+{
+	char have[256], want[512] = "";
+	_cleanup_close_ int fd = open_nofollow(base_fd, "cgroup.controllers", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, have, sizeof(have) - 1);
+	if (n <= 0)
+		return;
+	have[n] = '\0';
+	for (char *save = NULL, *c = strtok_r(have, " \n", &save); c != NULL;
+	     c = strtok_r(NULL, " \n", &save)) {
+		if (strlcat(want, "+", sizeof(want)) >= sizeof(want) ||
+		    strlcat(want, c, sizeof(want)) >= sizeof(want) ||
+		    strlcat(want, " ", sizeof(want)) >= sizeof(want))
+			return;
+	}
+	/* Best effort: a controller that refuses (threaded, rt cpu) is not needed to boot. */
+	if (want[0] != '\0')
+		(void)write_file(base_fd, "cgroup.subtree_control", want);
+}
+
+int
+cgroup_create(enum cgroup_layout l, const char *name)
+{
+	struct helper_session *s = &helper_session;
+	const char *h = hierarchy(l);
+	_cleanup_close_ int root = -1, base = -1;
+	int n, r;
+
+	if (h == NULL)
+		return 0;
+	root = open_nofollow(AT_FDCWD, h, O_PATH | O_DIRECTORY);
+	if (root < 0)
+		return root;
+	if (mkdirat(root, CGROUP_BASE, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	base = open_nofollow(root, CGROUP_BASE, O_RDONLY | O_DIRECTORY);
+	if (base < 0)
+		return base;
+	if (l != CGROUP_LAYOUT_LEGACY)
+		delegate_controllers(base);
+	/* The name is reserved for us: a cgroup of that name is a killed helper's. */
+	r = remove_tree(base, name, 0);
+	if (r < 0)
+		return r;
+	n = snprintf(s->cgroup, sizeof(s->cgroup), "%s/%s/%s", h, CGROUP_BASE, name);
+	if (n < 0 || (size_t)n >= sizeof(s->cgroup)) {
+		s->cgroup[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	if (mkdirat(base, name, 0755) < 0) {
+		r = -errno;
+		s->cgroup[0] = '\0';
+		return r;
+	}
+	return 0;
+}
+
+int
+cgroup_enter(pid_t pid)
+{
+	_cleanup_close_ int fd = -1;
+	char buf[32];
+
+	if (helper_session.cgroup[0] == '\0')
+		return 0;
+	fd = open_nofollow(AT_FDCWD, helper_session.cgroup, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
+	return write_file(fd, "cgroup.procs", buf);
+}
+
+int
+cgroup_delegate(uid_t uid, gid_t gid)
+{
+	/* What systemd's delegation contract hands over (and tasks, for v1). */
+	static const char *const files[] = {"cgroup.procs", "cgroup.threads",
+	    "cgroup.subtree_control", "tasks"};
+	_cleanup_close_ int fd = -1;
+
+	if (helper_session.cgroup[0] == '\0')
+		return 0;
+	fd = open_nofollow(AT_FDCWD, helper_session.cgroup, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
+		return -errno;
+	for (size_t i = 0; i < ELEMENTSOF(files); i++)
+		if (fchownat(fd, files[i], uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+void
+cgroup_remove(void)
+{
+	struct helper_session *s = &helper_session;
+	char *slash = strrchr(s->cgroup, '/');
+	_cleanup_close_ int base = -1;
+
+	if (s->cgroup[0] == '\0' || slash == NULL)
+		return;
+	*slash = '\0';
+	base = open_nofollow(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY);
+	*slash = '/';
+	/* CGROUP_BASE itself stays: another helper may be creating its cgroup in it. */
+	if (base >= 0)
+		(void)remove_tree(base, slash + 1, 0);
+	s->cgroup[0] = '\0';
+}
+
+int
+cgroup_setup_child(int root_fd, enum cgroup_layout l, const char **reterr_what)
+{
+	static const char *const v1[] = {"none", "name=systemd", NULL};
+	static const char *const tmpfs[] = {"mode=0755", "size=64k", NULL};
+	const unsigned int attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	_cleanup_close_ int dir = -1, top = -1, sd = -1;
+	int r;
+
+	if (l == CGROUP_LAYOUT_NONE)
+		return 0;
+	/* The helper moved us into the container's cgroup: root the namespace there. */
+	*reterr_what = "entering a new cgroup namespace";
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return -errno;
+	*reterr_what = "/sys/fs/cgroup";
+	r = mount_open_beneath(root_fd, "sys/fs/cgroup", O_PATH | O_DIRECTORY, &dir);
+	if (r < 0)
+		return r;
+	*reterr_what = "mounting the cgroup hierarchy on /sys/fs/cgroup";
+	if (l != CGROUP_LAYOUT_LEGACY)
+		return mount_fs(dir, "cgroup2", NULL, attr, NULL);
+	r = mount_fs(dir, "tmpfs", tmpfs, attr, &top);
+	if (r < 0)
+		return r;
+	r = mount_open_dir(top, "systemd", true, &sd);
+	if (r < 0)
+		return r;
+	return mount_fs(sd, "cgroup", v1, attr, NULL);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * A cgroup of its own for every container, so that a systemd inside can
+ * manage it as its root (systemd's "Container Interface"): the helper
+ * creates CGROUP_BASE/<machine> in the host's named hierarchy, moves init
+ * there before it execs, the child enters a cgroup namespace rooted there
+ * and mounts the hierarchy at /sys/fs/cgroup, and the helper removes the
+ * whole subtree when the container ends (helper_cleanup, every exit path).
+ *
+ * Host layouts (detected at every start, /sys/fs/cgroup):
+ *   unified  cgroup2 at /sys/fs/cgroup          -> container gets cgroup2
+ *   hybrid   tmpfs, cgroup2 at .../unified      -> container gets cgroup2
+ *            (the only v2 hierarchy, so the same one systemd uses on a
+ *            unified host; systemd >= 230 in the container runs "unified")
+ *   legacy   tmpfs, v1 name=systemd at .../systemd, no cgroup2
+ *                                               -> container gets a tmpfs
+ *            with name=systemd at /sys/fs/cgroup/systemd
+ *   none     no cgroup file system: no cgroup is made, nothing is mounted.
+ * v1 controller hierarchies (cpu, memory, ...) are never touched: the
+ * container stays in the caller's cgroups there.
+ */
+
+#include <sys/types.h>
+
+enum cgroup_layout {
+	CGROUP_LAYOUT_NONE = 0,
+	CGROUP_LAYOUT_UNIFIED,
+	CGROUP_LAYOUT_HYBRID,
+	CGROUP_LAYOUT_LEGACY,
+};
+
+/* Directory made under the hierarchy's root; holds one cgroup per machine. */
+#define CGROUP_BASE "cnspawn"
+
+/* Which layout the host has; never fails (NONE when nothing is usable). */
+enum cgroup_layout cgroup_detect(void);
+
+/* "unified", "hybrid", "legacy" or "none". */
+const char *cgroup_layout_name(enum cgroup_layout l);
+
+/*
+ * Host side, as root, after the machine name was reserved: create
+ * CGROUP_BASE/name (removing a stale one left by a killed helper) and record
+ * it in helper_session. On v2, controllers available to CGROUP_BASE are
+ * enabled for its children (best effort), so they are delegated. 0 or -errno.
+ */
+int cgroup_create(enum cgroup_layout l, const char *name);
+
+/* Host side: move pid (init, not yet exec'd) into the container's cgroup. */
+int cgroup_enter(pid_t pid);
+
+/*
+ * Host side: give the container's cgroup directory and the files a
+ * delegate may write (cgroup.procs, cgroup.threads, cgroup.subtree_control)
+ * to uid:gid, for container root in a user namespace. 0 or -errno.
+ */
+int cgroup_delegate(uid_t uid, gid_t gid);
+
+/*
+ * Host side, every exit path (helper_cleanup): remove the container's cgroup
+ * and every cgroup systemd made below it, depth first, retrying while the
+ * last processes finish exiting. No-op when none was created.
+ */
+void cgroup_remove(void);
+
+/*
+ * Child side, after cgroup_enter() ran on it and before pivot_root: a new
+ * cgroup namespace (rooted at the container's cgroup, so systemd sees it as
+ * "/") and the hierarchy mounted at ROOT/sys/fs/cgroup for layout l (see
+ * above). *reterr_what names the failing step.
+ */
+int cgroup_setup_child(int root_fd, enum cgroup_layout l, const char **reterr_what);
