@@ -29,13 +29,15 @@
 #include "net.h"
 #include "pty.h"
 #include "runhost.h"
+#include "userns.h"
 #include "util.h"
 
 struct child_state {
 	const struct child_config *cfg;
-	int sync;  /* the sync socket, always >= 3 */
-	int root;  /* the container root, as a mount of this namespace */
-	int slave; /* console PTY slave */
+	int sync;   /* the sync socket, always >= 3 */
+	int root;   /* the container root, as a mount of this namespace */
+	int slave;  /* console PTY slave */
+	int userns; /* the user namespace to enter (userns rules), else -1 */
 };
 
 static _Noreturn __attribute__((format(printf, 2, 3))) void
@@ -96,18 +98,31 @@ fd_above_stdio(int fd)
  * The clone copied every fd of the helper, including the parent's own end
  * of the sync socket (which would hide the parent's death from us) and the
  * frontend's IPC socket. Keep 0-2 (replaced by the console before exec) and
- * the two fds the contract gives us.
+ * the fds the contract gives us (-1: none).
  */
 static int
-close_inherited(int a, int b)
+close_inherited(int keep0, int keep1, int keep2)
 {
-	unsigned int lo = (unsigned int)(a < b ? a : b), hi = (unsigned int)(a < b ? b : a);
+	int keep[3] = {keep0, keep1, keep2};
+	unsigned int next = 3;
 
-	if (lo > 3 && close_range(3, lo - 1, 0) < 0)
-		return -errno;
-	if (hi > lo + 1 && close_range(lo + 1, hi - 1, 0) < 0)
-		return -errno;
-	if (close_range(hi + 1, ~0U, 0) < 0)
+	/* Sort the (at most three; -1 = none) fds to close the gaps between them. */
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (keep[j] < keep[i]) {
+				int t = keep[i];
+				keep[i] = keep[j];
+				keep[j] = t;
+			}
+	for (int i = 0; i < 3; i++) {
+		if (keep[i] < 3)
+			continue;
+		if ((unsigned int)keep[i] > next &&
+		    close_range(next, (unsigned int)keep[i] - 1, 0) < 0)
+			return -errno;
+		next = (unsigned int)keep[i] + 1;
+	}
+	if (close_range(next, ~0U, 0) < 0)
 		return -errno;
 	return 0;
 }
@@ -134,7 +149,12 @@ child_start(struct child_state *s)
 	root_fd = fd_above_stdio(s->cfg->root_fd);
 	if (root_fd < 0)
 		child_fail_step(s, root_fd, "duplicating the root fd");
-	r = close_inherited(s->sync, root_fd);
+	if (s->cfg->userns) {
+		s->userns = fd_above_stdio(s->cfg->userns_fd);
+		if (s->userns < 0)
+			child_fail_step(s, s->userns, "duplicating the user namespace fd");
+	}
+	r = close_inherited(s->sync, root_fd, s->userns);
 	if (r < 0)
 		child_fail_step(s, r, "closing inherited fds");
 	r = mount_make_private();
@@ -143,7 +163,7 @@ child_start(struct child_state *s)
 	{
 		const char *what = "binding the root";
 
-		r = mount_bind_root(root_fd, s->cfg->root, &s->root, &what);
+		r = mount_bind_root(root_fd, s->cfg->root, s->userns, &s->root, &what);
 		if (r < 0)
 			child_fail_step(s, r, what);
 	}
@@ -169,6 +189,12 @@ child_mounts(struct child_state *s)
 	r = dev_bind_console(dev, s->slave);
 	if (r < 0)
 		child_fail_step(s, r, "binding the PTY onto /dev/console");
+	r = s->userns >= 0 ? userns_chown_dev(dev, s->slave, s->cfg->userns_first) : 0;
+	if (r < 0)
+		child_fail_step(s, r, "giving /dev to container root");
+	r = s->userns >= 0 ? userns_allow_ping(s->cfg->userns_first, s->cfg->userns_count) : 0;
+	if (r < 0)
+		child_fail_step(s, r, "setting net.ipv4.ping_group_range");
 	what = "mounting /proc and /sys";
 	r = mount_proc_sys(s->root, &what);
 	if (r < 0)
@@ -234,6 +260,13 @@ child_finish(struct child_state *s)
 	if (r < 0)
 		child_fail_step(s, r, "pivot_root into the container root");
 	s->root = util_safe_close(s->root);
+	if (s->userns >= 0) {
+		/* Last: every step above needs real root (userns.c explains the order). */
+		r = userns_enter(s->userns);
+		if (r < 0)
+			child_fail_step(s, r, "entering the user namespace");
+		s->userns = util_safe_close(s->userns);
+	}
 	r = caps_drop_bounding();
 	if (r < 0)
 		child_fail_step(s, r, "dropping capabilities");
@@ -264,7 +297,11 @@ child_recheck_parent(struct child_state *s)
 _Noreturn void
 child_run(const struct child_config *cfg)
 {
-	struct child_state s = {.cfg = cfg, .sync = cfg->sync_fd, .root = -1, .slave = -1};
+	struct child_state s = {.cfg = cfg,
+	    .sync = cfg->sync_fd,
+	    .root = -1,
+	    .slave = -1,
+	    .userns = -1};
 
 	child_start(&s);
 	child_mounts(&s);

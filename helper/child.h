@@ -51,6 +51,10 @@ struct child_config {
 	struct in_addr gateway;
 	uint16_t rows, cols; /* initial console size; 0 0 = leave the default */
 	int cgroup_layout;   /* enum cgroup_layout: what to mount at /sys/fs/cgroup (cgroup.h) */
+	/* userns rules (userns.c): container root is host userns_first */
+	bool userns;
+	int userns_fd; /* /proc/PID/ns/user, maps written; used only when userns */
+	uint32_t userns_first, userns_count;
 };
 
 /* Runs in the cloned child; never returns (exec of init, or _exit(127)). */

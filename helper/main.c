@@ -29,6 +29,7 @@
 #include "runhost.h"
 #include "sanitize.h"
 #include "start.h"
+#include "userns.h"
 #include "util.h"
 
 #define MAIN_MAX_GROUPS 256
@@ -126,8 +127,6 @@ decide(const struct policy_caller *c, const struct request_plan *plan, struct po
 		helper_fail(r, "malformed request (root %s, init %s)", plan->root, plan->init);
 	if (!d->permit)
 		helper_fail(0, "%s", d->reason);
-	if (!d->grant.privileged)
-		helper_fail(0, "userns rules are not supported yet (rule at line %u)", d->line);
 }
 
 /* After "permit": all ids root, so the caller can no longer signal, trace or kill us. */
@@ -171,6 +170,23 @@ add_container_uuid(int root_fd, struct request_plan *plan)
 		helper_fail(r, "choosing the container's uuid");
 }
 
+/* userns rules: the namespace and its maps, from the rule only (userns.c). */
+static void
+prepare_userns(const struct policy_grant *g, int root_fd, struct child_config *cfg)
+{
+	char why[512];
+	int r;
+
+	cfg->userns = true;
+	cfg->userns_first = g->userns_first;
+	cfg->userns_count = g->userns_count;
+	r = userns_prepare(root_fd, cfg->root, g->userns_first, g->userns_count, &cfg->userns_fd,
+	    why, sizeof(why));
+	if (r < 0)
+		helper_fail(why[0] != '\0' ? 0 : r, "%s",
+		    why[0] != '\0' ? why : "creating the user namespace");
+}
+
 static int
 start(const struct request_plan *plan, const struct policy_grant *g, const struct state_entry *e,
     int root_fd)
@@ -195,7 +211,11 @@ start(const struct request_plan *plan, const struct policy_grant *g, const struc
 	r = cgroup_create((enum cgroup_layout)cfg.cgroup_layout, e->name);
 	if (r < 0)
 		helper_fail(r, "creating the cgroup for %s", e->name);
+	cfg.userns_fd = -1;
+	if (!g->privileged)
+		prepare_userns(g, root_fd, &cfg);
 	r = start_container(&cfg, e->veth, plan->bridge, &master, msg, sizeof(msg));
+	(void)util_safe_close(cfg.userns_fd);
 	if (r < 0 && msg[0] != '\0')
 		helper_fail(0, "%s", msg);
 	if (r < 0)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "mount.h"
+#include "userns.h"
 #include "util.h"
 
 #define MOUNT_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
@@ -69,7 +70,7 @@ mount_open_dir(int dir_fd, const char *name, bool create, int *ret_fd)
 }
 
 int
-mount_bind_root(int root_fd, const char *root, int *ret_fd, const char **reterr_what)
+mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, const char **reterr_what)
 {
 	struct open_how how = {
 	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
@@ -103,6 +104,20 @@ mount_bind_root(int root_fd, const char *root, int *ret_fd, const char **reterr_
 	    open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return -errno;
+	if (userns_fd >= 0) {
+		int r = userns_idmap_tree(tree, userns_fd);
+
+		/* Never chown the admin's tree instead: refuse, and say why. */
+		*reterr_what =
+		    "the file system of the container root cannot be id-mapped "
+		    "(userns rules need one that can, such as ext4, xfs, btrfs or tmpfs)";
+		if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENOSYS)
+			return -ESTALE;
+		*reterr_what = "id-mapping the container root";
+		if (r < 0)
+			return r;
+		*reterr_what = "binding the container root onto itself";
+	}
 	if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return -errno;
 	*ret_fd = TAKE_FD(tree);

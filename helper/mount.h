@@ -34,8 +34,11 @@ int mount_open_dir(int dir_fd, const char *name, bool create, int *ret_fd);
  * namespace, which mount calls refuse) by its canonical path, check that it
  * is the same directory as root_fd, and bind it (recursively) onto itself so
  * that it is a mount point for pivot_root. *ret_fd is the new mount's root.
+ * With userns_fd >= 0 the bind is id-mapped through that user namespace
+ * (-ESTALE with the reason in *reterr_what when the file system cannot be).
  */
-int mount_bind_root(int root_fd, const char *root, int *ret_fd, const char **reterr_what);
+int mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd,
+    const char **reterr_what);
 
 /*
  * Create a new fstype superblock configured with opts (a NULL-terminated

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "reserve.h"
+#include "userns.h"
 #include "util.h"
 
 void
@@ -49,6 +50,10 @@ check_running(const struct state_entry *v, size_t n, const struct request_plan *
 		if (v[i].uid == helper_session.uid && v[i].rule == d->line)
 			mine++;
 	}
+	if (!d->grant.privileged &&
+	    userns_check_running(v, n, helper_session.uid, d->line, d->grant.userns_first,
+	        d->grant.userns_count, msg, size) < 0)
+		return -EBUSY;
 	if (policy_check_count(&d->grant, mine) < 0) {
 		(void)snprintf(msg, size,
 		    "%s may run at most %u container(s) under rule at line %u, and %u run(s)",
@@ -85,6 +90,10 @@ fill_entry(const struct request_plan *plan, const struct policy_decision *d, str
 	e->prefix = d->grant.range.prefix;
 	e->rule = d->line;
 	e->started = (long long)time(NULL);
+	if (!d->grant.privileged) {
+		e->userns_first = d->grant.userns_first;
+		e->userns_count = d->grant.userns_count;
+	}
 	return state_proc_start(e->monitor_pid, &e->monitor_start);
 }
 

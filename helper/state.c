@@ -93,9 +93,11 @@ format_entry(const struct state_entry *e, char *buf, size_t size)
 		return -errno;
 	n = snprintf(buf, size,
 	    "name=%s\nuid=%u\nmonitor_pid=%d\nmonitor_start=%llu\ninit_pid=%d\naddress=%s/%u\n"
-	    "bridge=%s\nveth=%s\nroot=%s\nrule=%u\nstarted=%lld\n",
+	    "bridge=%s\nveth=%s\nroot=%s\nrule=%u\nstarted=%lld\nuserns_first=%u\n"
+	    "userns_count=%u\n",
 	    e->name, (unsigned)e->uid, (int)e->monitor_pid, e->monitor_start, (int)e->init_pid,
-	    addr, (unsigned)e->prefix, e->bridge, e->veth, e->root, e->rule, e->started);
+	    addr, (unsigned)e->prefix, e->bridge, e->veth, e->root, e->rule, e->started,
+	    (unsigned)e->userns_first, (unsigned)e->userns_count);
 	if (n < 0 || (size_t)n >= size)
 		return -E2BIG;
 	return n;
@@ -216,6 +218,10 @@ parse_line(struct state_entry *e, const char *key, const char *v)
 		e->rule = (unsigned)n;
 	else if (strcmp(key, "started") == 0 && (r = parse_num(v, LLONG_MAX, &n)) == 0)
 		e->started = n;
+	else if (strcmp(key, "userns_first") == 0 && (r = parse_num(v, UINT32_MAX, &n)) == 0)
+		e->userns_first = (uint32_t)n;
+	else if (strcmp(key, "userns_count") == 0 && (r = parse_num(v, UINT32_MAX, &n)) == 0)
+		e->userns_count = (uint32_t)n;
 	else if (r == 0)
 		r = -EINVAL;
 	return r;

@@ -32,6 +32,8 @@ struct state_entry {
 	char root[PATH_MAX];
 	unsigned rule;     /* line of the deciding policy rule */
 	long long started; /* unix time */
+	/* host ids of a userns container (count 0: privileged) */
+	uint32_t userns_first, userns_count;
 };
 
 /* Open (creating if missing) the state dir; refuse one not root-owned 0755-or-stricter. */

@@ -14,6 +14,7 @@ STATE=$CHECK_PREFIX/run/cnspawn
 MACHINES=$CHECK_PREFIX/machines
 TEMPLATE=$MACHINES/bb
 HOSTTMP=$CHECK_PREFIX/tmp-host
+USERNS_ROOTS=$CHECK_PREFIX/userns # roots of the userns rule (mode 0700)
 export CHECK_PREFIX
 
 _tap_n=0
@@ -209,7 +210,8 @@ leftovers() {
 		_s=$(ls -A "$STATE")
 		[ -z "$_s" ] || echo "state left in $STATE: $_s"
 	fi
-	_m=$(awk -v p="$MACHINES" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo)
+	_m=$(awk -v p="$MACHINES" -v u="$USERNS_ROOTS" \
+		'index($5, p) == 1 || index($5, u) == 1 { print $5 }' /proc/self/mountinfo)
 	[ -z "$_m" ] || echo "mount left: $_m"
 	_h=$(helper_pids)
 	[ -z "$_h" ] || echo "helper still running: pid $_h"

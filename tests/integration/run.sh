@@ -46,6 +46,10 @@ setup_dirs() {
 		chown root:root "$d"
 		chmod 0755 "$d"
 	done
+	# Roots of the userns rule (80-userns.sh): below a directory only root may
+	# search, as the helper requires for userns roots (cnspawn.policy(5)).
+	install -d -o root -g root -m 0700 "$USERNS_ROOTS"
+	chmod 0700 "$USERNS_ROOTS"
 }
 
 setup_netns() {
@@ -63,6 +67,7 @@ write_policy() {
 	cat > "$tmp" <<-POLICY
 	# cnspawn integration tests (written by tests/integration/run.sh; rewritten every run)
 	permit cntest root $MACHINES/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 max 8 init /sbin/init init /bin/sh privileged
+	permit cntest root $USERNS_ROOTS/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 max 8 init /sbin/init init /bin/sh userns 200000 65536
 	POLICY
 	chown root:root "$tmp"
 	chmod 0644 "$tmp"

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/*
+ * `userns FIRST COUNT` rules: container uid/gid 0..COUNT-1 are host ids
+ * FIRST..FIRST+COUNT-1, and the root directory is mounted id-mapped so that
+ * the admin's tree (owned by host root) looks owned by container root. The
+ * order of namespace creation and why it is safe is explained at the top
+ * of userns.c. Every function returns 0 or -errno and never prints; the
+ * ones that can refuse for a reason a user should read fill *reterr_msg.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "state.h"
+
+/*
+ * Host side, after "permit" and become_root(): refuse a root that other
+ * host users can reach (files made inside land on disk owned by host uid 0,
+ * setuid bits included), then create the user namespace (owned by host
+ * root) and write its maps "0 FIRST COUNT" from the rule. *ret_fd is an
+ * O_RDONLY fd of /proc/PID/ns/user for the child to setns() into.
+ */
+int userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count, int *ret_fd,
+    char *reterr_msg, size_t msg_size);
+
+/*
+ * Host side, under the state lock: -EBUSY (and the reason) when a running
+ * container's range overlaps [first, first+count) unless it was started by
+ * the same user under the same rule with the same range. count 0 (a
+ * privileged grant) never conflicts.
+ */
+int userns_check_running(const struct state_entry *v, size_t n, uid_t uid, unsigned rule,
+    uint32_t first, uint32_t count, char *reterr_msg, size_t msg_size);
+
+/* Child side, on the detached clone of the root: MOUNT_ATTR_IDMAP with userns_fd. */
+int userns_idmap_tree(int tree_fd, int userns_fd);
+
+/*
+ * Child side, still in the initial user namespace: give container root
+ * (host FIRST) the /dev tmpfs, its nodes and links, /dev/shm and the
+ * console slave, so it can manage its own /dev and reopen /dev/console.
+ */
+int userns_chown_dev(int dev_fd, int slave_fd, uid_t first);
+
+/* Child side, before entering: let ids FIRST..FIRST+COUNT-1 open ICMP echo sockets (ping). */
+int userns_allow_ping(uint32_t first, uint32_t count);
+
+/*
+ * Child side, after pivot_root: setns() into the user namespace, unshare
+ * new mount, UTS, IPC and cgroup namespaces (owned by it; every mount made
+ * so far becomes locked), and become uid/gid 0 in it.
+ */
+int userns_enter(int userns_fd);
