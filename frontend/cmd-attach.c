@@ -59,9 +59,18 @@ cmd_attach_connect(const char *name, int *ret_fd)
 }
 
 int
-cmd_attach_request(int fd, const struct ipc_msg *req, struct ipc_msg *ret)
+cmd_attach_send(int fd, const struct ipc_msg *req)
 {
 	int k = ipc_send(fd, req);
+
+	/* A refused caller's connection is closed at once, its ERROR already queued: read it. */
+	return k == -EPIPE || k == -ECONNRESET ? 0 : k;
+}
+
+int
+cmd_attach_request(int fd, const struct ipc_msg *req, struct ipc_msg *ret)
+{
+	int k = cmd_attach_send(fd, req);
 
 	if (k < 0)
 		return k;
@@ -166,7 +175,7 @@ cmd_attach_run(int argc, char **argv)
 	if ((k = cmd_attach_connect(name, &fd)) < 0)
 		return connect_fail(name, k);
 	ipc_msg_init(&m, IPC_T_ATTACH);
-	if ((k = ipc_send(fd, &m)) < 0)
+	if ((k = cmd_attach_send(fd, &m)) < 0)
 		return report_fail("%s: %s", name, strerror(-k));
 	if ((k = receive_console(fd, name, &m)) != 0)
 		return k;

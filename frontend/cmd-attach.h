@@ -17,6 +17,8 @@ int cmd_attach_check_name(const char *name);
  * socket, or its monitor is gone), -EINVAL for a bad name, else -errno.
  */
 int cmd_attach_connect(const char *name, int *ret_fd);
+/* Send one request; a connection the monitor already closed is left for the reader to explain. */
+int cmd_attach_send(int fd, const struct ipc_msg *req);
 /* Send one request and receive one answer (an IPC_T_ERROR is returned as a message too). */
 int cmd_attach_request(int fd, const struct ipc_msg *req, struct ipc_msg *ret);
 /* Parse the arguments after "attach" and run; returns the exit status. */

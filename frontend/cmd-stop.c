@@ -219,7 +219,7 @@ cmd_stop_run(int argc, char **argv)
 	ipc_msg_init(&m, IPC_T_STOP);
 	m.stop.timeout = a.timeout;
 	m.stop.kill = a.kill ? 1 : 0;
-	if ((k = ipc_send(fd, &m)) < 0)
+	if ((k = cmd_attach_send(fd, &m)) < 0)
 		return stop_fail("%s: %s", a.name, strerror(-k));
 	return await_exit(fd, a.name);
 }

@@ -377,6 +377,17 @@ accept_one(struct control *c)
 		(void)close(fd);
 		return;
 	}
+	/*
+	 * Refused at once, not only per request: a stranger must not be able to
+	 * hold the few connection slots and lock the owner out.
+	 */
+	if (cred.uid != 0 && cred.uid != c->owner) {
+		helper_log(LOG_WARNING, "refused connection to %s from uid %u: not the owner",
+		    c->name, (unsigned)cred.uid);
+		(void)send_error(fd, "permission denied");
+		(void)close(fd);
+		return;
+	}
 	for (size_t i = 1; i < ELEMENTSOF(c->conns); i++) {
 		if (c->conns[i].fd < 0) {
 			c->conns[i] = (struct control_conn){.fd = fd, .uid = cred.uid};
