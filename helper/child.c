@@ -79,6 +79,12 @@ child_fail_step(const struct child_state *s, int r, const char *what)
 		child_fail(s->sync, "%s%s is a symlink; refusing", root, what);
 	if (r == -ENOTDIR)
 		child_fail(s->sync, "%s%s is not a directory; refusing", root, what);
+	/* userns: the child (host uid 0) has no id in the root's id map. */
+	if (r == -EOVERFLOW)
+		child_fail(s->sync,
+		    "%s%s is missing; under a userns rule it cannot be created: "
+		    "create it in the root",
+		    root, what);
 	child_fail(s->sync, "%s%s: %s", root, what, strerror(-r));
 }
 
@@ -202,6 +208,9 @@ child_mounts(struct child_state *s)
 	r = runhost_mount(s->root, &what);
 	if (r < 0)
 		child_fail_step(s, r, what);
+	r = s->userns >= 0 ? userns_chown_tmpfs(s->root, "run", s->cfg->userns_first) : 0;
+	if (r < 0)
+		child_fail_step(s, r, "giving /run to container root");
 	r = util_send_fd(s->sync, &(char){CHILD_MSG_MASTER}, 1, master);
 	if (r < 0)
 		_exit(127); /* the parent is gone or broken: nobody to tell */

@@ -185,6 +185,10 @@ prepare_userns(const struct policy_grant *g, int root_fd, struct child_config *c
 	if (r < 0)
 		helper_fail(why[0] != '\0' ? 0 : r, "%s",
 		    why[0] != '\0' ? why : "creating the user namespace");
+	/* systemd inside manages its own cgroup: hand it to container root. */
+	r = cgroup_delegate((uid_t)g->userns_first, (gid_t)g->userns_first);
+	if (r < 0)
+		helper_fail(r, "delegating the cgroup to container root");
 }
 
 static int

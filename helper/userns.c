@@ -46,10 +46,12 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <grp.h>
 #include <inttypes.h>
 #include <sched.h>
@@ -59,6 +61,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "mount.h"
 #include "userns.h"
 #include "util.h"
 
@@ -266,6 +269,28 @@ userns_chown_dev(int dev_fd, int slave_fd, uid_t first)
 	/* The console's slave was allocated by (host) root; container root
 	 * must own it to reopen /dev/console (getty, busybox init). */
 	if (fchown(slave_fd, first, (gid_t)first) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+userns_chown_tmpfs(int root_fd, const char *name, uid_t first)
+{
+	_cleanup_close_ int fd = -1;
+	struct statfs sf;
+	int r;
+
+	r = mount_open_beneath(root_fd, name, O_PATH | O_DIRECTORY, &fd);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	/* Only a tmpfs we mounted there, never the admin's own directory. */
+	if (fstatfs(fd, &sf) < 0)
+		return -errno;
+	if (sf.f_type != TMPFS_MAGIC)
+		return 0;
+	if (fchownat(fd, "", first, (gid_t)first, AT_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;
 }

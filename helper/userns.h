@@ -46,6 +46,13 @@ int userns_idmap_tree(int tree_fd, int userns_fd);
  */
 int userns_chown_dev(int dev_fd, int slave_fd, uid_t first);
 
+/*
+ * Child side: give container root the tmpfs mounted on ROOT/name (e.g. run),
+ * so a booting systemd can write there; no-op when name is missing or is
+ * not a tmpfs (the admin's own directory is never chowned).
+ */
+int userns_chown_tmpfs(int root_fd, const char *name, uid_t first);
+
 /* Child side, before entering: let ids FIRST..FIRST+COUNT-1 open ICMP echo sockets (ping). */
 int userns_allow_ping(uint32_t first, uint32_t count);
 

@@ -56,14 +56,15 @@ refused "-b missing" 'bridge|-b' cn -q -p "$TEMPLATE" --init /bin/sh -- -c true
 # shellcheck disable=SC2086
 refused "malformed address" 'address|198\.18\.0\.x' cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.x/24 $go
 
-# A userns rule: not supported yet in this version; a clear refusal, never a silent
-# privileged start. The rule is added for this case only and the policy restored.
+# A userns rule whose root other host users can reach (under $MACHINES, 0755): a
+# clear refusal, never a silent privileged start (80-userns.sh tests userns
+# containers). The rule is added for this case only and the policy restored.
 mkcopy uns
 cp -p "$POLICY" "$_work/policy.saved"
 on_exit "cp '$_work/policy.saved' '$POLICY.tmp' && chown root:root '$POLICY.tmp' && chmod 0644 '$POLICY.tmp' && mv -f '$POLICY.tmp' '$POLICY'"
 echo "permit cntest root $COPY bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns 100000 65536" >> "$POLICY"
 # shellcheck disable=SC2086
-refused "userns rule" 'not supported|userns|user namespace' cn -q -p "$COPY" -b br0 $go
+refused "userns rule" 'reachable by other host users' cn -q -p "$COPY" -b br0 $go
 cp "$_work/policy.saved" "$POLICY.tmp" && chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
 
 # A deny rule for one root, and `max 1`: the last matching rule decides.

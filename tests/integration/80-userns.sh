@@ -206,6 +206,12 @@ refused "userns root reachable by other users" "reachable by other host users" \
 	cn -q -p "$COPY" -b br0 --init /bin/sh -- -c true
 cp -p "$orig" "$POLICY.new" && mv -f "$POLICY.new" "$POLICY"
 
+# --- a missing mount point cannot be created (host root has no id in the map) -----
+ucopy u-noproc
+rmdir "$UCOPY/proc"
+refused "userns root without /proc" "/proc is missing; under a userns rule it cannot be created" \
+	cn -q -p "$UCOPY" -b br0 --init /bin/sh -- -c true
+
 # --- a file system that cannot be id-mapped (ramfs) is refused, never chowned ----
 RAM=$USERNS_ROOTS/u-ramfs
 mkdir -p "$RAM"
