@@ -262,13 +262,39 @@ read_entry(int dir_fd, const char *name, struct state_entry *ret)
 	return 0;
 }
 
+/*
+ * A monitor killed after its frontend left is nobody's child but pid 1's,
+ * and stays a zombie (same pid and start time) until reaped, possibly for
+ * long: dead all the same, and so is its container (parent-death signal).
+ */
+static bool
+proc_is_zombie(pid_t pid)
+{
+	char path[64], buf[512];
+	_cleanup_close_ int fd = -1;
+	const char *p;
+	ssize_t n;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
 static bool
 entry_alive(const struct state_entry *e)
 {
 	unsigned long long start;
 
 	/* A pid alone could have been reused: the start time pins the very process. */
-	return state_proc_start(e->monitor_pid, &start) == 0 && start == e->monitor_start;
+	return state_proc_start(e->monitor_pid, &start) == 0 && start == e->monitor_start &&
+	    !proc_is_zombie(e->monitor_pid);
 }
 
 int
