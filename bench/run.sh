@@ -2,45 +2,62 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # bench/run.sh: console relay throughput and keystroke echo latency, cnspawn
 # against socat's PTY relay (what sh-nspawn uses), measured in the same run.
-# Not a test; never run in CI. Needs root, the programs installed under the
-# check prefix with its policy (run `make integration` first), socat and cc.
-# Knobs: SIZE_MB (100), RUNS (3; the best run counts), CHECK_PREFIX.
+# Not a test; never run in CI. Needs root, socat and cc; builds and installs
+# the tree under its own prefix (BENCH_PREFIX, /opt/cnspawn-bench), removed at exit.
+# Knobs: SIZE_MB (100), RUNS (3; the best run counts), BENCH_PREFIX, CNSPAWN.
 # See bench/README.md for what is measured and how to read the ratios.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-PREFIX=${CHECK_PREFIX:-/opt/cnspawn-check}
-CNSPAWN=$PREFIX/bin/cnspawn
+top=$(cd "$here/.." && pwd)
+P=${BENCH_PREFIX:-/opt/cnspawn-bench}
+CNSPAWN=${CNSPAWN:-$P/bin/cnspawn}
 SIZE_MB=${SIZE_MB:-100}
 RUNS=${RUNS:-3}
 NS=cnspawn-bench
-ROOT=$PREFIX/machines/bench
+ROOT=$P/machines/bench
 N=$((SIZE_MB * 1024 * 1024))
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
-[ -x "$CNSPAWN" ] || die "$CNSPAWN missing: run 'make integration' first"
-[ -f "$PREFIX/etc/cnspawn/policy" ] || die "no policy under $PREFIX: run 'make integration' first"
-id -u cntest > /dev/null 2>&1 || die "no user cntest: run 'make integration' first"
-command -v socat > /dev/null || die "socat missing"
-
-# The integration harness's lock: its leftover checks must not see our container.
-mkdir -p /run/lock
-exec 9> /run/lock/cnspawn-integration.lock
-flock -w 900 9 || die "integration run holds the lock"
+command -v socat > /dev/null || die "socat missing (apt-get install socat)"
+id -u cntest > /dev/null 2>&1 || useradd -m -s /bin/sh cntest
 
 tmp=$(mktemp -d /tmp/cnspawn-bench.XXXXXX)
 chmod 0755 "$tmp"
+user() {
+	ip netns exec "$NS" setpriv --reuid=cntest --regid=cntest --init-groups -- \
+		env -i PATH=/usr/bin:/bin HOME=/home/cntest "$@"
+}
+# A terminal frontend that goes away only detaches: stop what is still running.
+stop_all() {
+	[ -x "$CNSPAWN" ] || return 0
+	for _c in $(user "$CNSPAWN" list 2> /dev/null); do
+		user "$CNSPAWN" stop --kill "$_c" > /dev/null 2>&1 || true
+	done
+}
 cleanup() {
+	stop_all
 	ip netns del "$NS" 2> /dev/null || true
-	rm -rf "$tmp" "$ROOT"
+	rm -rf "$tmp" "$P"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Our own install (prefix, policy, state dir): nothing shared with a
+# concurrent `make integration`, whose leftover checks would see our containers.
+V="BUILDDIR=build/bench PREFIX=$P SYSCONFDIR=$P/etc RUNSTATEDIR=$P/run LIBEXECDIR=$P/libexec"
+# shellcheck disable=SC2086
+make -s -C "$top" $V all > "$tmp/make.log" 2>&1 || { cat "$tmp/make.log"; die "build failed"; }
+# shellcheck disable=SC2086
+make -s -C "$top" $V install > "$tmp/make.log" 2>&1 || { cat "$tmp/make.log"; die "install failed"; }
+install -d -o root -g root -m 0755 "$P/machines"
+printf 'permit cntest root %s/machines/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 max 4 init /bin/sh privileged\n' \
+	"$P" > "$P/etc/cnspawn/policy"
+chmod 0644 "$P/etc/cnspawn/policy"
 cc -O2 -Wall -o "$tmp/ptyrun" "$here/ptyrun.c"
 sh "$here/../tests/integration/mkroot.sh" "$ROOT"
-# The check policy permits cntest on bridge br0 in 198.18.0.0/24: a private netns.
+# The policy permits cntest on bridge br0 in 198.18.0.0/24: a private netns.
 ip netns del "$NS" 2> /dev/null || true
 ip netns add "$NS"
 ip -n "$NS" link set lo up
@@ -109,4 +126,5 @@ ratio "$(to_pty sh "$tmp/cn.sh" "$GEN")" "$(to_pty sh "$tmp/cn.sh" "$GEN0")" \
 	"$(to_pty sh "$tmp/so.sh" "$GEN")" "$(to_pty sh "$tmp/so.sh" "$GEN0")"
 echo "keystroke echo latency behind a full output buffer (median max, ms, 50 keys):"
 printf '  cnspawn: %s\n' "$("$tmp/ptyrun" -l 50 -- sh "$tmp/cn-flood.sh")"
+stop_all
 printf '  socat:   %s\n' "$("$tmp/ptyrun" -l 50 -- sh "$tmp/so-flood.sh")"

@@ -65,7 +65,7 @@ wait_raw() {
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2> /dev/null || echo 0; }
 
 # 1. Interactive shell: initial size, environment, resize, typed exit.
-pane sh -q -p "$COPY" -b br0 --init /bin/sh
+pane sh -q -p "$COPY" -b br0 -M t75-sh --init /bin/sh
 wait_raw "shell"
 wait_for 10 pane_has sh '# *$' || diag "no prompt seen"
 tm send-keys -t sh 'stty size > /tmp/size0; tr "\0" "\n" < /proc/1/environ > /tmp/env' Enter
@@ -89,33 +89,48 @@ tm send-keys -t sh 'exit 3' Enter
 pane_end sh "typed exit" 3
 assert_clean "shell"
 
-# 2. SIGTERM to the frontend.
-pane term -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 30'
+# 2. SIGTERM to a terminal frontend: a detach; the container runs on until stopped.
+pane term -q -p "$TEMPLATE" -b br0 -M t75-term --init /bin/sh -- -c 'sleep 30'
 wait_raw "SIGTERM"
 kill -TERM "$FE_PID"
 pane_end term "SIGTERM to the frontend" 143
+run cn list
+like "after SIGTERM the container still runs" '^t75-term$' "$OUT"
+run cn stop --kill t75-term
+is "stop after SIGTERM: exit 0" 0 "$RC"
 assert_clean "SIGTERM"
 
 # 3. The container dies (init exits on its own while attached).
-pane die -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 2; exit 5'
+pane die -q -p "$TEMPLATE" -b br0 -M t75-die --init /bin/sh -- -c 'sleep 2; exit 5'
 wait_raw "container death"
 pane_end die "init exits 5" 5
 assert_clean "container death"
 
-# 4. Escape: Ctrl-] three times within 1 s leaves, with a start line and a message.
-pane esc -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 30'
+# 4. Escape: Ctrl-] d detaches (container runs on), attach gets it back, then
+# Ctrl-] three times within 1 s stops it and leaves; a start line names the keys.
+pane esc -p "$TEMPLATE" -b br0 -M t75-esc --init /bin/sh
 wait_raw "escape"
-tm send-keys -t esc -H 1d 1d 1d
-pane_end esc "Ctrl-] x3" 0
-err=$(cat "$D/esc.err")
-like "start line names the escape" 'Press Ctrl-\] three times within 1s' "$err"
-like "leaving message" 'cnspawn: leaving' "$err"
+wait_for 10 pane_has esc '# *$' || diag "no prompt seen"
+tm send-keys -t esc -H 1d 64
+pane_end esc "Ctrl-] d" 0
+like "start line names the escape" 'Press Ctrl-\] .*three times within 1s' "$(cat "$D/esc.err")"
+like "detach message" 'cnspawn: detached from t75-esc' "$(cat "$D/esc.err")"
+run cn list
+like "after Ctrl-] d the container still runs" '^t75-esc$' "$OUT"
+pane att attach t75-esc
+wait_raw "attach"
+tm send-keys -t att 'echo att-$((6*7))' Enter
+if wait_for 10 pane_has att '^att-42'; then ok "attach: the shell answers"
+else not_ok "attach: the shell answers" "$(tm capture-pane -p -t att)"; fi
+tm send-keys -t att -H 1d 1d 1d
+pane_end att "Ctrl-] x3" 0
+like "leaving message" 'cnspawn: leaving' "$(cat "$D/att.err")"
 assert_clean "escape"
 
 # 5. Single and double Ctrl-] reach the container untouched: a lone one after
 # the 1 s window (no further key), one before Enter, two that expire, two before Enter.
 rm -f "$COPY/tmp/one" "$COPY/tmp/keys"
-pane keys -q -p "$COPY" -b br0 --init /bin/sh -- -c \
+pane keys -q -p "$COPY" -b br0 -M t75-keys --init /bin/sh -- -c \
 	'stty -icanon min 1 time 0; dd bs=1 count=1 of=/tmp/one 2>/dev/null; stty icanon; touch /tmp/canon; cat > /tmp/keys'
 wait_raw "keys"
 tm send-keys -t keys -H 1d
@@ -137,7 +152,7 @@ assert_clean "keys"
 
 # 6. vhangup(2) on the console inside; the session goes on afterwards.
 if command -v gcc > /dev/null && gcc -static -O2 -o "$COPY/vhangup" "$(dirname "$0")/vhangup.c" 2> "$_work/gcc.err"; then
-	pane vh -q -p "$COPY" -b br0 --init /bin/sh -- -c 'exec /vhangup 3 /bin/sh'
+	pane vh -q -p "$COPY" -b br0 -M t75-vh --init /bin/sh -- -c 'exec /vhangup 3 /bin/sh'
 	wait_raw "vhangup"
 	if wait_for 5 test -e "$COPY/tmp/hungup"; then ok "the program inside called vhangup(2) on its console"
 	else not_ok "the program inside called vhangup(2) on its console" "$(tm capture-pane -p -t vh)"; fi
@@ -161,7 +176,7 @@ fi
 # 7. Pipe mode: 10 MB out intact before exit; piped input delivered.
 head -c 10485760 /dev/urandom > "$COPY/tmp/data"
 RC=0
-as_user cntest "$CNSPAWN" -q -p "$COPY" -b br0 --init /bin/sh -- -c \
+as_user cntest "$CNSPAWN" -q -p "$COPY" -b br0 -M t75-out --init /bin/sh -- -c \
 	'sha256sum < /tmp/data > /tmp/sum; stty -opost; cat /tmp/data' < /dev/null > "$_work/out" 2> "$_work/err" || RC=$?
 is "pipe mode 10 MB: exit 0" 0 "$RC"
 is "pipe mode 10 MB: size" 10485760 "$(wc -c < "$_work/out")"
@@ -170,7 +185,7 @@ is "pipe mode 10 MB: sha256 inside = outside" "$(cut -d' ' -f1 "$COPY/tmp/sum" 2
 [ -z "$(cat "$_work/err")" ] || diag "stderr: $(cat "$_work/err")"
 seq 1 200000 > "$_work/in"
 RC=0
-as_user cntest "$CNSPAWN" -q -p "$COPY" -b br0 --init /bin/sh -- -c \
+as_user cntest "$CNSPAWN" -q -p "$COPY" -b br0 -M t75-in --init /bin/sh -- -c \
 	'stty -echo; cat > /tmp/in' < "$_work/in" > /dev/null 2> "$_work/err" || RC=$?
 is "pipe mode input: exit 0" 0 "$RC"
 is "pipe mode input: 200000 lines delivered intact" "$(sha256sum < "$_work/in")" \
