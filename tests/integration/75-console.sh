@@ -191,4 +191,16 @@ is "pipe mode input: exit 0" 0 "$RC"
 is "pipe mode input: 200000 lines delivered intact" "$(sha256sum < "$_work/in")" \
 	"$(sha256sum < "$COPY/tmp/in" 2> /dev/null)"
 assert_clean "pipe mode"
+
+# 8. A reader that goes away (EPIPE) never blocks the container: its output is discarded.
+# (The left side of a pipe is a subshell: its status goes through a file.)
+{
+	_rc=0
+	as_user cntest "$CNSPAWN" -q -p "$COPY" -b br0 -M t75-epipe --init /bin/sh -- -c \
+		'head -c 10485760 /dev/zero; echo done > /tmp/epipe; exit 7' < /dev/null 2> "$_work/err" || _rc=$?
+	echo "$_rc" > "$_work/epipe.rc"
+} | head -c 100 > /dev/null
+is "stdout closed early: the container still finishes (exit 7)" 7 "$(cat "$_work/epipe.rc")"
+is "stdout closed early: everything was written inside" done "$(cat "$COPY/tmp/epipe" 2> /dev/null)"
+assert_clean "closed stdout"
 done_testing
