@@ -108,8 +108,8 @@ to_null() {
 to_pty() {
 	_i=0
 	while [ "$_i" -lt "$RUNS" ]; do
-		"$tmp/ptyrun" -- "$@" | awk -v want="$3" -v n="$N" '
-			want != "$GEN0" && $1 < n { print "bench: short output: " $1 " bytes" > "/dev/stderr" }
+		"$tmp/ptyrun" -- "$@" | awk -v want="$3" -v zero="$GEN0" -v n="$N" '
+			want != zero && $1 < n { print "bench: short output: " $1 " bytes" > "/dev/stderr" }
 			{ print $2 }'
 		_i=$((_i + 1))
 	done | best
