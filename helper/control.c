@@ -362,6 +362,24 @@ conn_read(struct control *c, size_t i)
 	conn_close(c, i, "refused");
 }
 
+/*
+ * One ERROR line, then close, so that the peer reads it: a socket closed
+ * with unread packets would make the peer's recv fail with ECONNRESET
+ * instead. SHUT_RD first makes its further sends fail (EPIPE), then what it
+ * already sent is discarded unread.
+ */
+static void
+refuse_now(int fd)
+{
+	uint8_t buf[64];
+
+	(void)shutdown(fd, SHUT_RD);
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+	(void)send_error(fd, "permission denied");
+	(void)close(fd);
+}
+
 static void
 accept_one(struct control *c)
 {
@@ -384,8 +402,7 @@ accept_one(struct control *c)
 	if (cred.uid != 0 && cred.uid != c->owner) {
 		helper_log(LOG_WARNING, "refused connection to %s from uid %u: not the owner",
 		    c->name, (unsigned)cred.uid);
-		(void)send_error(fd, "permission denied");
-		(void)close(fd);
+		refuse_now(fd);
 		return;
 	}
 	for (size_t i = 1; i < ELEMENTSOF(c->conns); i++) {
