@@ -221,7 +221,7 @@ test_ipc_send_invalid(void **state)
 	(void)state;
 	console_msg(&m, -1);
 	assert_int_equal(ipc_send(sp[0], &m), -EINVAL); /* CONSOLE needs its fd */
-	ipc_msg_init(&m, (enum ipc_type)7);
+	ipc_msg_init(&m, (enum ipc_type)99);
 	assert_int_equal(ipc_send(sp[0], &m), -EINVAL);
 	assert_int_equal(ipc_send_exit(sp[0], IPC_EXIT_CODE, 300), -EINVAL);
 	assert_int_equal(ipc_send_error(sp[0], NULL), -EINVAL);
