@@ -10,6 +10,7 @@
  * mounted on an fd checked beneath the container root.
  */
 
+#include <cap-ng.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -244,12 +245,32 @@ cgroup_delegate(uid_t uid, gid_t gid)
 	fd = open_nofollow(AT_FDCWD, helper_session.cgroup, O_PATH | O_DIRECTORY);
 	if (fd < 0)
 		return fd;
+	helper_session.cgroup_delegated = true;
 	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
 		return -errno;
 	for (size_t i = 0; i < ELEMENTSOF(files); i++)
 		if (fchownat(fd, files[i], uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
 			return -errno;
 	return 0;
+}
+
+/*
+ * The monitor holds CAP_DAC_OVERRIDE only as permitted when the cgroup was
+ * delegated (monitor_drop_privileges): the directories container root made
+ * are its host uid's. Raise it for the removal only; false if nothing changed.
+ */
+static bool
+dac_override(bool on)
+{
+	if (!helper_session.cgroup_delegated)
+		return false;
+	capng_get_caps_process();
+	if (!capng_have_capability(CAPNG_PERMITTED, CAP_DAC_OVERRIDE) ||
+	    capng_have_capability(CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) == on)
+		return false;
+	if (capng_update(on ? CAPNG_ADD : CAPNG_DROP, CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) < 0)
+		return false;
+	return capng_apply(CAPNG_SELECT_CAPS) == 0;
 }
 
 void
@@ -265,8 +286,12 @@ cgroup_remove(void)
 	base = open_nofollow(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY);
 	*slash = '/';
 	/* CGROUP_BASE itself stays: another helper may be creating its cgroup in it. */
-	if (base >= 0)
+	if (base >= 0) {
+		bool raised = dac_override(true);
 		(void)remove_tree(base, slash + 1, 0);
+		if (raised)
+			(void)dac_override(false);
+	}
 	s->cgroup[0] = '\0';
 }
 

@@ -24,6 +24,7 @@ struct helper_session {
 	char veth[NET_IFNAME_MAX + 1];  /* host end once created, else "" */
 	pid_t init_pid;                 /* host pid of init once cloned, else 0 */
 	char cgroup[160];               /* the container's cgroup directory once made, else "" */
+	bool cgroup_delegated;          /* cgroup given to container root (userns) */
 };
 
 extern struct helper_session helper_session;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "helper.h"
 #include "monitor.h"
 #include "util.h"
 
@@ -22,6 +23,12 @@ monitor_drop_privileges(void)
 	 * it (stop, frontend gone) needs CAP_KILL. We are uid 0, which can signal
 	 * every root process anyway; this adds only the container's ids. */
 	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_KILL) < 0)
+		return -EINVAL;
+	/* A delegated cgroup holds directories container root made (owned by
+	 * its host uid): removing them at the end needs CAP_DAC_OVERRIDE, kept
+	 * permitted but raised only around that removal (cgroup_remove). */
+	if (helper_session.cgroup_delegated &&
+	    capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_DAC_OVERRIDE) < 0)
 		return -EINVAL;
 	/* Applies the capability sets and clears the bounding set but for those two. */
 	if (capng_apply(CAPNG_SELECT_BOTH) < 0)
