@@ -442,10 +442,17 @@ rules_append(struct policy *p, struct policy_rule *r)
 static void
 warn_rule(struct parse_state *st, const struct policy_rule *r, const struct parse_seen *seen)
 {
-	if (r->privileged && parse_who_is_group(r))
+	if (!r->privileged)
+		return;
+	if (parse_who_is_group(r))
 		diag(st, 0, seen->privileged->line, seen->privileged->col,
 		    "privileged gives every member of group %.64s root on the host",
 		    r->who_text + 1);
+	else
+		diag(st, 0, seen->privileged->line, seen->privileged->col,
+		    "privileged gives %.64s root on the host (container root is host root); "
+		    "prefer userns FIRST COUNT",
+		    r->who_text);
 }
 
 /* Parse one logical line into a rule; errors are reported, the rule kept only when clean. */

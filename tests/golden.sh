@@ -117,7 +117,9 @@ else
 
 	VISUAL= EDITOR="$tmp/ed-same" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
 	rc=$?
-	printf '%s: no changes\n' "$d/policy" >"$tmp/want"
+	# The edited file's warnings come first (its rule is privileged), then the verdict.
+	printf '%s:2:25: warning: privileged gives root root on the host (container root is host root); prefer userns FIRST COUNT\n%s: no changes\n' \
+	    "$d/policy" "$d/policy" >"$tmp/want"
 	compare "edit without changes says so" "$tmp/want" "$tmp/out" 0 "$rc"
 
 	(flock 9 && VISUAL= EDITOR="$tmp/ed-good" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1; echo $? >"$tmp/rc") 9>"$d/policy.lock"
