@@ -67,6 +67,16 @@ attach_tty tick 1
 like "re-attach after SIGKILL shows what came meanwhile" '^tick [0-9]+' "$OUT"
 like "re-attach: detach message" 'detached from tick' "$OUT"
 
+# --- a second attach takes the console over; the first one exits 0 ---------------
+as_fifo_bg cntest "$CNSPAWN" attach tick
+sleep 1
+attach_tty tick 1
+like "second attach works" 'detached from tick' "$OUT"
+RC=0; wait "$FG_PID" || RC=$?
+is "first attach, taken over: exit 0" 0 "$RC"
+like "first attach: told why" 'cnspawn: detached from tick \(attached from elsewhere\)' \
+	"$(tr -d '\r' < "$_work/fg.out")"
+
 # --- another user can neither see, attach nor stop it ----------------------------
 run as_user cnother "$CNSPAWN" list
 is "cnother: list shows nothing" "" "$OUT"
