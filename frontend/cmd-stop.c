@@ -14,6 +14,7 @@
 #include "cmd-attach.h"
 #include "cmd-stop.h"
 #include "ipc.h"
+#include "report.h"
 #include "util.h"
 
 static const struct {
@@ -108,22 +109,6 @@ cmd_stop_parse_signal(const char *s, uint32_t *ret)
 	return parse_rt(s, ret);
 }
 
-static int stop_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One "cnspawn: ..." line; stop's own exit status for errors is 1, not 125. */
-static int
-stop_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("cnspawn: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return STOP_EXIT_ERROR;
-}
-
 static void
 stop_usage(void)
 {
@@ -154,19 +139,19 @@ parse_stop(int argc, char **argv, struct stop_args *a)
 		if (c == 't' && parse_num(optarg, 0, IPC_MAX_STOP_TIMEOUT, &n) == 0)
 			a->timeout = (uint32_t)n;
 		else if (c == 't')
-			return stop_fail("invalid timeout '%s' (0..%u seconds)", optarg,
-			    IPC_MAX_STOP_TIMEOUT);
+			return report_fail_code(STOP_EXIT_ERROR,
+			    "invalid timeout '%s' (0..%u seconds)", optarg, IPC_MAX_STOP_TIMEOUT);
 		else if (c == 'k')
 			a->kill = true;
 		else if (c == 'h') {
 			stop_usage();
 			exit(0);
 		} else
-			return stop_fail(
+			return report_fail_code(STOP_EXIT_ERROR,
 			    "stop: unknown option or missing argument (see cnspawn stop --help)");
 	}
 	if (optind != argc - 1)
-		return stop_fail("stop needs exactly one machine name");
+		return report_fail_code(STOP_EXIT_ERROR, "stop needs exactly one machine name");
 	a->name = argv[optind];
 	return 0;
 }
@@ -179,16 +164,17 @@ await_exit(int fd, const char *name)
 	int k = ipc_recv(fd, &m);
 
 	if (k < 0)
-		return stop_fail("%s: %s", name,
+		return report_fail_code(STOP_EXIT_ERROR, "%s: %s", name,
 		    k == -ECONNRESET ? "the monitor closed the connection" : strerror(-k));
 	if (m.type == IPC_T_EXIT) {
 		ipc_msg_done(&m);
 		return STOP_EXIT_OK;
 	}
 	if (m.type == IPC_T_ERROR)
-		k = stop_fail("%s: %s", name, m.error.text);
+		k = report_fail_code(STOP_EXIT_ERROR, "%s: %s", name, m.error.text);
 	else
-		k = stop_fail("%s: %s", name, "unexpected message from the monitor");
+		k = report_fail_code(STOP_EXIT_ERROR, "%s: %s", name,
+		    "unexpected message from the monitor");
 	ipc_msg_done(&m);
 	return k;
 }
@@ -210,9 +196,10 @@ cmd_stop_run(int argc, char **argv)
 		return STOP_EXIT_NOT_RUNNING;
 	}
 	if (k == -EINVAL)
-		return stop_fail("invalid machine name '%s'", a.name);
+		return report_fail_code(STOP_EXIT_ERROR, "invalid machine name '%s'", a.name);
 	if (k < 0)
-		return stop_fail("connecting to %s: %s", a.name, strerror(-k));
+		return report_fail_code(STOP_EXIT_ERROR, "connecting to %s: %s", a.name,
+		    strerror(-k));
 	/* The monitor sends SIGKILL at the timeout; allow it time to clean up after that. */
 	tv.tv_sec = (time_t)a.timeout + 15;
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
@@ -220,6 +207,6 @@ cmd_stop_run(int argc, char **argv)
 	m.stop.timeout = a.timeout;
 	m.stop.kill = a.kill ? 1 : 0;
 	if ((k = cmd_attach_send(fd, &m)) < 0)
-		return stop_fail("%s: %s", a.name, strerror(-k));
+		return report_fail_code(STOP_EXIT_ERROR, "%s: %s", a.name, strerror(-k));
 	return await_exit(fd, a.name);
 }

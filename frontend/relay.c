@@ -75,27 +75,9 @@ buf_consume(struct buf *b, size_t n)
 }
 
 static void
-now_mono(struct timespec *ts)
-{
-	(void)clock_gettime(CLOCK_MONOTONIC, ts);
-}
-
-static long long
-ms_until(const struct timespec *t)
-{
-	struct timespec now;
-
-	now_mono(&now);
-	return (long long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
-}
-
-static void
 schedule_retry(struct relay *r)
 {
-	now_mono(&r->retry_at);
-	r->retry_at.tv_nsec += (long)r->retry_ms * 1000000L;
-	r->retry_at.tv_sec += r->retry_at.tv_nsec / 1000000000L;
-	r->retry_at.tv_nsec %= 1000000000L;
+	util_after_ms(&r->retry_at, r->retry_ms);
 }
 
 /*
@@ -223,7 +205,7 @@ stdin_read(struct relay *r)
 		r->in_eof = true;
 		return 0;
 	}
-	now_mono(&now);
+	util_now_mono(&now);
 	if (escape_feed(&r->esc, in, (size_t)n, &now, r->to_master.b + r->to_master.end, &len))
 		return r->esc.action == ESCAPE_DETACH ? detach(r, "") : leave(r);
 	r->to_master.end += len;
@@ -404,7 +386,7 @@ expire_escape(struct relay *r)
 
 	if (r->esc.pending == 0 || buf_room(&r->to_master) < ESCAPE_MAX_PENDING)
 		return;
-	now_mono(&now);
+	util_now_mono(&now);
 	r->to_master.end += escape_expire(&r->esc, &now, r->to_master.b + r->to_master.end);
 }
 
@@ -414,7 +396,7 @@ retry_master(struct relay *r)
 {
 	ssize_t n;
 
-	if (!r->master_hung || ms_until(&r->retry_at) > 0 || buf_room(&r->to_out) == 0)
+	if (!r->master_hung || util_ms_until(&r->retry_at) > 0 || buf_room(&r->to_out) == 0)
 		return;
 	n = master_read(r);
 	if (n < 0)
@@ -429,11 +411,11 @@ poll_timeout(struct relay *r)
 	struct timespec now;
 	int t = -1;
 
-	now_mono(&now);
+	util_now_mono(&now);
 	if (buf_room(&r->to_master) >= ESCAPE_MAX_PENDING)
 		t = escape_timeout_ms(&r->esc, &now);
 	if (r->master_hung && buf_room(&r->to_out) > 0) {
-		long long left = ms_until(&r->retry_at);
+		long long left = util_ms_until(&r->retry_at);
 		int m = left <= 0 ? 0 : (int)left + 1;
 
 		if (t < 0 || m < t)

@@ -4,15 +4,32 @@
 
 #include "report.h"
 
+static void
+vreport(const char *fmt, va_list ap)
+{
+	fputs("cnspawn: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int
 report_fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("cnspawn: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_CNSPAWN;
+}
+
+int
+report_fail_code(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap);
+	va_end(ap);
+	return code;
 }

@@ -6,3 +6,5 @@
 
 /* Print "cnspawn: MESSAGE" as one line on stderr; returns EXIT_CNSPAWN. */
 int report_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line; returns code (for commands with their own exit statuses, like stop). */
+int report_fail_code(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

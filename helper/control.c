@@ -90,33 +90,6 @@ control_init(struct control *c, int session_fd, int listen_fd, int master)
 	return util_set_nonblock(master, 1);
 }
 
-static void
-now_mono(struct timespec *ts)
-{
-	(void)clock_gettime(CLOCK_MONOTONIC, ts);
-}
-
-static long long
-ms_until(const struct timespec *t)
-{
-	struct timespec now;
-
-	now_mono(&now);
-	return (long long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
-}
-
-static void
-after_ms(struct timespec *ts, long long ms)
-{
-	now_mono(ts);
-	ts->tv_sec += (time_t)(ms / 1000);
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 static bool
 anyone_attached(const struct control *c)
 {
@@ -150,7 +123,7 @@ drain_master(struct control *c, size_t max)
 			continue;
 		if (n == 0 || errno != EAGAIN) {
 			c->master_hung = true;
-			after_ms(&c->master_retry, CONTROL_RETRY_MS);
+			util_after_ms(&c->master_retry, CONTROL_RETRY_MS);
 		}
 		return;
 	}
@@ -271,7 +244,7 @@ arm_kill(struct control *c, uint32_t timeout)
 {
 	struct timespec at;
 
-	after_ms(&at, (long long)timeout * 1000);
+	util_after_ms(&at, (long long)timeout * 1000);
 	if (!c->stopping || at.tv_sec < c->kill_at.tv_sec ||
 	    (at.tv_sec == c->kill_at.tv_sec && at.tv_nsec < c->kill_at.tv_nsec))
 		c->kill_at = at;
@@ -427,7 +400,8 @@ free_slots(const struct control *c)
 size_t
 control_fill_poll(struct control *c, struct pollfd *p)
 {
-	bool drain = !anyone_attached(c) && !(c->master_hung && ms_until(&c->master_retry) > 0);
+	bool drain =
+	    !anyone_attached(c) && !(c->master_hung && util_ms_until(&c->master_retry) > 0);
 
 	p[0] = (struct pollfd){.fd = free_slots(c) > 0 ? c->listen_fd : -1, .events = POLLIN};
 	p[1] = (struct pollfd){.fd = drain ? c->master : -1, .events = POLLIN};
@@ -458,9 +432,9 @@ control_timeout_ms(const struct control *c)
 	long long t = -1;
 
 	if (c->stopping)
-		t = ms_until(&c->kill_at);
+		t = util_ms_until(&c->kill_at);
 	if (c->master_hung && !anyone_attached(c)) {
-		long long m = ms_until(&c->master_retry);
+		long long m = util_ms_until(&c->master_retry);
 		if (t < 0 || m < t)
 			t = m;
 	}
@@ -472,7 +446,7 @@ control_timeout_ms(const struct control *c)
 void
 control_tick(struct control *c)
 {
-	if (c->stopping && ms_until(&c->kill_at) <= 0) {
+	if (c->stopping && util_ms_until(&c->kill_at) <= 0) {
 		helper_log(LOG_NOTICE, "stop %s: timeout, sending SIGKILL", c->name);
 		(void)kill(c->init_pid, SIGKILL);
 		c->stopping = false;

@@ -163,3 +163,30 @@ util_recv_fd(int sock, void *buf, size_t size, size_t *ret_len, int *ret_fd)
 	*ret_fd = fd;
 	return 0;
 }
+
+void
+util_now_mono(struct timespec *ret)
+{
+	(void)clock_gettime(CLOCK_MONOTONIC, ret);
+}
+
+long long
+util_ms_until(const struct timespec *t)
+{
+	struct timespec now;
+
+	util_now_mono(&now);
+	return (long long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+void
+util_after_ms(struct timespec *ret, long long ms)
+{
+	util_now_mono(ret);
+	ret->tv_sec += (time_t)(ms / 1000);
+	ret->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ret->tv_nsec >= 1000000000L) {
+		ret->tv_sec++;
+		ret->tv_nsec -= 1000000000L;
+	}
+}

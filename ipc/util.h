@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 static inline void
@@ -75,3 +76,10 @@ int util_send_fd(int sock, const void *buf, size_t len, int fd);
  * more than one fd closes what came and returns -EPROTO. 0 bytes is a valid (EOF) result.
  */
 int util_recv_fd(int sock, void *buf, size_t size, size_t *ret_len, int *ret_fd);
+
+/* CLOCK_MONOTONIC now. */
+void util_now_mono(struct timespec *ret);
+/* Milliseconds from now until t (negative once t has passed). */
+long long util_ms_until(const struct timespec *t);
+/* *ret = now + ms. */
+void util_after_ms(struct timespec *ret, long long ms);
