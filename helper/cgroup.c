@@ -295,6 +295,23 @@ cgroup_remove(void)
 	s->cgroup[0] = '\0';
 }
 
+void
+cgroup_remove_stale(const char *name)
+{
+	const char *h = hierarchy(cgroup_detect());
+	_cleanup_close_ int root = -1, base = -1;
+
+	if (h == NULL)
+		return;
+	root = open_nofollow(AT_FDCWD, h, O_PATH | O_DIRECTORY);
+	if (root < 0)
+		return;
+	base = open_nofollow(root, CGROUP_BASE, O_PATH | O_DIRECTORY);
+	/* Still full root here (before the decision's setup): delegated subtrees go too. */
+	if (base >= 0)
+		(void)remove_tree(base, name, 0);
+}
+
 int
 cgroup_setup_child(int root_fd, enum cgroup_layout l, const char **reterr_what)
 {

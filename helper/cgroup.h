@@ -66,6 +66,13 @@ int cgroup_delegate(uid_t uid, gid_t gid);
 void cgroup_remove(void);
 
 /*
+ * Host side, full root: remove CGROUP_BASE/name left by a container whose
+ * monitor was killed (its state entry is stale). name must be a valid
+ * machine name. Best effort.
+ */
+void cgroup_remove_stale(const char *name);
+
+/*
  * Child side, after cgroup_enter() ran on it and before pivot_root: a new
  * cgroup namespace (rooted at the container's cgroup, so systemd sees it as
  * "/") and the hierarchy mounted at ROOT/sys/fs/cgroup for layout l (see

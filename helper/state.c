@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "policy.h"
 #include "request.h"
 #include "state.h"
@@ -332,9 +333,12 @@ state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
 			continue;
 		}
 		if (read_entry(dir_fd, de->d_name, &e) < 0 || !entry_alive(&e)) {
-			/* Stale or unreadable: its monitor is gone, and so is its namespace. */
+			/* Stale or unreadable: its monitor is gone, and so is its namespace
+			 * (parent-death signal); what only the monitor would have removed goes here. */
 			(void)unlinkat(dir_fd, de->d_name, 0);
 			(void)unlink_socket(dir_fd, de->d_name);
+			if (request_check_name(de->d_name) == 0)
+				cgroup_remove_stale(de->d_name);
 			continue;
 		}
 		if (n == cap) {

@@ -12,7 +12,7 @@ like "br0 has 198.18.0.1/24" 'inet 198\.18\.0\.1/24' "$(ip -n "$NETNS" -o -4 add
 like "lo is up in the netns" 'UP' "$(ip -n "$NETNS" -o link show lo 2>&1)"
 is "netns has no veth" "" "$(ip -n "$NETNS" -o link show type veth)"
 is "as_user runs as cntest" "cntest" "$(as_user cntest id -un)"
-is "as_user runs in the netns" "br0" "$(as_user cntest ls /sys/class/net | grep br0)"
+is "as_user runs in the netns" "br0" "$(as_user cntest ip -br link show br0 | awk '{ print $1 }')"
 is "as_user has a clean environment" "HOME=/home/cntest PATH=/usr/bin:/bin TERM=dumb" \
 	"$(as_user cntest env | sort | tr '\n' ' ' | sed 's/ $//')"
 is "template root executes" "ok" "$(chroot "$TEMPLATE" /bin/sh -c 'echo ok')"

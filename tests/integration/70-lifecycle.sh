@@ -16,7 +16,7 @@ as_fifo_bg() {
 	_u=$1; shift
 	rm -f "$_work/in"; mkfifo "$_work/in"
 	exec 7<> "$_work/in"
-	ip netns exec "$NETNS" setpriv --reuid="$_u" --regid="$_u" --init-groups -- \
+	nsenter --net="/run/netns/$NETNS" setpriv --reuid="$_u" --regid="$_u" --init-groups -- \
 		env -i PATH=/usr/bin:/bin HOME=/home/$_u TERM=dumb "$@" \
 		< "$_work/in" > "$_work/fg.out" 2>&1 &
 	FG_PID=$!

@@ -69,6 +69,18 @@ done_testing() {
 
 # --- running things ---------------------------------------------------------
 
+# Commands enter the harness's network namespace with `nsenter --net`, not
+# `ip netns exec`: that also remounts /sys, which would hide the host's
+# /sys/fs/cgroup from the helper, so containers would get no cgroup of their
+# own -- unlike a user's real start from the host namespace.
+# cgroups_left: the containers' cgroup directories that still exist.
+cgroups_left() {
+	for _c in /sys/fs/cgroup/cnspawn /sys/fs/cgroup/unified/cnspawn /sys/fs/cgroup/systemd/cnspawn; do
+		[ -d "$_c" ] && find "$_c" -mindepth 1 -maxdepth 1 -type d
+	done
+	return 0
+}
+
 # as_user [cntest|cnother|root] CMD...: CMD inside the harness netns as that user,
 # with its groups and a clean environment, exactly like a user's login would;
 # killed after CN_TIMEOUT (60) seconds so a hung container cannot stall the run.
@@ -77,7 +89,7 @@ as_user() {
 	case $1 in cntest|cnother|root) _u=$1; shift ;; esac
 	_home=/home/$_u
 	[ "$_u" = root ] && _home=/root
-	timeout -k 5 "${CN_TIMEOUT:-60}" ip netns exec "$NETNS" \
+	timeout -k 5 "${CN_TIMEOUT:-60}" nsenter --net="/run/netns/$NETNS" \
 		setpriv --reuid="$_u" --regid="$_u" --init-groups -- \
 		env -i PATH=/usr/bin:/bin HOME="$_home" TERM=dumb "$@"
 }
@@ -120,10 +132,10 @@ refused() {
 }
 
 # bg_cn ARGS...: start the frontend (as cntest, in the netns) in the background,
-# stdin from /dev/null; BG_PID is its pid (ip netns exec, setpriv and env all
+# stdin from /dev/null; BG_PID is its pid (nsenter, setpriv and env all
 # exec in place, so it is the cnspawn process itself). Output goes to $_work/bg.*.
 bg_cn() {
-	ip netns exec "$NETNS" setpriv --reuid=cntest --regid=cntest --init-groups -- \
+	nsenter --net="/run/netns/$NETNS" setpriv --reuid=cntest --regid=cntest --init-groups -- \
 		env -i PATH=/usr/bin:/bin HOME=/home/cntest TERM=dumb "$CNSPAWN" "$@" \
 		< /dev/null > "$_work/bg.out" 2> "$_work/bg.err" &
 	BG_PID=$!
@@ -215,6 +227,8 @@ leftovers() {
 	[ -z "$_m" ] || echo "mount left: $_m"
 	_h=$(helper_pids)
 	[ -z "$_h" ] || echo "helper still running: pid $_h"
+	_g=$(cgroups_left)
+	[ -z "$_g" ] || echo "cgroup left: $_g"
 	return 0
 }
 # assert_clean [DESC]: no veth, state, mount or helper left; waits up to 5 s, because

@@ -90,6 +90,7 @@ sweep() {
 	[ -d "$STATE" ] && find "$STATE" -mindepth 1 -delete 2> /dev/null || true
 	awk -v p="$MACHINES" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
 		while read -r m; do umount -l "$m" 2> /dev/null || true; done
+	for g in $(cgroups_left); do find "$g" -depth -type d -exec rmdir {} + 2> /dev/null || true; done
 	return 1
 }
 
