@@ -68,19 +68,22 @@ fi
 
 args="-p $ROOT -b br0"
 if [ -t 0 ]; then
-	say "starting $ROOT as $user on its console. Leave with Ctrl-] three times;"
+	say "starting $ROOT as $user on its console. Leave with Ctrl-] three times (stops it)"
+	say "or Ctrl-] d (detaches: 'cnspawn attach bb' returns, 'cnspawn stop bb' stops it);"
 	say "inside, 'poweroff -f' stops the container. Clean up: ip netns del $NETNS; rm -rf $BASE"
 	set --
 else
 	say "stdin is not a terminal: running 'echo demo ok' as the container's init"
 	set -- --init /bin/sh -- -c 'echo demo ok'
 fi
+# nsenter --net, not `ip netns exec` (which remounts /sys and would hide the
+# host's cgroups from the helper): only the network namespace changes.
 if [ "$user" = root ]; then
 	# shellcheck disable=SC2086
-	exec ip netns exec "$NETNS" "$CNSPAWN" $args "$@"
+	exec nsenter --net="/run/netns/$NETNS" "$CNSPAWN" $args "$@"
 fi
 home=$(getent passwd "$user" | cut -d: -f6)
 # shellcheck disable=SC2086
-exec ip netns exec "$NETNS" setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups -- \
+exec nsenter --net="/run/netns/$NETNS" setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups -- \
 	env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="${home:-/}" TERM="${TERM:-dumb}" \
 	"$CNSPAWN" $args "$@"
