@@ -131,6 +131,10 @@ lex_byte(struct lex *lx, struct lex_line *l, struct lex_state *s, struct policy_
 		return 0;
 	}
 	if (!s->in_token) {
+		/* A continuation ends a word but is not counted in the line cap, so cap words too. */
+		if (l->n >= LEX_MAX_TOKENS)
+			return lex_fail(lx, -E2BIG, lx->line, lx->col, err,
+			    "more than %u words in one line", LEX_MAX_TOKENS);
 		t = &l->tok[l->n];
 		t->s = l->buf + s->bufpos;
 		t->line = lx->line;

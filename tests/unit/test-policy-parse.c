@@ -246,6 +246,50 @@ test_policy_parse_cap_line(void **state)
 	free(s);
 }
 
+/*
+ * A continuation ends a word without counting toward the line cap, so one-byte
+ * words joined by backslash-newlines must hit the word cap, not overrun the
+ * lexer's word array (LEX_MAX_TOKENS = POLICY_MAX_LINE / 2 + 2 words).
+ */
+/* "deny" then n one-byte words, each on its own continuation line. */
+static char *
+continued_words(size_t n, size_t *ret_len)
+{
+	char *s = malloc(4 + 3 * n + 1);
+
+	assert_non_null(s);
+	memcpy(s, "deny", 4);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + 4 + 3 * i, "\\\na", 3);
+	s[4 + 3 * n] = '\0';
+	*ret_len = 4 + 3 * n;
+	return s;
+}
+
+/*
+ * A continuation ends a word without counting toward the line cap, so 2-byte
+ * "x\\\n" words could outnumber the lexer's word array (POLICY_MAX_LINE / 2 + 2):
+ * the word cap must refuse them instead of writing past it.
+ */
+static void
+test_policy_parse_cap_words(void **state)
+{
+	const size_t max = POLICY_MAX_LINE / 2 + 2;
+	size_t len;
+	char *s;
+
+	(void)state;
+	s = continued_words(max - 1, &len); /* max words: lexed, then "a" is no option */
+	expect(s, len, -EINVAL, 3, 1);
+	free(s);
+	s = continued_words(max, &len);
+	expect(s, len, -E2BIG, (unsigned)max + 1, 1);
+	free(s);
+	s = continued_words(POLICY_MAX_LINE, &len); /* the line cap alone lets 4096 through */
+	expect(s, len, -E2BIG, (unsigned)max + 1, 1);
+	free(s);
+}
+
 static void
 test_policy_parse_cap_items(void **state)
 {
@@ -273,6 +317,7 @@ main(void)
 	    cmocka_unit_test(test_policy_parse_cap_file),
 	    cmocka_unit_test(test_policy_parse_cap_token),
 	    cmocka_unit_test(test_policy_parse_cap_line),
+	    cmocka_unit_test(test_policy_parse_cap_words),
 	    cmocka_unit_test(test_policy_parse_cap_items),
 	};
 
