@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,29 +83,45 @@ write_temp(char *tmpl, const char *text, size_t len)
 	return fd;
 }
 
-/* The tool is not setuid: the admin's own editor runs as the admin (root). */
+/*
+ * The tool is not setuid: the admin's own editor runs as the admin (root).
+ * Like git and crontab, the command goes through sh, so EDITOR="emacs -nw"
+ * works; the file is passed as "$1", never pasted into the command.
+ */
 static int
 run_editor(const char *file)
 {
 	const char *ed = getenv("VISUAL");
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old_int, old_quit;
+	char cmd[PATH_MAX + 16];
 	pid_t pid;
-	int status;
+	int n, status;
 
 	if (ed == NULL || ed[0] == '\0')
 		ed = getenv("EDITOR");
 	if (ed == NULL || ed[0] == '\0')
 		ed = "vi";
+	n = snprintf(cmd, sizeof(cmd), "exec %s \"$1\"", ed);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		errx(1, "editor command too long");
+	/* Ctrl-C meant for the editor must not kill us and leave it and the temp file behind. */
+	if (sigaction(SIGINT, &ign, &old_int) < 0 || sigaction(SIGQUIT, &ign, &old_quit) < 0)
+		err(1, "sigaction");
 	pid = fork();
 	if (pid < 0)
 		err(1, "fork");
 	if (pid == 0) {
-		execlp(ed, ed, file, (char *)NULL);
-		warn("%s", ed);
+		(void)sigaction(SIGINT, &old_int, NULL);
+		(void)sigaction(SIGQUIT, &old_quit, NULL);
+		execl("/bin/sh", "sh", "-c", cmd, "sh", file, (char *)NULL);
+		warn("/bin/sh");
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			err(1, "waitpid");
+	if (sigaction(SIGINT, &old_int, NULL) < 0 || sigaction(SIGQUIT, &old_quit, NULL) < 0)
+		err(1, "sigaction");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

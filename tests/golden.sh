@@ -141,6 +141,29 @@ else
 		cp "$d/policy" "$tmp/before"
 	fi
 
+	# EDITOR may carry arguments (as for git or crontab): it runs through sh.
+	printf '#!/bin/sh\n[ "$1" = --flag ] || exit 9\nprintf "deny args\\n" >>"$2"\n' >"$tmp/ed-args"
+	chmod 755 "$tmp/ed-args"
+	cp "$d/policy" "$tmp/want"
+	printf 'deny args\n' >>"$tmp/want"
+	VISUAL= EDITOR="$tmp/ed-args --flag" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	compare "edit runs an EDITOR with arguments" "$tmp/want" "$d/policy" 0 "$rc"
+	cp "$d/policy" "$tmp/before"
+
+	# Ctrl-C while editing reaches the whole foreground group: edit must survive it.
+	printf '#!/bin/sh\nkill -INT $PPID\nsleep 0.2\nprintf "deny int\\n" >>"$1"\n' >"$tmp/ed-int"
+	chmod 755 "$tmp/ed-int"
+	cp "$d/policy" "$tmp/want"
+	printf 'deny int\n' >>"$tmp/want"
+	VISUAL= EDITOR="$tmp/ed-int" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	compare "edit ignores SIGINT while the editor runs" "$tmp/want" "$d/policy" 0 "$rc"
+	left=$(ls "$d" | grep -c 'edit-')
+	[ "$left" -eq 0 ]
+	result $? "an interrupted edit leaves no temporary file"
+	cp "$d/policy" "$tmp/before"
+
 	if command -v setpriv >/dev/null 2>&1; then
 		VISUAL= EDITOR="$tmp/ed-good" setpriv --reuid 65534 --regid 65534 --clear-groups \
 		    "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
