@@ -199,7 +199,8 @@ edit_loop(const struct edit_paths *ep, const char *policy)
 			return 0;
 		}
 		if (!ask_again()) {
-			warnx("%s has errors; %s left unchanged", tmp, policy);
+			warnx("the edited file has errors and is discarded; %s left unchanged",
+			    policy);
 			break;
 		}
 	}

@@ -110,6 +110,8 @@ else
 	left=$(ls "$d" | grep -c 'edit-')
 	[ "$left" -eq 0 ]
 	result $? "a refused edit leaves no temporary file"
+	! grep -q 'edit-' "$tmp/out"
+	result $? "a refused edit names no (deleted) temporary file"
 
 	VISUAL="$tmp/ed-fail" EDITOR="$tmp/ed-good" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
 	rc=$?
