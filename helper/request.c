@@ -24,6 +24,11 @@ request_check_name(const char *name)
 		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
 			return -EINVAL;
 	}
+	/* NAME.sock is the control socket of container NAME in the state dir: a
+	 * machine named "x.sock" would share that file name, and its entry would
+	 * be taken for a stray socket (and unlinked) or replace another's socket. */
+	if (n >= 5 && strcmp(name + n - 5, ".sock") == 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -127,7 +132,8 @@ request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char
 	p.init = s->init[0] != '\0' ? s->init : REQUEST_DEFAULT_INIT;
 	p.rows = s->rows;
 	p.cols = s->cols;
-	*reterr_what = "machine name (1-64 of A-Z a-z 0-9 _ . -, starting alphanumeric)";
+	*reterr_what = "machine name (1-64 of A-Z a-z 0-9 _ . -, starting alphanumeric, not "
+	               "ending in .sock)";
 	if (s->root[0] != '/' || derive_name(s->root, s->machine, p.machine, sizeof(p.machine)) < 0)
 		goto fail;
 	*reterr_what = "address (A.B.C.D or A.B.C.D/PREFIX)";

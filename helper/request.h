@@ -40,5 +40,6 @@ struct request_plan {
 int request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char **reterr_what);
 void request_plan_done(struct request_plan *p);
 
-/* 0 when name is a valid machine name: 1..64 of [A-Za-z0-9_.-], starting alphanumeric. */
+/* 0 when name is a valid machine name: 1..64 of [A-Za-z0-9_.-], starting alphanumeric,
+ * not ending in ".sock" (the control sockets' suffix). */
 int request_check_name(const char *name);
