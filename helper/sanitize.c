@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sanitize.h"
+#include "util.h"
 
 /* A closed 0, 1 or 2 would let the next open() land there and be written as "stderr". */
 static int
@@ -32,7 +33,8 @@ open_std_fds(void)
 static int
 reset_signals(void)
 {
-	struct sigaction sa = {.sa_handler = SIG_DFL};
+	static const int tty_signals[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGHUP};
+	struct sigaction sa = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
 	sigset_t all;
 
 	for (int sig = 1; sig < NSIG; sig++) {
@@ -43,6 +45,17 @@ reset_signals(void)
 	}
 	if (sigemptyset(&all) < 0 || sigprocmask(SIG_SETMASK, &all, NULL) < 0)
 		return -errno;
+	/*
+	 * Run straight from the user's shell, we sit in the terminal's foreground
+	 * process group, and the kernel delivers the terminal's signals there with
+	 * no permission check, even once we are all-root: Ctrl-Z would stop us
+	 * while we hold the state lock (every other start waits), Ctrl-C or a
+	 * hang-up would end us half-way. None of them is ours to obey. The child
+	 * resets every disposition before it execs init.
+	 */
+	for (size_t i = 0; i < ELEMENTSOF(tty_signals); i++)
+		if (sigaction(tty_signals[i], &ign, NULL) < 0)
+			return -errno;
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Security review refusals: names that would collide with the state directory's
-# other files.
+# other files, and the terminal's signals, which reach the helper (all-root)
+# without a permission check when a user runs it straight from a shell.
 set -eu
 . "$(dirname "$0")/lib.sh"
 need_programs
@@ -21,4 +22,26 @@ incont "$TEMPLATE" 'echo fine' -M t62.socket
 is "a name merely containing .sock still starts" "fine" "$OUT"
 assert_clean "t62.socket"
 
+# --- terminal signals neither stop nor end the monitor --------------------------
+# Ctrl-Z, Ctrl-C, Ctrl-\ and a hang-up come from the kernel to the terminal's
+# foreground process group; root sends the same signals here.
+bg_container "$TEMPLATE" t62tty
+if wait_for 10 veth_exists ve-bb && ip=$(init_pid t62tty); then
+	mon=$(awk '/^PPid:/ { print $2 }' "/proc/$ip/status")
+	for sig in TSTP TTIN TTOU INT QUIT HUP; do kill -"$sig" "$mon"; done
+	sleep 0.3
+	st=$(sed 's/.*) \(.\).*/\1/' "/proc/$mon/stat" 2> /dev/null || echo gone)
+	case $st in
+	T | t | gone) not_ok "monitor ignores terminal signals" "monitor state: $st" ;;
+	*) ok "monitor ignores terminal signals" ;;
+	esac
+	kill -CONT "$mon" 2> /dev/null || true
+	check "init still runs" kill -0 "$ip"
+	stop_container "$TEMPLATE" t62tty
+	is "container exits normally afterwards" 0 "$RC"
+else
+	not_ok "monitor ignores terminal signals" "container did not start: $(cat "$_work/bg.err")"
+	bg_wait
+fi
+assert_clean "terminal signals"
 done_testing
