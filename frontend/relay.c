@@ -369,7 +369,7 @@ sig_read(struct relay *r)
 		return 0;
 	default:
 		/*
-		 * SIGTERM, SIGHUP, SIGINT, SIGQUIT: our exit closes the socket; the
+		 * SIGTERM, SIGHUP, SIGINT, SIGQUIT (and USR1, USR2, ALRM): our exit closes the socket; the
 		 * monitor takes that as a detach (a stop in pipe mode, IPC_F_STOP_ON_EXIT).
 		 */
 		tty_restore();
@@ -498,6 +498,10 @@ setup_signals(struct relay *r)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGQUIT);
+	/* Signals whose default would end us with the terminal left raw: handled like SIGTERM. */
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGALRM);
 	sigaddset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;

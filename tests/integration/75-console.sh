@@ -100,6 +100,15 @@ run cn stop --kill t75-term
 is "stop after SIGTERM: exit 0" 0 "$RC"
 assert_clean "SIGTERM"
 
+# 2b. SIGUSR1 (whose default action would end cnspawn with the terminal raw): restored too.
+pane usr1 -q -p "$TEMPLATE" -b br0 -M t75-usr1 --init /bin/sh -- -c 'sleep 30'
+wait_raw "SIGUSR1"
+kill -USR1 "$FE_PID"
+pane_end usr1 "SIGUSR1 to the frontend" 138
+run cn stop --kill t75-usr1
+is "stop after SIGUSR1: exit 0" 0 "$RC"
+assert_clean "SIGUSR1"
+
 # 3. The container dies (init exits on its own while attached).
 pane die -q -p "$TEMPLATE" -b br0 -M t75-die --init /bin/sh -- -c 'sleep 2; exit 5'
 wait_raw "container death"
