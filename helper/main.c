@@ -33,6 +33,7 @@
 #include "util.h"
 
 #define MAIN_MAX_GROUPS 256
+#define MAIN_MAX_NSS_BUF (1024 * 1024) /* getpwuid_r/getgrgid_r buffer cap */
 
 struct caller_ids {
 	gid_t gid;
@@ -48,15 +49,66 @@ caller_ids_done(struct caller_ids *c)
 		free(c->names[i]);
 }
 
+/*
+ * Name lookups fail closed: an error is never "no name". A name left out
+ * (NSS failing on the caller's rlimits, a group too big for the buffer)
+ * would let the caller slip past a `deny NAME` or `deny :GROUP` rule that
+ * comes after a permit matching them by number (last match wins).
+ */
+static int
+group_name(gid_t g, char **ret)
+{
+	for (size_t size = 4096; size <= MAIN_MAX_NSS_BUF; size *= 2) {
+		_cleanup_free_ char *buf = malloc(size);
+		struct group gr, *grp = NULL;
+		int r;
+
+		if (buf == NULL)
+			return -ENOMEM;
+		r = getgrgid_r(g, &gr, buf, size, &grp);
+		if (r == ERANGE)
+			continue;
+		if (r != 0)
+			return -r;
+		*ret = grp != NULL ? strdup(grp->gr_name) : NULL; /* NULL: the gid has no name */
+		return grp != NULL && *ret == NULL ? -ENOMEM : 0;
+	}
+	return -ERANGE;
+}
+
+/* The caller's user name into ret (left as is when the uid has none; see group_name). */
+static int
+user_name(uid_t u, char *ret, size_t ret_size, bool *ret_found)
+{
+	for (size_t size = 4096; size <= MAIN_MAX_NSS_BUF; size *= 2) {
+		_cleanup_free_ char *buf = malloc(size);
+		struct passwd pw, *pwp = NULL;
+		int r;
+
+		if (buf == NULL)
+			return -ENOMEM;
+		r = getpwuid_r(u, &pw, buf, size, &pwp);
+		if (r == ERANGE)
+			continue;
+		if (r != 0)
+			return -r;
+		*ret_found = pwp != NULL;
+		/* A cut name could equal another rule's user name. */
+		if (pwp != NULL && strlcpy(ret, pw.pw_name, ret_size) >= ret_size)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	return -ERANGE;
+}
+
 /* Identity from the kernel only; names are looked up for the caller's own ids. */
 static void
 identify_caller(struct caller_ids *ids, struct policy_caller *ret)
 {
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
-	struct passwd pw, *pwp = NULL;
-	char buf[4096];
-	int n;
+	bool named = false;
+	int n, r;
 
 	if (getresuid(&ruid, &euid, &suid) < 0 || getresgid(&rgid, &egid, &sgid) < 0)
 		helper_fail(-errno, "reading ids");
@@ -69,20 +121,23 @@ identify_caller(struct caller_ids *ids, struct policy_caller *ret)
 		helper_fail(-errno, "reading groups");
 	ids->ngroups = (size_t)n;
 	ids->gid = rgid;
-	if (getpwuid_r(ruid, &pw, buf, sizeof(buf), &pwp) == 0 && pwp != NULL)
-		(void)strlcpy(helper_session.user, pw.pw_name, sizeof(helper_session.user));
+	r = user_name(ruid, helper_session.user, sizeof(helper_session.user), &named);
+	if (r < 0)
+		helper_fail(r, "looking up the name of uid %u", (unsigned)ruid);
 	size_t k = 0;
 	for (size_t i = 0; i <= ids->ngroups; i++) {
-		struct group gr, *grp = NULL;
 		gid_t g = i == 0 ? rgid : ids->groups[i - 1];
-		if (getgrgid_r(g, &gr, buf, sizeof(buf), &grp) == 0 && grp != NULL)
-			ids->names[k++] = strdup(grp->gr_name);
+		r = group_name(g, &ids->names[k]);
+		if (r < 0)
+			helper_fail(r, "looking up the name of gid %u", (unsigned)g);
+		if (ids->names[k] != NULL)
+			k++;
 	}
 	*ret = (struct policy_caller){.uid = ruid,
 	    .gid = rgid,
 	    .groups = ids->groups,
 	    .ngroups = ids->ngroups,
-	    .name = pwp != NULL ? helper_session.user : NULL,
+	    .name = named ? helper_session.user : NULL,
 	    .group_names = (const char *const *)ids->names};
 }
 

@@ -22,6 +22,27 @@ incont "$TEMPLATE" 'echo fine' -M t62.socket
 is "a name merely containing .sock still starts" "fine" "$OUT"
 assert_clean "t62.socket"
 
+# --- name lookups fail closed ---------------------------------------------------
+# A group whose /etc/group line does not fit getgrgid_r's first buffer used to be
+# left out of the caller's group names, so a `deny :GROUP` after a permit did not
+# apply. (An NSS error, e.g. under the caller's RLIMIT_NOFILE, did the same.)
+cp -p "$POLICY" "$_work/policy.saved"
+restore_policy() { cp "$_work/policy.saved" "$POLICY.tmp"; chmod 0644 "$POLICY.tmp"; mv -f "$POLICY.tmp" "$POLICY"; }
+on_exit restore_policy
+groupdel t62big 2> /dev/null || true
+groupadd t62big
+on_exit 'groupdel t62big 2> /dev/null || true'
+members=cntest
+i=0
+while [ $i -lt 600 ]; do members="$members,t62member$i"; i=$((i + 1)); done
+sed -i "s/^t62big:\([^:]*\):\([0-9]*\):\$/t62big:\1:\2:$members/" /etc/group
+check "t62big's line is longer than 4096 bytes" test "$(grep '^t62big:' /etc/group | wc -c)" -gt 4096
+mkcopy t62deny
+echo "deny :t62big root $MACHINES/t62deny" >> "$POLICY"
+# shellcheck disable=SC2086
+refused "deny :group with a big group line" 'denied by rule' cn -q -p "$COPY" -b br0 $go
+restore_policy
+
 # --- terminal signals neither stop nor end the monitor --------------------------
 # Ctrl-Z, Ctrl-C, Ctrl-\ and a hang-up come from the kernel to the terminal's
 # foreground process group; root sends the same signals here.
