@@ -78,6 +78,20 @@ check_ipc_fd(void)
 	return 0;
 }
 
+/* Unlimited; without CAP_SYS_RESOURCE (as in some containers), the soft limit up to the hard. */
+static int
+lift_limit(int resource)
+{
+	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+
+	if (setrlimit(resource, &rl) == 0)
+		return 0;
+	if (getrlimit(resource, &rl) < 0)
+		return -errno;
+	rl.rlim_cur = rl.rlim_max;
+	return setrlimit(resource, &rl) < 0 ? -errno : 0;
+}
+
 int
 sanitize_process(void)
 {
@@ -99,6 +113,17 @@ sanitize_process(void)
 		return r;
 	/* No core file of a root process in the caller's cwd, and no ptrace by the caller. */
 	if (setrlimit(RLIMIT_CORE, &no_core) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return -errno;
+	/* The caller's file size and CPU limits would let the kernel kill us
+	 * (SIGXFSZ, SIGXCPU) at a moment the caller picks, half-way through
+	 * writing a state entry, say: lift them. Past a hard file size limit we
+	 * cannot lift, a write fails (EFBIG) and the error path cleans up. */
+	r = lift_limit(RLIMIT_FSIZE);
+	if (r == 0)
+		r = lift_limit(RLIMIT_CPU);
+	if (r < 0)
+		return r;
+	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
 		return -errno;
 	if (chdir("/") < 0)
 		return -errno;

@@ -43,6 +43,16 @@ echo "deny :t62big root $MACHINES/t62deny" >> "$POLICY"
 refused "deny :group with a big group line" 'denied by rule' cn -q -p "$COPY" -b br0 $go
 restore_policy
 
+# --- the caller's rlimits: RLIMIT_FSIZE 0 used to kill the helper (SIGXFSZ) while it
+# wrote the state entry, leaving a root-owned .NAME.tmp in the state dir per try.
+# With CAP_SYS_RESOURCE the helper lifts the limit and the container starts; without
+# it (some CI containers) the start is refused. Either way nothing is left behind.
+# (The frontend's output goes through a pipe: the limit would stop it writing a file.)
+run as_user cntest sh -c "(ulimit -f 0; exec $CNSPAWN -q -p $TEMPLATE -b br0 -M t62fsize --init /bin/sh -- -c 'echo started' 2>&1) | cat"
+diag "RLIMIT_FSIZE 0: $OUT"
+like "RLIMIT_FSIZE 0: starts, or is refused with a reason" '^(started|cnspawn: .*File too large)$' "$OUT"
+assert_clean "RLIMIT_FSIZE 0"
+
 # --- terminal signals neither stop nor end the monitor --------------------------
 # Ctrl-Z, Ctrl-C, Ctrl-\ and a hang-up come from the kernel to the terminal's
 # foreground process group; root sends the same signals here.
