@@ -32,7 +32,8 @@
 #include "util.h"
 
 #define CGROUP_MAX_DEPTH 64
-#define CGROUP_RMDIR_TRIES 100 /* x 20 ms: the last tasks of a dead pid ns finish exiting */
+#define CGROUP_DELEGATE_DEPTH "32" /* below a delegated cgroup; < CGROUP_MAX_DEPTH */
+#define CGROUP_RMDIR_TRIES 100     /* x 20 ms: the last tasks of a dead pid ns finish exiting */
 
 static bool
 fs_is(const char *path, long magic)
@@ -239,6 +240,7 @@ cgroup_delegate(uid_t uid, gid_t gid)
 	static const char *const files[] = {"cgroup.procs", "cgroup.threads",
 	    "cgroup.subtree_control", "tasks"};
 	_cleanup_close_ int fd = -1;
+	int r;
 
 	if (helper_session.cgroup[0] == '\0')
 		return 0;
@@ -246,6 +248,11 @@ cgroup_delegate(uid_t uid, gid_t gid)
 	if (fd < 0)
 		return fd;
 	helper_session.cgroup_delegated = true;
+	/* Container root may then make cgroups below: no deeper than remove_tree
+	 * walks. The limit file stays root's (v2 only; v1 has none). */
+	r = write_file(fd, "cgroup.max.depth", CGROUP_DELEGATE_DEPTH);
+	if (r < 0 && r != -ENOENT)
+		return r;
 	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
 		return -errno;
 	for (size_t i = 0; i < ELEMENTSOF(files); i++)

@@ -53,6 +53,20 @@ diag "RLIMIT_FSIZE 0: $OUT"
 like "RLIMIT_FSIZE 0: starts, or is refused with a reason" '^(started|cnspawn: .*File too large)$' "$OUT"
 assert_clean "RLIMIT_FSIZE 0"
 
+# --- a delegated (userns) cgroup cannot grow deeper than the monitor removes ----
+# Container root owns its cgroup; a tree deeper than cgroup.c's removal walks
+# (64) used to stay behind, the monitor retrying rmdir for minutes first.
+if [ -d "$USERNS_ROOTS" ] && [ -n "$(cgroups_left; ls -d /sys/fs/cgroup/unified /sys/fs/cgroup/cgroup.controllers 2> /dev/null)" ]; then
+	UC=$USERNS_ROOTS/t62deep
+	rm -rf "$UC"; cp -a "$TEMPLATE" "$UC"; remove_on_exit "$UC"
+	CN_TIMEOUT=60 incont "$UC" 'd=/sys/fs/cgroup; i=0; while [ $i -lt 80 ] && mkdir $d/c 2> /dev/null; do d=$d/c; i=$((i + 1)); done; echo depth=$i'
+	diag "nested cgroups made inside: $OUT"
+	is "deep cgroup tree: container exits 0" 0 "$RC"
+	assert_clean "deep cgroup tree"
+else
+	skip "deep cgroup tree" "no userns roots or no cgroup v2 hierarchy"
+fi
+
 # --- terminal signals neither stop nor end the monitor --------------------------
 # Ctrl-Z, Ctrl-C, Ctrl-\ and a hang-up come from the kernel to the terminal's
 # foreground process group; root sends the same signals here.
