@@ -29,12 +29,21 @@ static int
 check_running(const struct state_entry *v, size_t n, const struct request_plan *plan,
     const struct policy_decision *d, char *msg, size_t size)
 {
+	char veth[NET_IFNAME_MAX + 1];
 	unsigned mine = 0;
 
+	reserve_veth_name(plan->machine, veth, sizeof(veth));
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(v[i].name, plan->machine) == 0) {
 			(void)snprintf(msg, size, "a container named %s is already running",
 			    plan->machine);
+			return -EEXIST;
+		}
+		/* A long name's veth is a prefix and a hash: names can share one. */
+		if (strcmp(v[i].veth, veth) == 0) {
+			(void)snprintf(msg, size,
+			    "host interface %s is in use by container %s: choose another name",
+			    veth, v[i].name);
 			return -EEXIST;
 		}
 		if (strcmp(v[i].root, plan->root) == 0) {

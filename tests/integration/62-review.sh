@@ -67,6 +67,28 @@ else
 	skip "deep cgroup tree" "no userns roots or no cgroup v2 hierarchy"
 fi
 
+# --- two names, one host veth ---------------------------------------------------
+# A name longer than 12 gets veth "ve-" + 6 characters + "-" + a 20-bit hash, which
+# a 12-character name can spell out: refused at reservation, with the reason.
+long=t62longmachinename
+short=$(python3 -c 'import sys
+h = 2166136261
+for c in sys.argv[1].encode():
+    h = ((h ^ c) * 16777619) & 0xffffffff
+print("%.6s-%05x" % (sys.argv[1], h & 0xfffff))' "$long")
+bg_container "$TEMPLATE" t62veth -M "$long"
+if wait_for 10 veth_exists "ve-$short"; then
+	mkcopy t62veth2
+	BASELINE=$(leftovers)
+	# shellcheck disable=SC2086
+	refused "machine $short whose veth $long's uses" 've-'"$short"'.*in use' cn -q -p "$COPY" -b br0 -M "$short" $go
+	BASELINE=
+else
+	not_ok "machine $short whose veth $long's uses" "ve-$short not found: $(cat "$_work/bg.err")"
+fi
+stop_container "$TEMPLATE" t62veth
+assert_clean "two names, one veth"
+
 # --- terminal signals neither stop nor end the monitor --------------------------
 # Ctrl-Z, Ctrl-C, Ctrl-\ and a hang-up come from the kernel to the terminal's
 # foreground process group; root sends the same signals here.
