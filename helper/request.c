@@ -132,6 +132,13 @@ request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char
 	p.init = s->init[0] != '\0' ? s->init : REQUEST_DEFAULT_INIT;
 	p.rows = s->rows;
 	p.cols = s->cols;
+	/* The root is written into the state entry (one key=value a line) and shown by
+	 * `cnspawn list` to root: a newline would forge entry lines, an escape
+	 * sequence would reach the administrator's terminal. */
+	*reterr_what = "root directory (a path without control characters)";
+	for (const char *c = s->root; *c != '\0'; c++)
+		if (iscntrl((unsigned char)*c))
+			goto fail;
 	*reterr_what = "machine name (1-64 of A-Z a-z 0-9 _ . -, starting alphanumeric, not "
 	               "ending in .sock)";
 	if (s->root[0] != '/' || derive_name(s->root, s->machine, p.machine, sizeof(p.machine)) < 0)

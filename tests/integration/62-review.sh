@@ -89,6 +89,20 @@ fi
 stop_container "$TEMPLATE" t62veth
 assert_clean "two names, one veth"
 
+# --- control characters in the root path ---------------------------------------
+# The root is written into the state entry, one key=value a line: a newline in a
+# directory name (under a "PATH/*" rule the user can create in) forged entry lines
+# (uid=, rule=, userns_count=: the max and range-overlap checks read them).
+nlroot=$MACHINES/"t62nl
+uid=0"
+rm -rf "$nlroot"; cp -a "$TEMPLATE" "$nlroot"; remove_on_exit "$nlroot"
+# shellcheck disable=SC2086
+refused "root with a newline" 'root directory' cn -q -p "$nlroot" -b br0 -M t62nl $go
+escroot=$MACHINES/"t62esc$(printf '\033')]0;owned"
+rm -rf "$escroot"; cp -a "$TEMPLATE" "$escroot"; remove_on_exit "$escroot"
+# shellcheck disable=SC2086
+refused "root with an escape character" 'root directory' cn -q -p "$escroot" -b br0 -M t62esc $go
+
 # --- terminal signals neither stop nor end the monitor --------------------------
 # Ctrl-Z, Ctrl-C, Ctrl-\ and a hang-up come from the kernel to the terminal's
 # foreground process group; root sends the same signals here.
