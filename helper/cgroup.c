@@ -271,7 +271,8 @@ dac_override(bool on)
 {
 	if (!helper_session.cgroup_delegated)
 		return false;
-	capng_get_caps_process();
+	if (capng_get_caps_process() < 0)
+		return false;
 	if (!capng_have_capability(CAPNG_PERMITTED, CAP_DAC_OVERRIDE) ||
 	    capng_have_capability(CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) == on)
 		return false;
