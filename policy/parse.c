@@ -381,6 +381,36 @@ same_who(const struct policy_rule *a, const struct policy_rule *b)
 	return strcmp(a->who_name, b->who_name) == 0;
 }
 
+/*
+ * A root under a userns rule is written by container root as host uid 0
+ * (id-mapped): setuid files, a new /sbin/init. If a privileged rule allows
+ * the same tree (or one nesting with it), host root would later run what a
+ * userns container planted there (issue 10, F1). Refuse the policy instead.
+ */
+static int
+check_mixed_roots(struct parse_state *st, const struct policy_rule *r)
+{
+	for (size_t i = 0; i < st->p->n_rules; i++) {
+		const struct policy_rule *o = &st->p->rules[i];
+
+		if (o->deny || o->privileged == r->privileged)
+			continue;
+		for (size_t j = 0; j < r->roots.n; j++)
+			for (size_t k = 0; k < o->roots.n; k++) {
+				const struct policy_item *a = &r->roots.v[j], *b = &o->roots.v[k];
+
+				if (!path_trees_overlap(a->s, b->s))
+					continue;
+				diag(st, -EINVAL, r->line, a->col,
+				    "root %.48s overlaps %.48s of the %s rule at line %u: files a "
+				    "userns container plants there would run as host root",
+				    a->s, b->s, o->privileged ? "privileged" : "userns", o->line);
+				return -EINVAL;
+			}
+	}
+	return 0;
+}
+
 /* Checks that need the whole rule, or the rules before it. */
 static int
 check_rule(struct parse_state *st, const struct policy_rule *r, const struct parse_seen *seen,
@@ -411,6 +441,8 @@ check_rule(struct parse_state *st, const struct policy_rule *r, const struct par
 			return -EINVAL;
 		}
 	}
+	if (check_mixed_roots(st, r) < 0)
+		return -EINVAL;
 	for (size_t i = 0; r->has_userns && i < st->p->n_rules; i++) {
 		const struct policy_rule *o = &st->p->rules[i];
 		uint64_t a0 = r->userns_first, a1 = a0 + r->userns_count;

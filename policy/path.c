@@ -56,6 +56,32 @@ path_matches(const char *pat, const char *req)
 	return strcmp(pat, req) == 0;
 }
 
+/* Length of pat without a final slash-star. */
+static size_t
+base_len(const char *pat)
+{
+	size_t n = strlen(pat);
+
+	return n >= 2 && strcmp(pat + n - 2, "/*") == 0 ? n - 2 : n;
+}
+
+/* Is a[0..na) the path b[0..nb) or a directory above it? */
+static bool
+is_path_prefix(const char *a, size_t na, const char *b, size_t nb)
+{
+	return na <= nb && strncmp(a, b, na) == 0 && (na == nb || b[na] == '/');
+}
+
+bool
+path_trees_overlap(const char *a, const char *b)
+{
+	size_t na = base_len(a), nb = base_len(b);
+
+	/* "D/star" covers every tree D/x/..., "E" the tree E/...: any two such sets
+	 * meet exactly when D (or E) is the other's directory or above it. */
+	return is_path_prefix(a, na, b, nb) || is_path_prefix(b, nb, a, na);
+}
+
 bool
 path_bridge_ok(const char *s)
 {

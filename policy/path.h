@@ -15,6 +15,13 @@
 const char *path_check(const char *p, bool glob_ok);
 /* Does request path req (canonical) fit policy path pat (canonical, maybe ending in slash-star)? */
 bool path_matches(const char *pat, const char *req);
+/*
+ * Can a container of a root fitting pattern a hold (or sit inside) the tree
+ * of a root fitting pattern b? Both canonical, maybe ending in slash-star.
+ * True when their directories (star dropped) are equal or one lies below
+ * the other: the trees nest or coincide.
+ */
+bool path_trees_overlap(const char *a, const char *b);
 /* Bridge interface name: 1..15 of [A-Za-z0-9_.-], not "." or "..". */
 bool path_bridge_ok(const char *s);
 /* User or group name: 1..32 of [A-Za-z0-9_.-], not starting with '-', optional final '$'. */

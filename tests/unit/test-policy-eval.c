@@ -20,7 +20,7 @@ static const char policy_text[] =
 	/* 2 */ "permit :ctusers root /m/*" NET " userns 200000 65536\n"
 	/* 3 */ "deny mallory\n"
 	/* 4 */ "permit mallory root /m/web userns 300000 65536\n"
-	/* 5 */ "permit carol root /m/a bridge br0 address 198.18.1.0/24 init /bin/sh privileged\n"
+	/* 5 */ "permit carol root /p/a bridge br0 address 198.18.1.0/24 init /bin/sh privileged\n"
 	/* 6 */ "deny :ctusers root /m/secret\n"
 	/* 7 */ "permit #2000 root /m/n userns 400000 65536\n"
 	/* 8 */ "permit :#3000 root /m/g bridge br1 userns 500000 65536\n"
@@ -106,15 +106,15 @@ static const struct {
     /* permit then deny: the deny wins */
     {&c_dave, {"/m/d", NULL, NULL, NULL, NULL, -1}, 0, false, 10,
         "dave is denied by rule at line 10"},
-    {&c_carol, {"/m/a", "br0", NULL, NULL, "/bin/sh", -1}, 0, true, 5, NULL},
-    {&c_carol, {"/m/a", NULL, NULL, NULL, NULL, -1}, 0, false, 5,
+    {&c_carol, {"/p/a", "br0", NULL, NULL, "/bin/sh", -1}, 0, true, 5, NULL},
+    {&c_carol, {"/p/a", NULL, NULL, NULL, NULL, -1}, 0, false, 5,
         "carol may not use init /sbin/init: rule at line 5 allows only /bin/sh"},
     /* no gateway in the rule: a requested one must be a host in the range */
-    {&c_carol, {"/m/a", "br0", NULL, "198.18.1.9", "/bin/sh", -1}, 0, true, 5, NULL},
-    {&c_carol, {"/m/a", "br0", NULL, "198.18.1.255", "/bin/sh", -1}, 0, false, 5,
+    {&c_carol, {"/p/a", "br0", NULL, "198.18.1.9", "/bin/sh", -1}, 0, true, 5, NULL},
+    {&c_carol, {"/p/a", "br0", NULL, "198.18.1.255", "/bin/sh", -1}, 0, false, 5,
         "carol may not use gateway 198.18.1.255: rule at line 5 allows only host addresses "
         "in 198.18.1.0/24"},
-    {&c_carol, {"/m/a", "br0", "198.18.1.9", "198.18.1.9", "/bin/sh", -1}, 0, false, 5, NULL},
+    {&c_carol, {"/p/a", "br0", "198.18.1.9", "198.18.1.9", "/bin/sh", -1}, 0, false, 5, NULL},
     /* numeric ids */
     {&c_nobody, {"/m/n", NULL, NULL, NULL, NULL, -1}, 0, true, 7, NULL},
     {&c_nobody, {"/m/x", NULL, NULL, NULL, NULL, -1}, 0, false, 7,
@@ -212,7 +212,7 @@ test_policy_evaluate_grant(void **state)
 	assert_int_equal(policy_pick_address(&d.grant, NULL, 0, &a), 0);
 	assert_int_equal(a.s_addr, A("198.18.0.2").s_addr);
 	/* carol: privileged, requested gateway handed out, no max */
-	r = (struct policy_request){.root = "/m/a",
+	r = (struct policy_request){.root = "/p/a",
 	    .bridge = "br0",
 	    .init = "/bin/sh",
 	    .has_gateway = true,

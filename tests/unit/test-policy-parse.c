@@ -35,6 +35,18 @@ static const struct {
     {"deny mallory root /m/a root /m/b/*", 0, 0, 0},
     {P OKR " # trailing comment", 0, 0, 0},
     {"# comment \\\n" P OKR, 0, 0, 0},
+    /* userns and privileged rules may not share a tree (issue 10, F1): the error is
+     * on the later rule's root */
+    {"permit a root /m/*" OKR "\npermit b root /p/* privileged", 0, 0, 0},
+    {"permit a root /m/*" OKR "\npermit b root /mx privileged", 0, 0, 0},
+    {"permit a root /m/*" OKR "\npermit b root /m/web privileged", -EINVAL, 2, 15},
+    {"permit a root /m/web" OKR "\npermit b root /m/* privileged", -EINVAL, 2, 15},
+    {"permit a root /m/web" OKR "\npermit b root /m privileged", -EINVAL, 2, 15},
+    {"permit a root /m/web" OKR "\npermit b root /m/web/sbin privileged", -EINVAL, 2, 15},
+    {"permit a root /m/web/x/*" OKR "\npermit b root /m/* privileged", -EINVAL, 2, 15},
+    {"permit b root /m/web privileged\npermit a root /q root /m/web" OKR, -EINVAL, 2, 23},
+    {"permit a root /m/web" OKR "\ndeny b root /m/web\npermit c root /m/webx privileged", 0, 0,
+        0},
     /* errors: line and column of the offending word */
     {"allow alice", -EINVAL, 1, 1},
     {"\n\n  permit", -EINVAL, 3, 3},
