@@ -42,8 +42,12 @@ PKGS      = libcap-ng libbsd-overlay libmnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# The cgroup base directory of this install (helper/cgroup.h): "cnspawn" for /run.
+CGROUP_BASE = cnspawn$(if $(filter /run,$(RUNSTATEDIR)),,$(subst /,-,$(RUNSTATEDIR)))
+
 PATHDEFS = -DCNSPAWN_VERSION='"$(VERSION)"' -DCNSPAWN_HELPER_PATH='"$(HELPER_PATH)"' \
-           -DCNSPAWN_POLICY_PATH='"$(POLICY_PATH)"' -DCNSPAWN_STATE_DIR='"$(STATE_DIR)"'
+           -DCNSPAWN_POLICY_PATH='"$(POLICY_PATH)"' -DCNSPAWN_STATE_DIR='"$(STATE_DIR)"' \
+           -DCNSPAWN_CGROUP_BASE='"$(CGROUP_BASE)"'
 ALL_CPPFLAGS = -D_GNU_SOURCE -Iipc -Ipolicy $(PATHDEFS) $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(CFLAGS) $(CSTD) $(WARN) $(WFATAL) $(HARDEN) -MMD -MP
 ALL_LDFLAGS  = $(LDFLAGS) $(LDHARDEN)

@@ -8,12 +8,14 @@
  */
 
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <cap-ng.h>
 #include <errno.h>
 #include <grp.h>
 #include <stdbool.h>
 #include <linux/capability.h>
+#include <linux/keyctl.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -29,6 +31,18 @@ caps_become_root(void)
 	if (setgroups(0, NULL) < 0)
 		return -errno;
 	if (setresuid(0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+caps_new_session_keyring(void)
+{
+	/* An anonymous session keyring of our own, as runc and systemd-nspawn
+	 * give their containers: the one we inherited is the caller's, and
+	 * keys in it (read or planted) would cross between the caller's login
+	 * and the container (issue 10, F2). Owned by whoever we are now. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0)
 		return -errno;
 	return 0;
 }

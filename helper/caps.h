@@ -14,6 +14,11 @@
  */
 int caps_become_root(void);
 
+/* Join a new anonymous session keyring (KEYCTL_JOIN_SESSION_KEYRING): nothing
+ * of the caller's session keyring stays reachable. The monitor and init each
+ * call it once. */
+int caps_new_session_keyring(void);
+
 /*
  * Keep only systemd-nspawn's default set (CHOWN DAC_OVERRIDE
  * DAC_READ_SEARCH FOWNER FSETID IPC_OWNER KILL LEASE LINUX_IMMUTABLE MKNOD

@@ -31,8 +31,15 @@ enum cgroup_layout {
 	CGROUP_LAYOUT_LEGACY,
 };
 
-/* Directory made under the hierarchy's root; holds one cgroup per machine. */
-#define CGROUP_BASE "cnspawn"
+/*
+ * Directory made under the hierarchy's root; holds one cgroup per machine.
+ * Keyed to the install (the Makefile derives it from RUNSTATEDIR: "cnspawn"
+ * for /run, "cnspawn-opt-x-run" for /opt/x/run): two installs on one host
+ * have separate state directories, so each must only ever see, and remove,
+ * its own machines' cgroups (issue 10).
+ */
+#define CGROUP_BASE CNSPAWN_CGROUP_BASE
+_Static_assert(sizeof(CGROUP_BASE) <= 64, "RUNSTATEDIR makes too long a cgroup base name");
 
 /* Which layout the host has; never fails (NONE when nothing is usable). */
 enum cgroup_layout cgroup_detect(void);

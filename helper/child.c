@@ -276,6 +276,10 @@ child_finish(struct child_state *s)
 			child_fail_step(s, r, "entering the user namespace");
 		s->userns = util_safe_close(s->userns);
 	}
+	/* After entering the user namespace: the keyring is container root's. */
+	r = caps_new_session_keyring();
+	if (r < 0)
+		child_fail_step(s, r, "joining a new session keyring");
 	r = caps_drop_bounding();
 	if (r < 0)
 		child_fail_step(s, r, "dropping capabilities");

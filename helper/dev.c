@@ -107,7 +107,9 @@ fill_dev(int dev_fd, int *ret_pts_fd, const char **reterr_what)
 	/* A new devpts instance: the container's PTYs are invisible to the
 	 * host's and the host's (the user's terminal among them) to it. */
 	static const char *const pts_opts[] = {"newinstance", "ptmxmode=0666", "mode=0620", NULL};
-	static const char *const shm_opts[] = {"mode=1777", NULL};
+	/* Sized as Docker's default: unsized, every container's /dev/shm could hold
+	 * half the host's memory (issue 10, F4). The limits issue caps memory itself. */
+	static const char *const shm_opts[] = {"mode=1777", "size=64m", "nr_inodes=64k", NULL};
 	int r;
 
 	*reterr_what = "creating device nodes in /dev";

@@ -15,6 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "child.h"
 #include "control.h"
@@ -173,9 +174,15 @@ decide(const struct policy_caller *c, const struct request_plan *plan, struct po
 	int r;
 
 	r = policy_load(CNSPAWN_POLICY_PATH, &p, &e);
+	/* As `cnspawn-policy check` says it: FILE:LINE:COL for a rule; file
+	 * checks name the offending path themselves. */
+	if (r < 0 && e.msg[0] != '\0' && e.line > 0)
+		helper_fail(0, "cannot use policy: %s:%u:%u: %s", CNSPAWN_POLICY_PATH, e.line, e.col,
+		    e.msg);
+	if (r < 0 && e.msg[0] != '\0')
+		helper_fail(0, "cannot use policy: %s", e.msg);
 	if (r < 0)
-		helper_fail(0, "cannot use policy %s: %s (line %u)", CNSPAWN_POLICY_PATH,
-		    e.msg[0] != '\0' ? e.msg : strerror(-r), e.line);
+		helper_fail(r, "cannot use policy %s", CNSPAWN_POLICY_PATH);
 	r = policy_evaluate(p, c, &rq, d);
 	policy_free(p);
 	if (r < 0)
@@ -188,8 +195,13 @@ decide(const struct policy_caller *c, const struct request_plan *plan, struct po
 static void
 become_root(void)
 {
+	int r;
+
 	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
 		helper_fail(-errno, "changing ids");
+	r = caps_new_session_keyring();
+	if (r < 0)
+		helper_fail(r, "joining a new session keyring");
 }
 
 static int
@@ -381,6 +393,9 @@ main(void)
 	if (listen_fd < 0)
 		helper_fail(listen_fd, "creating the control socket for %s", e.name);
 	announce(&e, master);
+	r = sanitize_detach_stdio();
+	if (r < 0)
+		helper_fail(r, "closing the caller's stdin, stdout and stderr");
 	r = monitor_drop_privileges();
 	if (r < 0)
 		helper_fail(r, "dropping privileges");

@@ -93,6 +93,20 @@ lift_limit(int resource)
 }
 
 int
+sanitize_detach_stdio(void)
+{
+	_cleanup_close_ int null = open("/dev/null", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (null < 0)
+		return -errno;
+	/* dup2 clears close-on-exec on 0-2; the monitor execs nothing anyway. */
+	for (int fd = 0; fd <= 2; fd++)
+		if (dup2(null, fd) < 0)
+			return -errno;
+	return 0;
+}
+
+int
 sanitize_process(void)
 {
 	struct rlimit no_core = {0, 0};

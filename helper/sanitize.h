@@ -12,3 +12,12 @@
  * -ENOTSOCK when fd 3 is not an AF_UNIX SOCK_SEQPACKET socket.
  */
 int sanitize_process(void);
+
+/*
+ * Once the start is reported: point 0-2 at /dev/null. They are the caller's
+ * terminal or pipes, and a root-owned monitor holding them for the
+ * container's life makes `cnspawn -d | cat`, `$(cnspawn -d)` and an ssh
+ * session hang until the container stops (issue 10, F3). The monitor
+ * reports through syslog and its sockets only.
+ */
+int sanitize_detach_stdio(void);

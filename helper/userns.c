@@ -79,9 +79,16 @@ dir_is_closed(const struct stat *st)
 }
 
 /*
- * Walk from the opened root up to "/" through "..": the fds, not the path
- * text, so a rename above cannot make us check another tree. A closed
- * directory is root-owned, so only root can move the root out from under it.
+ * Is there a closed directory among the root's PROPER ancestors? Walk from
+ * the opened root's parent up to "/" through "..": the fds, not the path
+ * text, so a rename above cannot make us check another tree. The root
+ * itself never counts: through the id map container root owns it and can
+ * chmod it open (the host-root escape of issue 10, F1). An ancestor is
+ * outside the container's reach (pivot_root hides it, and the root's bind
+ * mount is all the container's mount namespace holds of that file system),
+ * and a closed one is root-owned, so only host root can change its mode or
+ * move the root out from under it. Checked on every start: a mode changed
+ * since the last start counts at once.
  */
 static int
 root_is_private(int root_fd, bool *ret)
@@ -97,10 +104,6 @@ root_is_private(int root_fd, bool *ret)
 
 		if (fstat(cur, &st) < 0)
 			return -errno;
-		if (S_ISDIR(st.st_mode) && dir_is_closed(&st)) {
-			*ret = true;
-			return 0;
-		}
 		parent = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (parent < 0)
 			return -errno;
@@ -110,6 +113,10 @@ root_is_private(int root_fd, bool *ret)
 			return -errno;
 		if (up.st_dev == st.st_dev && up.st_ino == st.st_ino)
 			break; /* "/" is its own parent */
+		if (dir_is_closed(&up)) {
+			*ret = true;
+			return 0;
+		}
 	}
 	*ret = false;
 	return 0;
@@ -206,8 +213,9 @@ userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count, in
 	if (!private) {
 		(void)snprintf(reterr_msg, msg_size,
 		    "%s is reachable by other host users, but what a userns container creates "
-		    "there is owned by host uid 0 (setuid bits included): make a directory above "
-		    "it root-owned with mode 0700, as /var/lib/machines is",
+		    "there is owned by host uid 0 (setuid bits included): put it below a "
+		    "root-owned directory of mode 0700 (the root itself does not count), as "
+		    "/var/lib/machines is",
 		    root);
 		return -EACCES;
 	}
