@@ -53,7 +53,7 @@ debcopy() {
 
 # cgroup_left NAME: the container's cgroup directory, if it still exists.
 cgroup_left() {
-	for _c in /sys/fs/cgroup/cnspawn /sys/fs/cgroup/unified/cnspawn /sys/fs/cgroup/systemd/cnspawn; do
+	for _c in $CGROUP_DIRS; do
 		[ -d "$_c/$1" ] && echo "$_c/$1"
 	done
 	return 0

@@ -15,6 +15,9 @@ MACHINES=$CHECK_PREFIX/machines
 TEMPLATE=$MACHINES/bb
 HOSTTMP=$CHECK_PREFIX/tmp-host
 USERNS_ROOTS=$CHECK_PREFIX/userns # roots of the userns rule (mode 0700)
+# The install's cgroup base (Makefile CGROUP_BASE, from RUNSTATEDIR=$CHECK_PREFIX/run).
+CGBASE=cnspawn$(printf '%s' "$CHECK_PREFIX/run" | tr / -)
+CGROUP_DIRS="/sys/fs/cgroup/$CGBASE /sys/fs/cgroup/unified/$CGBASE /sys/fs/cgroup/systemd/$CGBASE"
 export CHECK_PREFIX
 
 _tap_n=0
@@ -75,7 +78,7 @@ done_testing() {
 # own -- unlike a user's real start from the host namespace.
 # cgroups_left: the containers' cgroup directories that still exist.
 cgroups_left() {
-	for _c in /sys/fs/cgroup/cnspawn /sys/fs/cgroup/unified/cnspawn /sys/fs/cgroup/systemd/cnspawn; do
+	for _c in $CGROUP_DIRS; do
 		[ -d "$_c" ] && find "$_c" -mindepth 1 -maxdepth 1 -type d
 	done
 	return 0
@@ -124,6 +127,20 @@ refused() {
 	else
 		not_ok "$_d: one line naming the reason" "want one line 'cnspawn: ...' matching /$_re/; got $_lines line(s):" "$ERR"
 	fi
+	if [ -n "${BASELINE:-}" ]; then
+		is "$_d: nothing new left behind" "$BASELINE" "$(leftovers)"
+	else
+		assert_clean "$_d"
+	fi
+}
+
+# refused_exact DESC LINE CMD...: like refused, but stderr must be exactly the one
+# line "cnspawn: LINE".
+refused_exact() {
+	_d=$1 _want="cnspawn: $2"; shift 2
+	run "$@"
+	is "$_d: exit status 125" 125 "$RC"
+	is "$_d: the one line naming the reason" "$_want" "$ERR"
 	if [ -n "${BASELINE:-}" ]; then
 		is "$_d: nothing new left behind" "$BASELINE" "$(leftovers)"
 	else
