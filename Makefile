@@ -48,12 +48,13 @@ CGROUP_BASE = cnspawn$(if $(filter /run,$(RUNSTATEDIR)),,$(subst /,-,$(RUNSTATED
 PATHDEFS = -DCNSPAWN_VERSION='"$(VERSION)"' -DCNSPAWN_HELPER_PATH='"$(HELPER_PATH)"' \
            -DCNSPAWN_POLICY_PATH='"$(POLICY_PATH)"' -DCNSPAWN_STATE_DIR='"$(STATE_DIR)"' \
            -DCNSPAWN_CGROUP_BASE='"$(CGROUP_BASE)"'
-ALL_CPPFLAGS = -D_GNU_SOURCE -Iipc -Ipolicy $(PATHDEFS) $(PKG_CFLAGS) $(CPPFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Icommon -Iipc -Ipolicy $(PATHDEFS) $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(CFLAGS) $(CSTD) $(WARN) $(WFATAL) $(HARDEN) -MMD -MP
 ALL_LDFLAGS  = $(LDFLAGS) $(LDHARDEN)
 
 OBJ = $(BUILDDIR)/obj
 
+COMMON_SRC     = $(sort $(wildcard common/*.c))
 IPC_SRC        = $(sort $(wildcard ipc/*.c))
 POLICY_TOOL_SRC = $(sort $(wildcard policy/tool*.c))
 POLICY_SRC     = $(filter-out $(POLICY_TOOL_SRC),$(sort $(wildcard policy/*.c)))
@@ -64,6 +65,7 @@ FUZZ_SRC       = $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
 objs = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
+LIBCOMMON = $(BUILDDIR)/libcnspawn-common.a
 LIBIPC    = $(BUILDDIR)/libcnspawn-ipc.a
 LIBPOLICY = $(BUILDDIR)/libcnspawn-policy.a
 HELPER    = $(BUILDDIR)/cnspawn-helper
@@ -81,10 +83,14 @@ PROGRAMS = $(if $(HELPER_SRC),$(HELPER)) $(if $(FRONTEND_SRC),$(FRONTEND)) \
 
 all build: $(PROGRAMS) $(UNITS)
 
-$(OBJ)/ipc/%.o $(OBJ)/policy/%.o: EXTRA_CFLAGS = $(STRICTCONV)
+$(OBJ)/common/%.o $(OBJ)/ipc/%.o $(OBJ)/policy/%.o: EXTRA_CFLAGS = $(STRICTCONV)
 $(OBJ)/%.o: %.c Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(EXTRA_CFLAGS) -c $< -o $@
+
+$(LIBCOMMON): $(call objs,$(COMMON_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(LIBIPC): $(call objs,$(IPC_SRC))
 	@mkdir -p $(@D)
@@ -94,25 +100,25 @@ $(LIBPOLICY): $(call objs,$(POLICY_SRC))
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(HELPER): $(call objs,$(HELPER_SRC)) $(LIBPOLICY) $(LIBIPC)
+$(HELPER): $(call objs,$(HELPER_SRC)) $(LIBPOLICY) $(LIBIPC) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
 
-$(FRONTEND): $(call objs,$(FRONTEND_SRC)) $(LIBPOLICY) $(LIBIPC)
+$(FRONTEND): $(call objs,$(FRONTEND_SRC)) $(LIBPOLICY) $(LIBIPC) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
 
-$(TOOL): $(call objs,$(POLICY_TOOL_SRC)) $(LIBPOLICY) $(LIBIPC)
+$(TOOL): $(call objs,$(POLICY_TOOL_SRC)) $(LIBPOLICY) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
 
-$(BUILDDIR)/tests/%: $(OBJ)/tests/unit/%.o $(LIBPOLICY) $(LIBIPC)
+$(BUILDDIR)/tests/%: $(OBJ)/tests/unit/%.o $(LIBPOLICY) $(LIBIPC) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka $(LDLIBS) -o $@
 
 # Fuzz targets: clang + libFuzzer + ASan/UBSan, built from the library sources directly.
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-              -std=gnu17 -D_GNU_SOURCE -Iipc -Ipolicy $(PATHDEFS) $(PKG_CFLAGS)
-$(BUILDDIR)/fuzz/%: tests/fuzz/%.c $(IPC_SRC) $(POLICY_SRC)
+              -std=gnu17 -D_GNU_SOURCE -Icommon -Iipc -Ipolicy $(PATHDEFS) $(PKG_CFLAGS)
+$(BUILDDIR)/fuzz/%: tests/fuzz/%.c $(COMMON_SRC) $(IPC_SRC) $(POLICY_SRC)
 	@mkdir -p $(@D)
-	$(CLANG) $(FUZZ_CFLAGS) $< $(IPC_SRC) $(POLICY_SRC) $(PKG_LIBS) -o $@
+	$(CLANG) $(FUZZ_CFLAGS) $< $(COMMON_SRC) $(IPC_SRC) $(POLICY_SRC) $(PKG_LIBS) -o $@
 
 fuzz: $(FUZZERS)
 
@@ -191,7 +197,7 @@ demo:
 
 BANNED = '\b(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok|alloca|system|popen|tmpnam|mktemp)[[:space:]]*\('
 banned:
-	@! grep -rnE $(BANNED) --include='*.c' --include='*.h' helper frontend ipc policy
+	@! grep -rnE $(BANNED) --include='*.c' --include='*.h' common helper frontend ipc policy
 	@! grep -rn 'getenv[[:space:]]*(' --include='*.c' helper
 	@echo "banned: none"
 

@@ -11,10 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cmd-start.h"
 #include "escape.h"
 #include "ipc.h"
 #include "relay.h"
+#include "report.h"
 #include "tty.h"
 #include "util.h"
 

@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "child.h"
 #include "dev.h"
+#include "ipc.h"
 #include "mount.h"
 #include "net.h"
 #include "pty.h"
@@ -211,7 +212,7 @@ child_mounts(struct child_state *s)
 	r = s->userns >= 0 ? userns_chown_tmpfs(s->root, "run", s->cfg->userns_first) : 0;
 	if (r < 0)
 		child_fail_step(s, r, "giving /run to container root");
-	r = util_send_fd(s->sync, &(char){CHILD_MSG_MASTER}, 1, master);
+	r = ipc_packet_send(s->sync, &(char){CHILD_MSG_MASTER}, 1, master);
 	if (r < 0)
 		_exit(127); /* the parent is gone or broken: nobody to tell */
 }

@@ -11,6 +11,7 @@
 
 #include "cgroup.h"
 #include "helper.h"
+#include "ipc.h"
 #include "net.h"
 #include "start.h"
 #include "util.h"
@@ -28,7 +29,7 @@ sync_recv(int fd, int *ret_fd, char *reterr_msg, size_t msg_size)
 {
 	char buf[CHILD_MSG_MAX];
 	struct pollfd p = {.fd = fd, .events = POLLIN};
-	size_t len = 0;
+	size_t len = 0, nfds = 0;
 	int r, passed = -1;
 
 	r = poll(&p, 1, START_TIMEOUT_MS);
@@ -36,7 +37,8 @@ sync_recv(int fd, int *ret_fd, char *reterr_msg, size_t msg_size)
 		return -errno;
 	if (r == 0)
 		return -ETIMEDOUT;
-	r = util_recv_fd(fd, buf, sizeof(buf) - 1, &len, &passed);
+	/* At most one fd: anything more is -EPROTO, with every fd closed. */
+	r = ipc_packet_recv(fd, buf, sizeof(buf) - 1, &passed, 1, &nfds, &len);
 	if (r < 0)
 		return r;
 	if (len > 0 && buf[0] == CHILD_MSG_ERROR) {
@@ -110,7 +112,7 @@ start_container(const struct child_config *cfg, const char *veth, const char *br
 	r = cgroup_enter(helper_session.init_pid);
 	if (r < 0)
 		return r;
-	r = util_send_fd(sync, &go, 1, -1);
+	r = ipc_packet_send(sync, &go, 1, -1);
 	if (r < 0)
 		return r;
 	/* The sync socket is close-on-exec in the child: EOF means init runs. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <sys/socket.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,38 @@
  * kernel drops fds that do not fit at all, and MSG_CTRUNC is refused too.
  */
 #define IPC_RECV_MAX_FDS 16
+
+int
+ipc_packet_send(int sock, const void *buf, size_t len, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = {.iov_base = (void *)(uintptr_t)buf, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	ssize_t n;
+
+	if (fd >= 0) {
+		struct cmsghdr *c;
+
+		memset(&control, 0, sizeof(control));
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	/* SOCK_SEQPACKET sends a packet whole or not at all. */
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
 
 int
 ipc_send(int sock, const struct ipc_msg *m)
@@ -33,8 +66,7 @@ ipc_send(int sock, const struct ipc_msg *m)
 	r = ipc_encode(m, buf, IPC_MAX_MSG, &len);
 	if (r < 0)
 		return r;
-	/* SOCK_SEQPACKET sends a packet whole or not at all. */
-	return util_send_fd(sock, buf, len, nfds == 1 ? m->fd : -1);
+	return ipc_packet_send(sock, buf, len, nfds == 1 ? m->fd : -1);
 }
 
 static void
@@ -75,42 +107,62 @@ collect_fds(struct msghdr *mh, int *fds, size_t *ret_n)
 }
 
 int
-ipc_recv(int sock, struct ipc_msg *ret)
+ipc_packet_recv(int sock, void *buf, size_t size, int *fds, size_t max_fds, size_t *ret_nfds,
+    size_t *ret_len)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int) * IPC_RECV_MAX_FDS)];
 	} ctl;
+	int got[IPC_RECV_MAX_FDS];
+	struct iovec iov = {.iov_base = buf, .iov_len = size};
+	struct msghdr mh = {.msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctl.buf,
+	    .msg_controllen = sizeof(ctl.buf)};
+	size_t n = 0;
+	ssize_t len;
+	int r;
+
+	do
+		len = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (len < 0 && errno == EINTR);
+	if (len < 0)
+		return -errno;
+	r = collect_fds(&mh, got, &n);
+	if (r == 0 && ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 || n > max_fds))
+		r = -EPROTO;
+	if (r < 0) {
+		close_all(got, n);
+		return r;
+	}
+	memcpy(fds, got, n * sizeof(int));
+	*ret_nfds = n;
+	*ret_len = (size_t)len;
+	return 0;
+}
+
+int
+ipc_recv(int sock, struct ipc_msg *ret)
+{
 	int fds[IPC_RECV_MAX_FDS];
 	_cleanup_free_ uint8_t *buf = NULL;
-	struct msghdr mh = {0};
-	struct iovec iov;
-	size_t nfds = 0;
-	ssize_t n;
+	size_t nfds = 0, n = 0;
 	int r;
 
 	/* One byte more than the limit, so an oversized packet shows as too long. */
 	buf = malloc(IPC_MAX_MSG + 1);
 	if (buf == NULL)
 		return -ENOMEM;
-	iov.iov_base = buf;
-	iov.iov_len = IPC_MAX_MSG + 1;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = ctl.buf;
-	mh.msg_controllen = sizeof(ctl.buf);
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	r = collect_fds(&mh, fds, &nfds);
-	if (r == 0 && n == 0)
+	r = ipc_packet_recv(sock, buf, IPC_MAX_MSG + 1, fds, IPC_RECV_MAX_FDS, &nfds, &n);
+	if (r < 0)
+		return r;
+	if (n == 0)
 		r = -ECONNRESET;
-	if (r == 0 && ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 || (size_t)n > IPC_MAX_MSG))
+	else if (n > IPC_MAX_MSG)
 		r = -EPROTO;
-	if (r == 0)
-		r = ipc_decode(buf, (size_t)n, nfds, ret);
+	else
+		r = ipc_decode(buf, n, nfds, ret);
 	if (r < 0) {
 		close_all(fds, nfds);
 		return r;

@@ -184,6 +184,22 @@ int ipc_encode(const struct ipc_msg *m, uint8_t *buf, size_t size, size_t *ret_l
  */
 int ipc_decode(const uint8_t *buf, size_t len, size_t nfds, struct ipc_msg *ret);
 
+/*
+ * One SOCK_SEQPACKET packet with at most one fd (fd < 0: none), the raw
+ * layer below ipc_send (the helper's sync socket with its child uses it
+ * directly). 0 or -errno; -EIO if the packet went out short.
+ */
+int ipc_packet_send(int sock, const void *buf, size_t len, int fd);
+/*
+ * Receive one packet of at most size bytes (MSG_CMSG_CLOEXEC) and at most
+ * max_fds (<= 16) passed fds into fds[]. A truncated packet or control
+ * message, a control message other than SCM_RIGHTS, or more than max_fds
+ * fds closes every fd that came and returns -EPROTO. 0 bytes is a valid
+ * (EOF) result here.
+ */
+int ipc_packet_recv(int sock, void *buf, size_t size, int *fds, size_t max_fds, size_t *ret_nfds,
+    size_t *ret_len);
+
 /* Encode and send one message; passes m->fd with SCM_RIGHTS when the type carries one. */
 int ipc_send(int sock, const struct ipc_msg *m);
 /*

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/../.."
 NS=cnspawn-nettest
 OUT=${BUILDDIR:-build}/net-selftest
 mkdir -p "$OUT"
-cc -std=gnu17 -O2 -Wall -Wextra -Werror -Iipc -Ihelper $(pkg-config --cflags libbsd-overlay) \
-    tests/net/net-selftest.c helper/net.c ipc/util.c -lmnl -lbsd -o "$OUT/net-selftest"
+cc -std=gnu17 -O2 -Wall -Wextra -Werror -Icommon -Iipc -Ihelper $(pkg-config --cflags libbsd-overlay) \
+    tests/net/net-selftest.c helper/net.c common/util.c -lmnl -lbsd -o "$OUT/net-selftest"
 if ip netns list | grep -qw "$NS"; then
 	echo "netns $NS already exists; refusing to reuse it" >&2
 	exit 1

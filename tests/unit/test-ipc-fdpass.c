@@ -202,6 +202,39 @@ test_ipc_recv_wrong_fds(void **state)
 	}
 }
 
+/* The raw layer (the helper's sync socket): at most max_fds, else every fd closed. */
+static void
+test_ipc_packet_recv_max_fds(void **state)
+{
+	char before[FD_SCAN], after[FD_SCAN], buf[16];
+	struct ipc_msg m;
+	size_t nfds = 9, len = 9;
+	int p[2], fds[2], got = -1;
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	ipc_msg_init(&m, IPC_T_EXIT);
+	raw_send(&m, p, 2, 0);
+	snapshot_fds(before);
+	assert_int_equal(ipc_packet_recv(sp[1], buf, sizeof(buf), &got, 1, &nfds, &len), -EPROTO);
+	snapshot_fds(after);
+	assert_memory_equal(before, after, sizeof(before));
+	assert_int_equal(got, -1);
+	/* One fd is fine, and 0 bytes is EOF, not an error, at this layer. */
+	assert_int_equal(ipc_packet_send(sp[0], "M", 1, p[0]), 0);
+	assert_int_equal(ipc_packet_recv(sp[1], buf, sizeof(buf), fds, 1, &nfds, &len), 0);
+	assert_int_equal(nfds, 1);
+	assert_int_equal(len, 1);
+	assert_true(fds[0] > 2);
+	(void)close(fds[0]);
+	assert_int_equal(ipc_packet_send(sp[0], "", 0, -1), 0);
+	assert_int_equal(ipc_packet_recv(sp[1], buf, sizeof(buf), fds, 1, &nfds, &len), 0);
+	assert_int_equal(nfds, 0);
+	assert_int_equal(len, 0);
+	(void)close(p[0]);
+	(void)close(p[1]);
+}
+
 static void
 test_ipc_recv_peer_closed(void **state)
 {
@@ -235,6 +268,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_ipc_send_recv_no_fd, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ipc_send_error_long_text, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ipc_recv_wrong_fds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ipc_packet_recv_max_fds, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ipc_recv_peer_closed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_ipc_send_invalid, setup, teardown),
 	};

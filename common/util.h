@@ -2,9 +2,10 @@
 #pragma once
 
 /*
- * Small helpers shared by the helper, the frontend and the libraries:
- * cleanup attributes (STYLE.md §5), full reads and writes, fd helpers.
- * Nothing here has a host side effect.
+ * The base layer, shared by the helper, the frontend and the libraries:
+ * cleanup attributes (STYLE.md §5), full writes, fd flags, monotonic
+ * deadlines. It imports nothing of the project and knows no wire (fd
+ * passing is ipc/fdpass.c). Nothing here has a host side effect.
  */
 
 #include <stddef.h>
@@ -54,28 +55,12 @@ util_fclosep(FILE **f)
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Read exactly len bytes (retrying EINTR); -EIO on a short read at EOF, -errno on error. */
-int util_read_full(int fd, void *buf, size_t len);
 /* Write all len bytes (retrying EINTR and short writes); -errno on error. */
 int util_write_full(int fd, const void *buf, size_t len);
 /* Close fd if >= 0, keeping errno; returns -1 so callers can write fd = util_safe_close(fd). */
 int util_safe_close(int fd);
 /* Set or clear O_NONBLOCK; -errno on error. */
 int util_set_nonblock(int fd, int on);
-/* Set FD_CLOEXEC; -errno on error. */
-int util_set_cloexec(int fd, int on);
-
-/*
- * Send one packet with at most one fd (fd < 0: none) over a SOCK_SEQPACKET socket.
- * Returns 0 or -errno.
- */
-int util_send_fd(int sock, const void *buf, size_t len, int fd);
-/*
- * Receive one packet of at most size bytes and at most one fd (MSG_CMSG_CLOEXEC).
- * *ret_fd is -1 when none came. A truncated packet, a truncated control message or
- * more than one fd closes what came and returns -EPROTO. 0 bytes is a valid (EOF) result.
- */
-int util_recv_fd(int sock, void *buf, size_t size, size_t *ret_len, int *ret_fd);
 
 /* CLOCK_MONOTONIC now. */
 void util_now_mono(struct timespec *ret);

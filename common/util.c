@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int
+util_write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+util_safe_close(int fd)
+{
+	int saved = errno;
+
+	if (fd >= 0)
+		(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
+static int
+update_flags(int fd, int getcmd, int setcmd, int flag, int on)
+{
+	int flags = fcntl(fd, getcmd);
+
+	if (flags < 0)
+		return -errno;
+	flags = on ? (flags | flag) : (flags & ~flag);
+	if (fcntl(fd, setcmd, flags) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+util_set_nonblock(int fd, int on)
+{
+	return update_flags(fd, F_GETFL, F_SETFL, O_NONBLOCK, on);
+}
+
+void
+util_now_mono(struct timespec *ret)
+{
+	(void)clock_gettime(CLOCK_MONOTONIC, ret);
+}
+
+long long
+util_ms_until(const struct timespec *t)
+{
+	struct timespec now;
+
+	util_now_mono(&now);
+	return (long long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+void
+util_after_ms(struct timespec *ret, long long ms)
+{
+	util_now_mono(ret);
+	ret->tv_sec += (time_t)(ms / 1000);
+	ret->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ret->tv_nsec >= 1000000000L) {
+		ret->tv_sec++;
+		ret->tv_nsec -= 1000000000L;
+	}
+}
