@@ -19,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include "cgroup.h"
 #include "helper.h"
 #include "mount.h"
+#include "openat.h"
 #include "util.h"
 
 #define CGROUP_MAX_DEPTH 64
@@ -91,31 +91,19 @@ hierarchy(enum cgroup_layout l)
 	}
 }
 
-static int
-open_nofollow(int dir_fd, const char *path, int flags)
-{
-	struct open_how how = {
-	    .flags = (uint64_t)(unsigned int)(flags | O_CLOEXEC),
-	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
-
-	return fd < 0 ? -errno : (int)fd;
-}
-
 /* Remove dir_fd/name and every directory below it, depth first. */
 static int
 remove_tree(int dir_fd, const char *name, int depth)
 {
-	int fd, r = 0;
+	int fd = -1, r;
 	DIR *d;
 	struct dirent *de;
 
 	if (depth > CGROUP_MAX_DEPTH)
 		return -ELOOP;
-	fd = open_nofollow(dir_fd, name, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return fd == -ENOENT ? 0 : fd;
+	r = openat_safe(dir_fd, name, O_RDONLY | O_DIRECTORY, OPENAT_HOST, &fd);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
 	d = fdopendir(fd);
 	if (d == NULL) {
 		r = -errno;
@@ -145,10 +133,11 @@ remove_tree(int dir_fd, const char *name, int depth)
 static int
 write_file(int dir_fd, const char *name, const char *text)
 {
-	_cleanup_close_ int fd = open_nofollow(dir_fd, name, O_WRONLY);
+	_cleanup_close_ int fd = -1;
+	int r = openat_safe(dir_fd, name, O_WRONLY, OPENAT_HOST, &fd);
 
-	if (fd < 0)
-		return fd;
+	if (r < 0)
+		return r;
 	/* cgroupfs takes one write(2) per request. */
 	if (write(fd, text, strlen(text)) < 0)
 		return -errno;
@@ -160,10 +149,10 @@ static void
 delegate_controllers(int base_fd)
 {
 	char have[256], want[512] = "";
-	_cleanup_close_ int fd = open_nofollow(base_fd, "cgroup.controllers", O_RDONLY);
+	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
-	if (fd < 0)
+	if (openat_safe(base_fd, "cgroup.controllers", O_RDONLY, OPENAT_HOST, &fd) < 0)
 		return;
 	n = read(fd, have, sizeof(have) - 1);
 	if (n <= 0)
@@ -191,14 +180,14 @@ cgroup_create(enum cgroup_layout l, const char *name)
 
 	if (h == NULL)
 		return 0;
-	root = open_nofollow(AT_FDCWD, h, O_PATH | O_DIRECTORY);
-	if (root < 0)
-		return root;
+	r = openat_safe(AT_FDCWD, h, O_PATH | O_DIRECTORY, OPENAT_HOST, &root);
+	if (r < 0)
+		return r;
 	if (mkdirat(root, CGROUP_BASE, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	base = open_nofollow(root, CGROUP_BASE, O_RDONLY | O_DIRECTORY);
-	if (base < 0)
-		return base;
+	r = openat_safe(root, CGROUP_BASE, O_RDONLY | O_DIRECTORY, OPENAT_HOST, &base);
+	if (r < 0)
+		return r;
 	if (l != CGROUP_LAYOUT_LEGACY)
 		delegate_controllers(base);
 	/* The name is reserved for us: a cgroup of that name is a killed helper's. */
@@ -223,12 +212,13 @@ cgroup_enter(pid_t pid)
 {
 	_cleanup_close_ int fd = -1;
 	char buf[32];
+	int r;
 
 	if (helper_session.cgroup[0] == '\0')
 		return 0;
-	fd = open_nofollow(AT_FDCWD, helper_session.cgroup, O_PATH | O_DIRECTORY);
-	if (fd < 0)
-		return fd;
+	r = openat_safe(AT_FDCWD, helper_session.cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
+	if (r < 0)
+		return r;
 	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
 	return write_file(fd, "cgroup.procs", buf);
 }
@@ -244,9 +234,9 @@ cgroup_delegate(uid_t uid, gid_t gid)
 
 	if (helper_session.cgroup[0] == '\0')
 		return 0;
-	fd = open_nofollow(AT_FDCWD, helper_session.cgroup, O_PATH | O_DIRECTORY);
-	if (fd < 0)
-		return fd;
+	r = openat_safe(AT_FDCWD, helper_session.cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
+	if (r < 0)
+		return r;
 	helper_session.cgroup_delegated = true;
 	/* Container root may then make cgroups below: no deeper than remove_tree
 	 * walks. The limit file stays root's (v2 only; v1 has none). */
@@ -287,14 +277,15 @@ cgroup_remove(void)
 	struct helper_session *s = &helper_session;
 	char *slash = strrchr(s->cgroup, '/');
 	_cleanup_close_ int base = -1;
+	int r;
 
 	if (s->cgroup[0] == '\0' || slash == NULL)
 		return;
 	*slash = '\0';
-	base = open_nofollow(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY);
+	r = openat_safe(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &base);
 	*slash = '/';
 	/* CGROUP_BASE itself stays: another helper may be creating its cgroup in it. */
-	if (base >= 0) {
+	if (r == 0) {
 		bool raised = dac_override(true);
 		(void)remove_tree(base, slash + 1, 0);
 		if (raised)
@@ -311,12 +302,10 @@ cgroup_remove_stale(const char *name)
 
 	if (h == NULL)
 		return;
-	root = open_nofollow(AT_FDCWD, h, O_PATH | O_DIRECTORY);
-	if (root < 0)
+	if (openat_safe(AT_FDCWD, h, O_PATH | O_DIRECTORY, OPENAT_HOST, &root) < 0)
 		return;
-	base = open_nofollow(root, CGROUP_BASE, O_PATH | O_DIRECTORY);
 	/* Still full root here (before the decision's setup): delegated subtrees go too. */
-	if (base >= 0)
+	if (openat_safe(root, CGROUP_BASE, O_PATH | O_DIRECTORY, OPENAT_HOST, &base) == 0)
 		(void)remove_tree(base, name, 0);
 }
 
@@ -336,7 +325,7 @@ cgroup_setup_child(int root_fd, enum cgroup_layout l, const char **reterr_what)
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return -errno;
 	*reterr_what = "/sys/fs/cgroup";
-	r = mount_open_beneath(root_fd, "sys/fs/cgroup", O_PATH | O_DIRECTORY, &dir);
+	r = openat_safe(root_fd, "sys/fs/cgroup", O_PATH | O_DIRECTORY, OPENAT_BENEATH, &dir);
 	if (r < 0)
 		return r;
 	*reterr_what = "mounting the cgroup hierarchy on /sys/fs/cgroup";

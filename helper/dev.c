@@ -19,6 +19,7 @@
 
 #include "dev.h"
 #include "mount.h"
+#include "openat.h"
 #include "util.h"
 
 static int
@@ -169,7 +170,7 @@ dev_bind_console(int dev_fd, int slave_fd)
 	/* Bind from the slave fd itself (open_tree), not from a
 	 * /proc/self/fd/N path: no magic link, no /proc needed, and the
 	 * source cannot be anything but the PTY we allocated. */
-	r = mount_open_beneath(dev_fd, "console", O_PATH, &console);
+	r = openat_safe(dev_fd, "console", O_PATH, OPENAT_BENEATH, &console);
 	if (r < 0)
 		return r;
 	return mount_bind_fd(slave_fd, console);

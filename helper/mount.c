@@ -5,9 +5,9 @@
  * child's new mount namespace after mount_make_private(), so no mount made
  * here can propagate to the host; what must still be prevented is a write to
  * the host's file systems through a symlink planted in the container root,
- * which is why every lookup under the root goes through openat2() with
- * RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS and every mount
- * lands on an fd (new mount API), never on a path string.
+ * which is why every lookup under the root goes through openat_safe() in
+ * OPENAT_BENEATH scope (openat.c) and every mount lands on an fd (new
+ * mount API), never on a path string.
  */
 
 #include <sys/mount.h>
@@ -15,16 +15,13 @@
 #include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "mount.h"
-#include "userns.h"
+#include "openat.h"
 #include "util.h"
-
-#define MOUNT_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
 int
 mount_make_private(void)
@@ -37,48 +34,42 @@ mount_make_private(void)
 }
 
 int
-mount_open_beneath(int dir_fd, const char *name, int flags, int *ret_fd)
-{
-	struct open_how how = {
-	    .flags = (uint64_t)(unsigned int)(flags | O_CLOEXEC),
-	    .resolve = MOUNT_RESOLVE,
-	};
-	int fd;
-
-	/* No O_NOFOLLOW: with O_PATH it would return the symlink itself;
-	 * RESOLVE_NO_SYMLINKS turns any symlink, final or not, into ELOOP. */
-	fd = (int)syscall(SYS_openat2, dir_fd, name, &how, sizeof(how));
-	if (fd < 0)
-		return -errno;
-	*ret_fd = fd;
-	return 0;
-}
-
-int
 mount_open_dir(int dir_fd, const char *name, bool create, int *ret_fd)
 {
 	int r;
 
-	r = mount_open_beneath(dir_fd, name, O_PATH | O_DIRECTORY, ret_fd);
+	r = openat_safe(dir_fd, name, O_PATH | O_DIRECTORY, OPENAT_BENEATH, ret_fd);
 	if (r != -ENOENT || !create)
 		return r;
 	/* mkdirat never follows a final symlink (EEXIST instead), and the
 	 * reopen below refuses whatever may have been swapped in meanwhile. */
 	if (mkdirat(dir_fd, name, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	return mount_open_beneath(dir_fd, name, O_PATH | O_DIRECTORY, ret_fd);
+	return openat_safe(dir_fd, name, O_PATH | O_DIRECTORY, OPENAT_BENEATH, ret_fd);
+}
+
+/* userns rules: ids on the clone are seen through the user namespace's map. */
+static int
+idmap_tree(int tree_fd, int userns_fd)
+{
+	struct mount_attr attr = {
+	    .attr_set = MOUNT_ATTR_IDMAP,
+	    .userns_fd = (uint64_t)userns_fd,
+	};
+
+	/* On a detached clone nobody has seen yet, as the kernel requires. */
+	if (mount_setattr(tree_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return -errno;
+	return 0;
 }
 
 int
 mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, const char **reterr_what)
 {
-	struct open_how how = {
-	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-	    .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
 	_cleanup_close_ int fd = -1;
 	_cleanup_close_ int tree = -1;
 	struct stat want, got;
+	int r;
 
 	/* root_fd belongs to the parent's mount namespace, and open_tree and
 	 * move_mount refuse mounts of another namespace (EINVAL), so look
@@ -87,9 +78,9 @@ mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, const
 	*reterr_what = "opening the container root";
 	if (root == NULL || root[0] != '/')
 		return -EINVAL;
-	fd = (int)syscall(SYS_openat2, AT_FDCWD, root, &how, sizeof(how));
-	if (fd < 0)
-		return -errno;
+	r = openat_safe(AT_FDCWD, root, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
+	if (r < 0)
+		return r;
 	*reterr_what = "checking the container root";
 	if (fstat(root_fd, &want) < 0 || fstat(fd, &got) < 0)
 		return -errno;
@@ -105,7 +96,7 @@ mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, const
 	if (tree < 0)
 		return -errno;
 	if (userns_fd >= 0) {
-		int r = userns_idmap_tree(tree, userns_fd);
+		r = idmap_tree(tree, userns_fd);
 
 		/* Never chown the admin's tree instead: refuse, and say why. */
 		*reterr_what =
@@ -202,7 +193,7 @@ bind_readonly(int dir_fd, const char *name)
 	_cleanup_close_ int tree = -1;
 	int r;
 
-	r = mount_open_beneath(dir_fd, name, O_PATH, &fd);
+	r = openat_safe(dir_fd, name, O_PATH, OPENAT_BENEATH, &fd);
 	if (r == -ENOENT)
 		return 0; /* not in this kernel: nothing to protect */
 	if (r < 0)

@@ -16,13 +16,6 @@
 int mount_make_private(void);
 
 /*
- * openat2(dir_fd, name, flags|O_CLOEXEC) with RESOLVE_BENEATH|
- * RESOLVE_NO_SYMLINKS|RESOLVE_NO_MAGICLINKS: -ELOOP for any symlink, -EXDEV
- * for an escape from dir_fd.
- */
-int mount_open_beneath(int dir_fd, const char *name, int flags, int *ret_fd);
-
-/*
  * Open the directory name (one path component) directly under dir_fd as an
  * O_PATH fd, refusing symlinks (-ELOOP) and non-directories (-ENOTDIR).
  * When create is set and name does not exist, mkdirat(0755) it first.

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mount.h"
+#include "openat.h"
 #include "pty.h"
 #include "util.h"
 
@@ -25,7 +26,7 @@ pty_open_in_devpts(int pts_fd, uint16_t rows, uint16_t cols, int *ret_master, in
 	_cleanup_close_ int master = -1;
 	int slave, unlock = 0, r;
 
-	r = mount_open_beneath(pts_fd, "ptmx", O_RDWR | O_NOCTTY, &master);
+	r = openat_safe(pts_fd, "ptmx", O_RDWR | O_NOCTTY, OPENAT_BENEATH, &master);
 	if (r < 0)
 		return r;
 	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)

@@ -2,7 +2,7 @@
 
 /*
  * container_uuid and /run/host (see runhost.h). The one read in the
- * container root (etc/machine-id) goes through openat2 beneath the root with
+ * container root (etc/machine-id) goes through openat_safe(OPENAT_BENEATH) with
  * no symlink, as O_PATH first: only a regular file is then opened for
  * reading (through /proc/self/fd), so a planted FIFO or device node is never
  * opened. Everything written lands on a tmpfs this child just mounted.
@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mount.h"
+#include "openat.h"
 #include "runhost.h"
 #include "util.h"
 
@@ -52,7 +53,7 @@ read_machine_id(int root_fd, unsigned char id[16])
 	ssize_t n;
 	int r;
 
-	r = mount_open_beneath(root_fd, "etc/machine-id", O_PATH, &path);
+	r = openat_safe(root_fd, "etc/machine-id", O_PATH, OPENAT_BENEATH, &path);
 	if (r < 0)
 		return r;
 	if (fstat(path, &st) < 0)
@@ -137,7 +138,7 @@ runhost_mount(int root_fd, const char **reterr_what)
 	int r;
 
 	*reterr_what = "/run";
-	r = mount_open_beneath(root_fd, "run", O_PATH | O_DIRECTORY, &dir);
+	r = openat_safe(root_fd, "run", O_PATH | O_DIRECTORY, OPENAT_BENEATH, &dir);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)

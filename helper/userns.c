@@ -62,6 +62,7 @@
 
 #include "caps.h"
 #include "mount.h"
+#include "openat.h"
 #include "userns.h"
 #include "util.h"
 
@@ -249,20 +250,6 @@ userns_check_running(const struct state_entry *v, size_t n, uid_t uid, unsigned 
 }
 
 int
-userns_idmap_tree(int tree_fd, int userns_fd)
-{
-	struct mount_attr attr = {
-	    .attr_set = MOUNT_ATTR_IDMAP,
-	    .userns_fd = (uint64_t)userns_fd,
-	};
-
-	/* On a detached clone nobody has seen yet, as the kernel requires. */
-	if (mount_setattr(tree_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return -errno;
-	return 0;
-}
-
-int
 userns_chown_dev(int dev_fd, int slave_fd, uid_t first)
 {
 	/* Our own fresh tmpfs: nothing here can be a planted symlink. */
@@ -288,7 +275,7 @@ userns_chown_tmpfs(int root_fd, const char *name, uid_t first)
 	struct statfs sf;
 	int r;
 
-	r = mount_open_beneath(root_fd, name, O_PATH | O_DIRECTORY, &fd);
+	r = openat_safe(root_fd, name, O_PATH | O_DIRECTORY, OPENAT_BENEATH, &fd);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)

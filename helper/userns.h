@@ -36,9 +36,6 @@ int userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count
 int userns_check_running(const struct state_entry *v, size_t n, uid_t uid, unsigned rule,
     uint32_t first, uint32_t count, char *reterr_msg, size_t msg_size);
 
-/* Child side, on the detached clone of the root: MOUNT_ATTR_IDMAP with userns_fd. */
-int userns_idmap_tree(int tree_fd, int userns_fd);
-
 /*
  * Child side, still in the initial user namespace: give container root
  * (host FIRST) the /dev tmpfs, its nodes and links, /dev/shm and the
