@@ -171,9 +171,8 @@ delegate_controllers(int base_fd)
 }
 
 int
-cgroup_create(enum cgroup_layout l, const char *name)
+cgroup_create(struct helper_session *s, enum cgroup_layout l, const char *name)
 {
-	struct helper_session *s = &helper_session;
 	const char *h = hierarchy(l);
 	_cleanup_close_ int root = -1, base = -1;
 	int n, r;
@@ -208,15 +207,15 @@ cgroup_create(enum cgroup_layout l, const char *name)
 }
 
 int
-cgroup_enter(pid_t pid)
+cgroup_enter(const struct helper_session *s, pid_t pid)
 {
 	_cleanup_close_ int fd = -1;
 	char buf[32];
 	int r;
 
-	if (helper_session.cgroup[0] == '\0')
+	if (s->cgroup[0] == '\0')
 		return 0;
-	r = openat_safe(AT_FDCWD, helper_session.cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
+	r = openat_safe(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
 	if (r < 0)
 		return r;
 	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
@@ -224,7 +223,7 @@ cgroup_enter(pid_t pid)
 }
 
 int
-cgroup_delegate(uid_t uid, gid_t gid)
+cgroup_delegate(struct helper_session *s, uid_t uid, gid_t gid)
 {
 	/* What systemd's delegation contract hands over (and tasks, for v1). */
 	static const char *const files[] = {"cgroup.procs", "cgroup.threads",
@@ -232,12 +231,12 @@ cgroup_delegate(uid_t uid, gid_t gid)
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	if (helper_session.cgroup[0] == '\0')
+	if (s->cgroup[0] == '\0')
 		return 0;
-	r = openat_safe(AT_FDCWD, helper_session.cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
+	r = openat_safe(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
 	if (r < 0)
 		return r;
-	helper_session.cgroup_delegated = true;
+	s->cgroup_delegated = true;
 	/* Container root may then make cgroups below: no deeper than remove_tree
 	 * walks. The limit file stays root's (v2 only; v1 has none). */
 	r = write_file(fd, "cgroup.max.depth", CGROUP_DELEGATE_DEPTH);
@@ -257,9 +256,9 @@ cgroup_delegate(uid_t uid, gid_t gid)
  * are its host uid's. Raise it for the removal only; false if nothing changed.
  */
 static bool
-dac_override(bool on)
+dac_override(const struct helper_session *s, bool on)
 {
-	if (!helper_session.cgroup_delegated)
+	if (!s->cgroup_delegated)
 		return false;
 	if (capng_get_caps_process() < 0)
 		return false;
@@ -272,9 +271,8 @@ dac_override(bool on)
 }
 
 void
-cgroup_remove(void)
+cgroup_remove(struct helper_session *s)
 {
-	struct helper_session *s = &helper_session;
 	char *slash = strrchr(s->cgroup, '/');
 	_cleanup_close_ int base = -1;
 	int r;
@@ -286,10 +284,10 @@ cgroup_remove(void)
 	*slash = '/';
 	/* CGROUP_BASE itself stays: another helper may be creating its cgroup in it. */
 	if (r == 0) {
-		bool raised = dac_override(true);
+		bool raised = dac_override(s, true);
 		(void)remove_tree(base, slash + 1, 0);
 		if (raised)
-			(void)dac_override(false);
+			(void)dac_override(s, false);
 	}
 	s->cgroup[0] = '\0';
 }
@@ -310,7 +308,7 @@ cgroup_remove_stale(const char *name)
 }
 
 int
-cgroup_setup_child(int root_fd, enum cgroup_layout l, const char **reterr_what)
+cgroup_setup_child(int root_fd, enum cgroup_layout l, struct fail *f)
 {
 	static const char *const v1[] = {"none", "name=systemd", NULL};
 	static const char *const tmpfs[] = {"mode=0755", "size=64k", NULL};
@@ -321,14 +319,14 @@ cgroup_setup_child(int root_fd, enum cgroup_layout l, const char **reterr_what)
 	if (l == CGROUP_LAYOUT_NONE)
 		return 0;
 	/* The helper moved us into the container's cgroup: root the namespace there. */
-	*reterr_what = "entering a new cgroup namespace";
+	f->step = "entering a new cgroup namespace";
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return -errno;
-	*reterr_what = "/sys/fs/cgroup";
+	f->step = "/sys/fs/cgroup";
 	r = openat_safe(root_fd, "sys/fs/cgroup", O_PATH | O_DIRECTORY, OPENAT_BENEATH, &dir);
 	if (r < 0)
 		return r;
-	*reterr_what = "mounting the cgroup hierarchy on /sys/fs/cgroup";
+	f->step = "mounting the cgroup hierarchy on /sys/fs/cgroup";
 	if (l != CGROUP_LAYOUT_LEGACY)
 		return mount_fs(dir, "cgroup2", NULL, attr, NULL);
 	r = mount_fs(dir, "tmpfs", tmpfs, attr, &top);

@@ -24,6 +24,9 @@
 
 #include <sys/types.h>
 
+struct fail;           /* helper.h */
+struct helper_session; /* helper.h */
+
 enum cgroup_layout {
 	CGROUP_LAYOUT_NONE = 0,
 	CGROUP_LAYOUT_UNIFIED,
@@ -53,24 +56,24 @@ const char *cgroup_layout_name(enum cgroup_layout l);
  * it in helper_session. On v2, controllers available to CGROUP_BASE are
  * enabled for its children (best effort), so they are delegated. 0 or -errno.
  */
-int cgroup_create(enum cgroup_layout l, const char *name);
+int cgroup_create(struct helper_session *s, enum cgroup_layout l, const char *name);
 
 /* Host side: move pid (init, not yet exec'd) into the container's cgroup. */
-int cgroup_enter(pid_t pid);
+int cgroup_enter(const struct helper_session *s, pid_t pid);
 
 /*
  * Host side: give the container's cgroup directory and the files a
  * delegate may write (cgroup.procs, cgroup.threads, cgroup.subtree_control)
  * to uid:gid, for container root in a user namespace. 0 or -errno.
  */
-int cgroup_delegate(uid_t uid, gid_t gid);
+int cgroup_delegate(struct helper_session *s, uid_t uid, gid_t gid);
 
 /*
  * Host side, every exit path (helper_cleanup): remove the container's cgroup
  * and every cgroup systemd made below it, depth first, retrying while the
  * last processes finish exiting. No-op when none was created.
  */
-void cgroup_remove(void);
+void cgroup_remove(struct helper_session *s);
 
 /*
  * Host side, full root: remove CGROUP_BASE/name left by a container whose
@@ -85,4 +88,4 @@ void cgroup_remove_stale(const char *name);
  * "/") and the hierarchy mounted at ROOT/sys/fs/cgroup for layout l (see
  * above). *reterr_what names the failing step.
  */
-int cgroup_setup_child(int root_fd, enum cgroup_layout l, const char **reterr_what);
+int cgroup_setup_child(int root_fd, enum cgroup_layout l, struct fail *f);

@@ -25,6 +25,7 @@
 #include "cgroup.h"
 #include "child.h"
 #include "dev.h"
+#include "helper.h"
 #include "ipc.h"
 #include "mount.h"
 #include "net.h"
@@ -72,8 +73,6 @@ child_fail_step(const struct child_state *s, int r, const char *what)
 {
 	const char *root = s->cfg->root != NULL ? s->cfg->root : "ROOT";
 
-	if (r == -ESTALE)
-		child_fail(s->sync, "%s", what);
 	if (what[0] != '/')
 		child_fail(s->sync, "%s: %s", what, strerror(-r));
 	if (r == -ELOOP)
@@ -87,6 +86,15 @@ child_fail_step(const struct child_state *s, int r, const char *what)
 		    "create it in the root",
 		    root, what);
 	child_fail(s->sync, "%s%s: %s", root, what, strerror(-r));
+}
+
+/* Report a failed step by its struct fail (helper.h): the whole reason, or the step. */
+static _Noreturn void
+child_fail_at(const struct child_state *s, int r, const struct fail *f)
+{
+	if (f->msg[0] != '\0')
+		child_fail(s->sync, "%s", f->msg);
+	child_fail_step(s, r, f->step != NULL ? f->step : "setting up the container");
 }
 
 /* Move fd to 3 or above (0-2 become the console later); -errno on error. */
@@ -134,8 +142,9 @@ close_inherited(int keep0, int keep1, int keep2)
 	return 0;
 }
 
+/* Before any mount: full root, the parent-death signal, only our fds, the root bound onto itself. */
 static void
-child_start(struct child_state *s)
+child_bind_root(struct child_state *s)
 {
 	int root_fd, r;
 
@@ -168,11 +177,11 @@ child_start(struct child_state *s)
 	if (r < 0)
 		child_fail_step(s, r, "making mounts private");
 	{
-		const char *what = "binding the root";
+		struct fail f = {.step = "binding the root"};
 
-		r = mount_bind_root(root_fd, s->cfg->root, s->userns, &s->root, &what);
+		r = mount_bind_root(root_fd, s->cfg->root, s->userns, &s->root, &f);
 		if (r < 0)
-			child_fail_step(s, r, what);
+			child_fail_at(s, r, &f);
 	}
 	(void)close(root_fd);
 }
@@ -184,12 +193,12 @@ child_mounts(struct child_state *s)
 	_cleanup_close_ int dev = -1;
 	_cleanup_close_ int pts = -1;
 	_cleanup_close_ int master = -1;
-	const char *what = "building /dev";
+	struct fail f = {.step = "building /dev"};
 	int r;
 
-	r = dev_build(s->root, &dev, &pts, &what);
+	r = dev_build(s->root, &dev, &pts, &f);
 	if (r < 0)
-		child_fail_step(s, r, what);
+		child_fail_at(s, r, &f);
 	r = pty_open_in_devpts(pts, s->cfg->rows, s->cfg->cols, &master, &s->slave);
 	if (r < 0)
 		child_fail_step(s, r, "allocating the console PTY");
@@ -202,13 +211,13 @@ child_mounts(struct child_state *s)
 	r = s->userns >= 0 ? userns_allow_ping(s->cfg->userns_first, s->cfg->userns_count) : 0;
 	if (r < 0)
 		child_fail_step(s, r, "setting net.ipv4.ping_group_range");
-	what = "mounting /proc and /sys";
-	r = mount_proc_sys(s->root, &what);
+	f.step = "mounting /proc and /sys";
+	r = mount_proc_sys(s->root, &f);
 	if (r < 0)
-		child_fail_step(s, r, what);
-	r = runhost_mount(s->root, &what);
+		child_fail_at(s, r, &f);
+	r = runhost_mount(s->root, &f);
 	if (r < 0)
-		child_fail_step(s, r, what);
+		child_fail_at(s, r, &f);
 	r = s->userns >= 0 ? userns_chown_tmpfs(s->root, "run", s->cfg->userns_first) : 0;
 	if (r < 0)
 		child_fail_step(s, r, "giving /run to container root");
@@ -248,7 +257,7 @@ child_reset_signals(void)
 
 /* After "G": network, hostname, pivot_root, capabilities, console. */
 static void
-child_finish(struct child_state *s)
+child_enter_root(struct child_state *s)
 {
 	const struct child_config *cfg = s->cfg;
 	int r;
@@ -260,11 +269,11 @@ child_finish(struct child_state *s)
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
 		child_fail_step(s, -errno, "setting the hostname");
 	{
-		const char *what = "setting up cgroups";
+		struct fail f = {.step = "setting up cgroups"};
 
-		r = cgroup_setup_child(s->root, (enum cgroup_layout)cfg->cgroup_layout, &what);
+		r = cgroup_setup_child(s->root, (enum cgroup_layout)cfg->cgroup_layout, &f);
 		if (r < 0)
-			child_fail_step(s, r, what);
+			child_fail_at(s, r, &f);
 	}
 	r = mount_pivot_root(s->root);
 	if (r < 0)
@@ -317,10 +326,10 @@ child_run(const struct child_config *cfg)
 	    .slave = -1,
 	    .userns = -1};
 
-	child_start(&s);
+	child_bind_root(&s);
 	child_mounts(&s);
 	child_wait_go(&s);
-	child_finish(&s);
+	child_enter_root(&s);
 	child_recheck_parent(&s);
 	/* Every fd but 0-2 closes at exec; the sync socket stays usable
 	 * until then so an exec failure can still be reported. */

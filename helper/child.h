@@ -3,10 +3,10 @@
 
 /*
  * The container's first process, between clone() and exec of init.
- * Contract between the host side (main.c, which clones) and the child side
+ * Contract between the host side (clone.c, which clones) and the child side
  * (child.c, dev.c, mount.c, pty.c, caps.c).
  *
- * main.c clones with CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|
+ * clone.c clones with CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET|
  * CLONE_NEWPID|CLONE_NEWCGROUP|SIGCHLD and calls child_run() in the child,
  * which never returns. The sync socket (SOCK_SEQPACKET, CLOEXEC) carries:
  *

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "dev.h"
+#include "helper.h"
 #include "mount.h"
 #include "openat.h"
 #include "util.h"
@@ -103,7 +104,7 @@ make_console(int dev_fd)
 }
 
 static int
-fill_dev(int dev_fd, int *ret_pts_fd, const char **reterr_what)
+fill_dev(int dev_fd, int *ret_pts_fd, struct fail *f)
 {
 	/* A new devpts instance: the container's PTYs are invisible to the
 	 * host's and the host's (the user's terminal among them) to it. */
@@ -113,29 +114,29 @@ fill_dev(int dev_fd, int *ret_pts_fd, const char **reterr_what)
 	static const char *const shm_opts[] = {"mode=1777", "size=64m", "nr_inodes=64k", NULL};
 	int r;
 
-	*reterr_what = "creating device nodes in /dev";
+	f->step = "creating device nodes in /dev";
 	r = make_nodes(dev_fd);
 	if (r < 0)
 		return r;
-	*reterr_what = "creating symlinks in /dev";
+	f->step = "creating symlinks in /dev";
 	r = make_links(dev_fd);
 	if (r < 0)
 		return r;
-	*reterr_what = "mounting devpts on /dev/pts";
+	f->step = "mounting devpts on /dev/pts";
 	r = mount_sub(dev_fd, "pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
 	    ret_pts_fd);
 	if (r < 0)
 		return r;
-	*reterr_what = "mounting tmpfs on /dev/shm";
+	f->step = "mounting tmpfs on /dev/shm";
 	r = mount_sub(dev_fd, "shm", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, NULL);
 	if (r < 0)
 		return r;
-	*reterr_what = "creating /dev/console";
+	f->step = "creating /dev/console";
 	return make_console(dev_fd);
 }
 
 int
-dev_build(int root_fd, int *ret_dev_fd, int *ret_pts_fd, const char **reterr_what)
+dev_build(int root_fd, int *ret_dev_fd, int *ret_pts_fd, struct fail *f)
 {
 	static const char *const dev_opts[] = {"mode=755", "size=4m", NULL};
 	_cleanup_close_ int dir = -1;
@@ -145,15 +146,15 @@ dev_build(int root_fd, int *ret_dev_fd, int *ret_pts_fd, const char **reterr_wha
 
 	/* Policy for a symlinked ROOT/dev: refuse (-ELOOP), never follow it
 	 * and never rewrite the container's tree to "fix" it. */
-	*reterr_what = "/dev";
+	f->step = "/dev";
 	r = mount_open_dir(root_fd, "dev", true, &dir);
 	if (r < 0)
 		return r;
-	*reterr_what = "mounting tmpfs on /dev";
+	f->step = "mounting tmpfs on /dev";
 	r = mount_fs(dir, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID, &dev);
 	if (r < 0)
 		return r;
-	r = fill_dev(dev, &pts, reterr_what);
+	r = fill_dev(dev, &pts, f);
 	if (r < 0)
 		return r;
 	*ret_dev_fd = TAKE_FD(dev);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+struct fail; /* helper.h */
+
 /*
  * The container's /dev, as sh-nspawn builds it: a tmpfs (nosuid, mode 755,
  * 4 MiB) with null zero full random urandom tty (0666), a new devpts
@@ -14,7 +16,7 @@
  * Mount and fill ROOT/dev (created when missing; a symlink is refused with
  * -ELOOP). *ret_dev_fd is the tmpfs root, *ret_pts_fd the devpts root.
  */
-int dev_build(int root_fd, int *ret_dev_fd, int *ret_pts_fd, const char **reterr_what);
+int dev_build(int root_fd, int *ret_dev_fd, int *ret_pts_fd, struct fail *f);
 
 /* Bind the PTY slave (an fd from TIOCGPTPEER) onto dev/console. */
 int dev_bind_console(int dev_fd, int slave_fd);

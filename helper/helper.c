@@ -51,7 +51,7 @@ helper_cleanup(void)
 		s->init_pid = 0;
 	}
 	/* After init is reaped: its pid namespace, so every task in the cgroup, is gone. */
-	cgroup_remove();
+	cgroup_remove(s);
 	/* Only the veth this session created; -ENODEV just means it went with the namespace. */
 	if (s->veth[0] != '\0') {
 		(void)net_delete_link(s->veth);
@@ -61,6 +61,25 @@ helper_cleanup(void)
 		(void)state_remove(s->name);
 		s->state_written = false;
 	}
+}
+
+int
+fail_say(struct fail *f, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+_Noreturn void
+helper_fail_at(int r, const struct fail *f, const char *dflt)
+{
+	if (f->msg[0] != '\0')
+		helper_fail(0, "%s", f->msg);
+	helper_fail(r, "%s", f->step != NULL ? f->step : dflt);
 }
 
 _Noreturn void

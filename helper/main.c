@@ -18,6 +18,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "child.h"
+#include "clone.h"
 #include "control.h"
 #include "helper.h"
 #include "ipc.h"
@@ -29,7 +30,6 @@
 #include "rootfs.h"
 #include "runhost.h"
 #include "sanitize.h"
-#include "start.h"
 #include "userns.h"
 #include "util.h"
 
@@ -239,28 +239,29 @@ add_container_uuid(int root_fd, struct request_plan *plan)
 
 /* userns rules: the namespace and its maps, from the rule only (userns.c). */
 static void
-prepare_userns(const struct policy_grant *g, int root_fd, struct child_config *cfg)
+prepare_userns(struct helper_session *s, const struct policy_grant *g, int root_fd,
+    struct child_config *cfg)
 {
-	char why[512];
+	struct fail f = {0};
 	int r;
 
 	cfg->userns = true;
 	cfg->userns_first = g->userns_first;
 	cfg->userns_count = g->userns_count;
 	r = userns_prepare(root_fd, cfg->root, g->userns_first, g->userns_count, &cfg->userns_fd,
-	    why, sizeof(why));
+	    &f);
 	if (r < 0)
-		helper_fail(why[0] != '\0' ? 0 : r, "%s",
-		    why[0] != '\0' ? why : "creating the user namespace");
+		helper_fail_at(r, &f, "creating the user namespace");
 	/* systemd inside manages its own cgroup: hand it to container root. */
-	r = cgroup_delegate((uid_t)g->userns_first, (gid_t)g->userns_first);
+	r = cgroup_delegate(s, (uid_t)g->userns_first, (gid_t)g->userns_first);
 	if (r < 0)
 		helper_fail(r, "delegating the cgroup to container root");
 }
 
+/* The set-up phase: cgroup, user namespace, then the clone (clone.c). */
 static int
-start(const struct request_plan *plan, const struct policy_grant *g, const struct state_entry *e,
-    int root_fd)
+set_up(struct helper_session *s, const struct request_plan *plan, const struct policy_grant *g,
+    const struct state_entry *e, int root_fd)
 {
 	struct child_config cfg = {.root_fd = root_fd,
 	    .root = plan->root,
@@ -276,21 +277,19 @@ start(const struct request_plan *plan, const struct policy_grant *g, const struc
 	    .rows = plan->rows,
 	    .cols = plan->cols,
 	    .cgroup_layout = (int)cgroup_detect()};
-	char msg[CHILD_MSG_MAX];
+	struct fail f = {0};
 	int master = -1, r;
 
-	r = cgroup_create((enum cgroup_layout)cfg.cgroup_layout, e->name);
+	r = cgroup_create(s, (enum cgroup_layout)cfg.cgroup_layout, e->name);
 	if (r < 0)
 		helper_fail(r, "creating the cgroup for %s", e->name);
 	cfg.userns_fd = -1;
 	if (!g->privileged)
-		prepare_userns(g, root_fd, &cfg);
-	r = start_container(&cfg, e->veth, plan->bridge, &master, msg, sizeof(msg));
+		prepare_userns(s, g, root_fd, &cfg);
+	r = clone_container(s, &cfg, e->veth, plan->bridge, &master, &f);
 	(void)util_safe_close(cfg.userns_fd);
-	if (r < 0 && msg[0] != '\0')
-		helper_fail(0, "%s", msg);
 	if (r < 0)
-		helper_fail(r, "starting the container");
+		helper_fail_at(r, &f, "starting the container");
 	return master;
 }
 
@@ -324,7 +323,7 @@ announce(struct state_entry *e, int master)
 
 /* The monitor phase: serve the control socket until init is gone, then clean up. */
 static void
-finish(const struct state_entry *e, int master, int listen_fd, const struct ipc_start *s)
+monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc_start *s)
 {
 	static struct control c; /* holds the 128 KiB console ring */
 	char addr[INET_ADDRSTRLEN + 4];
@@ -387,7 +386,7 @@ main(void)
 	if (r < 0)
 		helper_fail(why[0] != '\0' ? 0 : r, "%s",
 		    why[0] != '\0' ? why : "reserving the container");
-	master = start(&plan, &d.grant, &e, root_fd);
+	master = set_up(&helper_session, &plan, &d.grant, &e, root_fd);
 	(void)close(root_fd);
 	listen_fd = control_listen(e.name);
 	if (listen_fd < 0)
@@ -396,10 +395,10 @@ main(void)
 	r = sanitize_detach_stdio();
 	if (r < 0)
 		helper_fail(r, "closing the caller's stdin, stdout and stderr");
-	r = monitor_drop_privileges();
+	r = monitor_drop_privileges(&helper_session);
 	if (r < 0)
 		helper_fail(r, "dropping privileges");
-	finish(&e, master, listen_fd, &msg.start);
+	monitor(&e, master, listen_fd, &msg.start);
 	request_plan_done(&plan);
 	ipc_msg_done(&msg);
 	return 0;

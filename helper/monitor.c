@@ -14,7 +14,7 @@
 #include "util.h"
 
 int
-monitor_drop_privileges(void)
+monitor_drop_privileges(const struct helper_session *s)
 {
 	capng_clear(CAPNG_SELECT_BOTH);
 	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_NET_ADMIN) < 0)
@@ -27,7 +27,7 @@ monitor_drop_privileges(void)
 	/* A delegated cgroup holds directories container root made (owned by
 	 * its host uid): removing them at the end needs CAP_DAC_OVERRIDE, kept
 	 * permitted but raised only around that removal (cgroup_remove). */
-	if (helper_session.cgroup_delegated &&
+	if (s->cgroup_delegated &&
 	    capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_DAC_OVERRIDE) < 0)
 		return -EINVAL;
 	/* Applies the capability sets and clears the bounding set but for those two. */

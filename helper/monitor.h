@@ -4,13 +4,15 @@
 #include <sys/types.h>
 
 #include "control.h"
+#include "helper.h"
 #include "ipc.h"
 
 /*
- * Drop to the one capability the monitor still needs (CAP_NET_ADMIN, to
- * delete the host veth end) with every uid and gid already 0.
+ * Drop to what the monitor still needs, with every uid and gid already 0:
+ * CAP_NET_ADMIN (to delete the host veth end), CAP_KILL (to signal a
+ * userns init), and for a delegated cgroup CAP_DAC_OVERRIDE, permitted only.
  */
-int monitor_drop_privileges(void);
+int monitor_drop_privileges(const struct helper_session *s);
 
 /*
  * Wait for init to end, serving the control requests (control.c) and

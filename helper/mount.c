@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helper.h"
 #include "mount.h"
 #include "openat.h"
 #include "util.h"
@@ -64,7 +65,7 @@ idmap_tree(int tree_fd, int userns_fd)
 }
 
 int
-mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, const char **reterr_what)
+mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, struct fail *f)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_close_ int tree = -1;
@@ -75,22 +76,20 @@ mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, const
 	 * move_mount refuse mounts of another namespace (EINVAL), so look
 	 * the canonical path up again here, with no symlink allowed, and
 	 * accept it only if it is the very directory the host side checked. */
-	*reterr_what = "opening the container root";
+	f->step = "opening the container root";
 	if (root == NULL || root[0] != '/')
 		return -EINVAL;
 	r = openat_safe(AT_FDCWD, root, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
 	if (r < 0)
 		return r;
-	*reterr_what = "checking the container root";
+	f->step = "checking the container root";
 	if (fstat(root_fd, &want) < 0 || fstat(fd, &got) < 0)
 		return -errno;
-	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino) {
-		*reterr_what = "the container root was replaced while starting";
-		return -ESTALE;
-	}
+	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
+		return fail_say(f, -ESTALE, "the container root was replaced while starting");
 	/* Recursive, as systemd-nspawn: mounts the admin placed under the root
 	 * (a separate /var, /home) are part of the container's tree. */
-	*reterr_what = "binding the container root onto itself";
+	f->step = "binding the container root onto itself";
 	tree =
 	    open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
@@ -99,15 +98,14 @@ mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, const
 		r = idmap_tree(tree, userns_fd);
 
 		/* Never chown the admin's tree instead: refuse, and say why. */
-		*reterr_what =
-		    "the file system of the container root cannot be id-mapped "
-		    "(userns rules need one that can, such as ext4, xfs, btrfs or tmpfs)";
 		if (r == -EINVAL || r == -EOPNOTSUPP || r == -ENOSYS)
-			return -ESTALE;
-		*reterr_what = "id-mapping the container root";
+			return fail_say(f, r,
+			    "the file system of the container root cannot be id-mapped "
+			    "(userns rules need one that can, such as ext4, xfs, btrfs or tmpfs)");
+		f->step = "id-mapping the container root";
 		if (r < 0)
 			return r;
-		*reterr_what = "binding the container root onto itself";
+		f->step = "binding the container root onto itself";
 	}
 	if (move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return -errno;
@@ -210,7 +208,7 @@ bind_readonly(int dir_fd, const char *name)
 }
 
 static int
-mount_proc(int root_fd, const char **reterr_what)
+mount_proc(int root_fd, struct fail *f)
 {
 	/* The parts of procfs that write to the host kernel rather than to
 	 * this pid namespace (sysctls such as kernel.core_pattern, SysRq,
@@ -227,18 +225,18 @@ mount_proc(int root_fd, const char **reterr_what)
 	_cleanup_close_ int proc = -1;
 	int r;
 
-	*reterr_what = "/proc";
+	f->step = "/proc";
 	r = mount_open_dir(root_fd, "proc", true, &dir);
 	if (r < 0)
 		return r;
 	/* A fresh procfs of the child's (new) pid namespace. */
-	*reterr_what = "mounting proc on /proc";
+	f->step = "mounting proc on /proc";
 	r = mount_fs(dir, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 	    &proc);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < ELEMENTSOF(ro); i++) {
-		*reterr_what = ro[i].what;
+		f->step = ro[i].what;
 		r = bind_readonly(proc, ro[i].name);
 		if (r < 0)
 			return r;
@@ -247,21 +245,21 @@ mount_proc(int root_fd, const char **reterr_what)
 }
 
 int
-mount_proc_sys(int root_fd, const char **reterr_what)
+mount_proc_sys(int root_fd, struct fail *f)
 {
 	_cleanup_close_ int dir = -1;
 	int r;
 
-	r = mount_proc(root_fd, reterr_what);
+	r = mount_proc(root_fd, f);
 	if (r < 0)
 		return r;
-	*reterr_what = "/sys";
+	f->step = "/sys";
 	r = mount_open_dir(root_fd, "sys", true, &dir);
 	if (r < 0)
 		return r;
 	/* sysfs tagged with the child's network namespace, read-only, so
 	 * container root cannot write host device attributes through it. */
-	*reterr_what = "mounting sysfs on /sys";
+	f->step = "mounting sysfs on /sys";
 	return mount_fs(dir, "sysfs", NULL,
 	    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, NULL);
 }

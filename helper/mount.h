@@ -6,11 +6,12 @@
  * the new mount API on fds that were opened without following a symlink,
  * in the child's private mount namespace. Every function returns 0 (or an
  * fd) on success and -errno on failure and never prints; functions that do
- * several steps name the failing one in *reterr_what (a static string; one
- * that starts with '/' is a path inside the container root).
+ * several steps say in *f (helper.h) which one failed, or why.
  */
 
 #include <stdbool.h>
+
+struct fail; /* helper.h */
 
 /* MS_REC|MS_PRIVATE on "/": nothing mounted from now on propagates to the host. */
 int mount_make_private(void);
@@ -28,10 +29,10 @@ int mount_open_dir(int dir_fd, const char *name, bool create, int *ret_fd);
  * is the same directory as root_fd, and bind it (recursively) onto itself so
  * that it is a mount point for pivot_root. *ret_fd is the new mount's root.
  * With userns_fd >= 0 the bind is id-mapped through that user namespace
- * (-ESTALE with the reason in *reterr_what when the file system cannot be).
+ * (the reason in f->msg when the file system cannot be).
  */
 int mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd,
-    const char **reterr_what);
+    struct fail *f);
 
 /*
  * Create a new fstype superblock configured with opts (a NULL-terminated
@@ -49,7 +50,7 @@ int mount_bind_fd(int src_fd, int target_fd);
  * irq and bus bound read-only over themselves, and sysfs read-only on
  * ROOT/sys. Creates ROOT/proc and ROOT/sys when missing.
  */
-int mount_proc_sys(int root_fd, const char **reterr_what);
+int mount_proc_sys(int root_fd, struct fail *f);
 
 /* Make root_fd the root (fchdir + pivot_root(".", ".")), detach the old root, chdir("/"). */
 int mount_pivot_root(int root_fd);

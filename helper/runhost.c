@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helper.h"
 #include "mount.h"
 #include "openat.h"
 #include "runhost.h"
@@ -130,24 +131,24 @@ write_manager(int host_fd)
 }
 
 int
-runhost_mount(int root_fd, const char **reterr_what)
+runhost_mount(int root_fd, struct fail *f)
 {
 	/* nspawn's limits for /run: a container cannot fill the host's memory through it. */
 	static const char *const opts[] = {"mode=0755", "size=20%", "nr_inodes=800k", NULL};
 	_cleanup_close_ int dir = -1, run = -1, host = -1;
 	int r;
 
-	*reterr_what = "/run";
+	f->step = "/run";
 	r = openat_safe(root_fd, "run", O_PATH | O_DIRECTORY, OPENAT_BENEATH, &dir);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
 		return r;
-	*reterr_what = "mounting tmpfs on /run";
+	f->step = "mounting tmpfs on /run";
 	r = mount_fs(dir, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &run);
 	if (r < 0)
 		return r;
-	*reterr_what = "creating /run/host/container-manager";
+	f->step = "creating /run/host/container-manager";
 	if (mkdirat(run, "host", 0755) < 0)
 		return -errno;
 	host = openat(run, "host", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -156,6 +157,6 @@ runhost_mount(int root_fd, const char **reterr_what)
 	r = write_manager(host);
 	if (r < 0)
 		return r;
-	*reterr_what = "making /run/host read-only";
+	f->step = "making /run/host read-only";
 	return make_readonly(host);
 }

@@ -17,6 +17,8 @@
 
 #include <stddef.h>
 
+struct fail; /* helper.h */
+
 #define RUNHOST_MANAGER "cnspawn"
 #define RUNHOST_UUID_LEN 36
 
@@ -35,4 +37,4 @@ int runhost_env(int root_fd, char **envp, size_t nslots, char *ret_uuid);
  * tmpfs on it (nosuid, nodev, mode 0755) and create host/container-manager
  * there, then make /run/host read-only. Roots with no /run get nothing.
  */
-int runhost_mount(int root_fd, const char **reterr_what);
+int runhost_mount(int root_fd, struct fail *f);

@@ -200,26 +200,23 @@ create_ns(uint32_t first, uint32_t count, int *ret_fd)
 
 int
 userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count, int *ret_fd,
-    char *reterr_msg, size_t msg_size)
+    struct fail *f)
 {
 	bool private = false;
 	int r;
 
-	reterr_msg[0] = '\0';
 	if (first == 0 || count == 0 || (uint64_t)first + count > UINT32_MAX)
 		return -EINVAL;
 	r = root_is_private(root_fd, &private);
 	if (r < 0)
 		return r;
-	if (!private) {
-		(void)snprintf(reterr_msg, msg_size,
+	if (!private)
+		return fail_say(f, -EACCES,
 		    "%s is reachable by other host users, but what a userns container creates "
 		    "there is owned by host uid 0 (setuid bits included): put it below a "
 		    "root-owned directory of mode 0700 (the root itself does not count), as "
 		    "/var/lib/machines is",
 		    root);
-		return -EACCES;
-	}
 	return create_ns(first, count, ret_fd);
 }
 

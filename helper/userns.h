@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "helper.h"
 #include "state.h"
 
 /*
@@ -22,10 +23,11 @@
  * host users can reach (files made inside land on disk owned by host uid 0,
  * setuid bits included), then create the user namespace (owned by host
  * root) and write its maps "0 FIRST COUNT" from the rule. *ret_fd is an
- * O_RDONLY fd of /proc/PID/ns/user for the child to setns() into.
+ * O_RDONLY fd of /proc/PID/ns/user for the child to setns() into. A root
+ * others can reach is -EACCES with the reason in f->msg.
  */
 int userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count, int *ret_fd,
-    char *reterr_msg, size_t msg_size);
+    struct fail *f);
 
 /*
  * Host side, under the state lock: -EBUSY (and the reason) when a running

@@ -13,26 +13,26 @@
 #include "helper.h"
 #include "ipc.h"
 #include "net.h"
-#include "start.h"
+#include "clone.h"
 #include "util.h"
 
-#define START_NS_FLAGS                                                                             \
+#define CLONE_NS_FLAGS                                                                             \
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP)
 
 /*
  * Receive one sync message within the timeout. Returns its length (0: the
  * child closed its end, i.e. exec'd or died), -ETIMEDOUT, -EPROTO.
- * An "E" message is copied into reterr_msg and turned into -ECHILD.
+ * An "E" message becomes f->msg and -ECHILD.
  */
 static int
-sync_recv(int fd, int *ret_fd, char *reterr_msg, size_t msg_size)
+sync_recv(int fd, int *ret_fd, struct fail *f)
 {
 	char buf[CHILD_MSG_MAX];
 	struct pollfd p = {.fd = fd, .events = POLLIN};
 	size_t len = 0, nfds = 0;
 	int r, passed = -1;
 
-	r = poll(&p, 1, START_TIMEOUT_MS);
+	r = poll(&p, 1, CLONE_TIMEOUT_MS);
 	if (r < 0)
 		return -errno;
 	if (r == 0)
@@ -43,9 +43,8 @@ sync_recv(int fd, int *ret_fd, char *reterr_msg, size_t msg_size)
 		return r;
 	if (len > 0 && buf[0] == CHILD_MSG_ERROR) {
 		buf[len] = '\0';
-		(void)strlcpy(reterr_msg, buf + 1, msg_size);
 		(void)util_safe_close(passed);
-		return -ECHILD;
+		return fail_say(f, -ECHILD, "%s", buf + 1);
 	}
 	if (ret_fd != NULL)
 		*ret_fd = passed;
@@ -57,7 +56,7 @@ sync_recv(int fd, int *ret_fd, char *reterr_msg, size_t msg_size)
 }
 
 static int
-clone_child(const struct child_config *cfg, int *ret_sync)
+clone_child(struct helper_session *s, const struct child_config *cfg, int *ret_sync)
 {
 	int sv[2];
 	long pid;
@@ -68,7 +67,7 @@ clone_child(const struct child_config *cfg, int *ret_sync)
 	 * Like fork(), plus new namespaces: the child shares nothing with the host
 	 * but the filesystem it will pivot away from. We are single-threaded.
 	 */
-	pid = syscall(SYS_clone, (unsigned long)(START_NS_FLAGS | SIGCHLD), NULL, NULL, NULL, 0);
+	pid = syscall(SYS_clone, (unsigned long)(CLONE_NS_FLAGS | SIGCHLD), NULL, NULL, NULL, 0);
 	if (pid < 0) {
 		int r = -errno;
 		(void)close(sv[0]);
@@ -82,41 +81,40 @@ clone_child(const struct child_config *cfg, int *ret_sync)
 		child_run(&c);
 	}
 	(void)close(sv[1]);
-	helper_session.init_pid = (pid_t)pid;
+	s->init_pid = (pid_t)pid;
 	*ret_sync = sv[0];
 	return 0;
 }
 
 int
-start_container(const struct child_config *cfg, const char *veth, const char *bridge,
-    int *ret_master, char *reterr_msg, size_t msg_size)
+clone_container(struct helper_session *s, const struct child_config *cfg, const char *veth,
+    const char *bridge, int *ret_master, struct fail *f)
 {
 	_cleanup_close_ int sync = -1, master = -1;
 	const char go = CHILD_MSG_GO;
 	int r;
 
-	reterr_msg[0] = '\0';
-	r = clone_child(cfg, &sync);
+	r = clone_child(s, cfg, &sync);
 	if (r < 0)
 		return r;
-	r = sync_recv(sync, &master, reterr_msg, msg_size);
+	r = sync_recv(sync, &master, f);
 	if (r >= 0 && (r != CHILD_MSG_MASTER || master < 0))
 		r = -EPROTO;
 	if (r < 0)
 		return r;
-	r = net_create_veth(veth, bridge, helper_session.init_pid);
+	r = net_create_veth(veth, bridge, s->init_pid);
 	if (r < 0)
 		return r;
-	(void)strlcpy(helper_session.veth, veth, sizeof(helper_session.veth));
+	(void)strlcpy(s->veth, veth, sizeof(s->veth));
 	/* Before "G": the child enters a cgroup namespace rooted there after it. */
-	r = cgroup_enter(helper_session.init_pid);
+	r = cgroup_enter(s, s->init_pid);
 	if (r < 0)
 		return r;
 	r = ipc_packet_send(sync, &go, 1, -1);
 	if (r < 0)
 		return r;
 	/* The sync socket is close-on-exec in the child: EOF means init runs. */
-	r = sync_recv(sync, NULL, reterr_msg, msg_size);
+	r = sync_recv(sync, NULL, f);
 	if (r > 0)
 		r = -EPROTO;
 	if (r < 0)

@@ -5,18 +5,19 @@
 #include <sys/types.h>
 
 #include "child.h"
+#include "helper.h"
 
 /* How long the child may take to build its mounts and /dev before we give up. */
-#define START_TIMEOUT_MS 30000
+#define CLONE_TIMEOUT_MS 30000
 
 /*
  * Clone the container's first process into new mount, UTS, IPC, network,
  * PID and cgroup namespaces (child_run() in the child), take the console
  * master it allocated, create the veth (host end `veth` on `bridge`, peer
  * eth0 in the child's namespace), let the child go on, and wait until it
- * exec'd init. The pid and veth are recorded in helper_session as soon as
- * they exist, so helper_fail() undoes them. On failure *reterr_msg holds
- * the child's own message when it sent one.
+ * exec'd init. The pid and veth are recorded in s as soon as they exist,
+ * so helper_fail() undoes them. On failure f->msg holds the child's own
+ * message when it sent one.
  */
-int start_container(const struct child_config *cfg, const char *veth, const char *bridge,
-    int *ret_master, char *reterr_msg, size_t msg_size);
+int clone_container(struct helper_session *s, const struct child_config *cfg, const char *veth,
+    const char *bridge, int *ret_master, struct fail *f);
