@@ -225,6 +225,7 @@ policy_evaluate(const struct policy *p, const struct policy_caller *c,
 	char fail[POLICY_MSG_MAX] = "", tmp[POLICY_MSG_MAX], uidbuf[32];
 	struct eval_ctx x = {.c = c, .r = r};
 	unsigned fail_line = 0;
+	bool fail_root_ok = false;
 
 	if (p == NULL || c == NULL || r == NULL || ret == NULL || check_request(r) < 0 ||
 	    (c->ngroups > 0 && c->groups == NULL))
@@ -257,8 +258,12 @@ policy_evaluate(const struct policy *p, const struct policy_caller *c,
 			*ret = d;
 			return 0;
 		}
-		if (fail_line == 0) { /* the last (in file order) rule that failed explains */
+		/* The rule that explains a refusal: the last (in file order) that
+		 * allowed the root, since it came closest; else the last that failed. */
+		bool root_ok = items_match(&rule->roots, r->root, true);
+		if (fail_line == 0 || (root_ok && !fail_root_ok)) {
 			fail_line = rule->line;
+			fail_root_ok = root_ok;
 			memcpy(fail, tmp, sizeof(fail));
 		}
 	}

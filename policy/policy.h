@@ -115,7 +115,8 @@ struct policy_decision {
  * A permit rule matches when WHO matches the caller and every asked thing
  * (root, bridge, address, gateway, init) is allowed by it; a deny rule
  * matches on WHO (and on its root, if it names one). When nothing matches,
- * the reason names the last rule for this caller that failed and why
+ * the reason names the rule for this caller that came closest and why it
+ * failed: the last one allowing the root asked for, else the last one
  * ("alice may not use bridge br1: rule at line 4 allows only br0").
  * Returns 0 whether permitted or not; -EINVAL for a malformed request.
  */

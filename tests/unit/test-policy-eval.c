@@ -26,7 +26,8 @@ static const char policy_text[] =
 	/* 8 */ "permit :#3000 root /m/g bridge br1 userns 500000 65536\n"
 	/* 9 */ "permit dave root /m/d" NET " userns 600000 65536\n"
 	/* 10 */ "deny dave\n"
-	/* 11 */ "permit erin root /m/e/* address 198.18.2.0/24 bridge br0 userns 700000 65536\n";
+	/* 11 */ "permit erin root /m/e/* address 198.18.2.0/24 bridge br0 userns 700000 65536\n"
+	/* 12 */ "permit carol root /q/* userns 800000 65536\n";
 /* clang-format on */
 
 static const gid_t groups_ct[] = {500};
@@ -115,6 +116,11 @@ static const struct {
         "carol may not use gateway 198.18.1.255: rule at line 5 allows only host addresses "
         "in 198.18.1.0/24"},
     {&c_carol, {"/p/a", "br0", "198.18.1.9", "198.18.1.9", "/bin/sh", -1}, 0, false, 5, NULL},
+    /* the rule that came closest explains (it allows the root), not the last one */
+    {&c_carol, {"/p/a", "br1", NULL, NULL, "/bin/sh", -1}, 0, false, 5,
+        "carol may not use bridge br1: rule at line 5 allows only br0"},
+    {&c_carol, {"/r/x", NULL, NULL, NULL, NULL, -1}, 0, false, 12,
+        "carol may not use root /r/x: rule at line 12 allows only /q/*"},
     /* numeric ids */
     {&c_nobody, {"/m/n", NULL, NULL, NULL, NULL, -1}, 0, true, 7, NULL},
     {&c_nobody, {"/m/x", NULL, NULL, NULL, NULL, -1}, 0, false, 7,
