@@ -45,38 +45,42 @@ for n in 64 70000 1048576; do
 done
 
 # --- the policy file --------------------------------------------------------
+PDIR=$CHECK_PREFIX/etc/cnspawn
 chmod g+w "$POLICY"
-refused "group-writable policy" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+refused "group-writable policy" "cannot use policy: $POLICY: writable by group or other" cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
 restore_policy
 chmod o+w "$POLICY"
-refused "world-writable policy" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+refused "world-writable policy" "cannot use policy: $POLICY: writable by group or other" cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
 restore_policy
 chown cntest "$POLICY"
-refused "policy not owned by root" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+refused "policy not owned by root" "cannot use policy: $POLICY: not owned by root" cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
 restore_policy
-chmod g+w "$CHECK_PREFIX/etc/cnspawn"
-refused "group-writable policy directory" 'cnspawn|policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+chmod g+w "$PDIR"
+refused "group-writable policy directory" "cannot use policy: $PDIR: writable by group or other" cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
 restore_policy
-mv "$POLICY" "$CHECK_PREFIX/etc/cnspawn/policy.real"
+mv "$POLICY" "$PDIR/policy.real"
 ln -s policy.real "$POLICY"
-refused "symlinked policy" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+refused "symlinked policy" "cannot use policy: $POLICY: is a symbolic link" cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
 restore_policy
 rm -f "$POLICY"
-refused "missing policy" 'policy' cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
+refused "missing policy" "cannot use policy: $POLICY: cannot open: No such file or directory" cn -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
 restore_policy
 incont "$TEMPLATE" 'echo restored'
 is "policy restored: starts again" "restored" "$OUT"
 
 # --- roots reached through symlinks or .. ------------------------------------
+L=$(rule_line "permit cntest root $MACHINES/* ")
 install -d -o root -g root -m 0755 "$HOSTTMP"
 out=$HOSTTMP/t60-root
 rm -rf "$out"; remove_on_exit "$out"
 cp -a "$TEMPLATE" "$out"
 ln -sfn "$out" "$MACHINES/t60-link"; remove_on_exit "$MACHINES/t60-link"
 # shellcheck disable=SC2086
-refused "root is a symlink out of the allowed directory" 't60|symlink|root' cn -q -p "$MACHINES/t60-link" -b br0 $go
+refused "root is a symlink out of the allowed directory" \
+	"cntest may not use root $out: rule at line $L allows only $MACHINES/*" cn -q -p "$MACHINES/t60-link" -b br0 $go
 # shellcheck disable=SC2086
-refused "root with .. out of the allowed directory" 't60-root|\.\.|canonical|root' \
+refused "root with .. out of the allowed directory" \
+	"cntest may not use root $out: rule at line $L allows only $MACHINES/*" \
 	cn -q -p "$MACHINES/bb/../../tmp-host/t60-root" -b br0 $go
 mkcopy t60initln
 rm -f "$COPY/sbin/init"
