@@ -85,9 +85,14 @@ refused "malformed address" \
 mkcopy uns
 cp -p "$POLICY" "$_work/policy.saved"
 on_exit "cp '$_work/policy.saved' '$POLICY.tmp' && chown root:root '$POLICY.tmp' && chmod 0644 '$POLICY.tmp' && mv -f '$POLICY.tmp' '$POLICY'"
-echo "permit cntest root $COPY bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns 100000 65536" >> "$POLICY"
+# The rule alone: next to run.sh's privileged rule for $MACHINES/* the policy itself
+# would be refused (a shared tree; 63-escape.sh tests that).
+echo "permit cntest root $COPY bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns 100000 65536" > "$POLICY.tmp"
+chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
 # shellcheck disable=SC2086
-refused "userns rule" 'reachable by other host users' cn -q -p "$COPY" -b br0 $go
+refused "userns rule" \
+	"$COPY is reachable by other host users, but what a userns container creates there is owned by host uid 0 (setuid bits included): put it below a root-owned directory of mode 0700 (the root itself does not count), as /var/lib/machines is" \
+	cn -q -p "$COPY" -b br0 $go
 cp "$_work/policy.saved" "$POLICY.tmp" && chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
 
 # A deny rule for one root, and `max 1`: the last matching rule decides.
