@@ -124,8 +124,10 @@ cp "$_work/policy.saved" "$POLICY.tmp" && chmod 0644 "$POLICY.tmp" && mv -f "$PO
 # cnspawn --help and --version are not refusals.
 run cn --help
 is "--help exits 0" 0 "$RC"
-like "--help shows usage" '-p|--directory' "$OUT$ERR"
+like "--help shows usage on stdout" '^Usage: cnspawn \[start\] -p ROOT -b BRIDGE ' "$OUT"
+is "--help: nothing on stderr" "" "$ERR"
 run cn --version
 is "--version exits 0" 0 "$RC"
+like "--version prints the version" '^cnspawn [0-9]+\.[0-9]+' "$OUT"
 assert_clean "end"
 done_testing
