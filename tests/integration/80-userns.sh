@@ -154,7 +154,8 @@ assert_clean "host view"
 ucopy u2
 R2=$UCOPY
 bg_container "$R1" t80-range
-wait_for 10 test -n "$(ls -A "$STATE" 2> /dev/null)" || true
+# (Polling a command: a $(...) argument to wait_for would be evaluated only once.)
+check "u1 runs in the background" wait_for 10 veth_exists ve-u1
 BASELINE=$(leftovers)
 incont "$R2" 'echo same-rule-ok; true'
 like "same user, same rule: a second container shares the range" '^same-rule-ok$' "$OUT"
