@@ -65,7 +65,7 @@ check_running(const struct state_entry *v, size_t n, const struct request_plan *
 		return -EBUSY;
 	if (policy_check_count(&d->grant, mine) < 0) {
 		(void)snprintf(msg, size,
-		    "%s may run at most %u container(s) under rule at line %u, and %u run(s)",
+		    "%s may run at most %u container(s) under rule at line %u and already runs %u",
 		    helper_session.user, d->grant.max, d->line, mine);
 		return -EUSERS;
 	}

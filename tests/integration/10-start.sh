@@ -14,7 +14,8 @@ assert_clean "hostname"
 incont "$TEMPLATE" 'hostname' -M web1
 is "-M sets the hostname" "web1" "$OUT"
 assert_clean "-M"
-refused "bad machine name" 'name|machine' cn -q -p "$TEMPLATE" -b br0 -M '../x' --init /bin/sh -- -c true
+refused "bad machine name" \
+	"invalid machine name (1-64 of A-Z a-z 0-9 _ . -, starting alphanumeric, not ending in .sock)" cn -q -p "$TEMPLATE" -b br0 -M '../x' --init /bin/sh -- -c true
 
 # PID 1 is the init we named (the shell itself, not a child of something).
 incont "$TEMPLATE" 'echo "pid=$$ exe=$(readlink /proc/1/exe) ppid=$PPID"; true'
@@ -66,5 +67,7 @@ is "output drained before exit (2000 lines)" "2000 line1999" "$(printf '%s\n' "$
 assert_clean "pipe mode"
 
 # Refusal: an init the policy does not name.
-refused "init not in the policy" '/bin/ls' cn -q -p "$TEMPLATE" -b br0 --init /bin/ls
+refused "init not in the policy" \
+	"cntest may not use init /bin/ls: rule at line $(rule_line "permit cntest root $MACHINES/* ") allows only /sbin/init, /bin/sh" \
+	cn -q -p "$TEMPLATE" -b br0 --init /bin/ls
 done_testing

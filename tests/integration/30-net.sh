@@ -40,9 +40,9 @@ if wait_for 10 veth_exists ve-bb; then
 	else
 		like "no -a: a free address is chosen (not one in use)" 'inet 198\.18\.0\.([2-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])/24 ' "$OUT$ERR"
 	fi
-	refused "address in use" '198\.18\.0\.11|in use' cn -q -p "$COPY" -b br0 -a 198.18.0.11/24 --init /bin/sh -- -c true
-	refused "machine name in use" 'bb|in use|running|exists' cn -q -p "$COPY" -M bb -b br0 -a 198.18.0.13/24 --init /bin/sh -- -c true
-	refused "root in use" 'busy|in use|running' cn -q -p "$TEMPLATE" -M net3 -b br0 -a 198.18.0.14/24 --init /bin/sh -- -c true
+	refused "address in use" "address 198.18.0.11 is in use by container bb" cn -q -p "$COPY" -b br0 -a 198.18.0.11/24 --init /bin/sh -- -c true
+	refused "machine name in use" "a container named bb is already running" cn -q -p "$COPY" -M bb -b br0 -a 198.18.0.13/24 --init /bin/sh -- -c true
+	refused "root in use" "Directory tree $TEMPLATE is currently busy" cn -q -p "$TEMPLATE" -M net3 -b br0 -a 198.18.0.14/24 --init /bin/sh -- -c true
 	BASELINE=""
 	check "first container still attached" veth_exists ve-bb
 else
@@ -53,6 +53,21 @@ is "background container exits 0" 0 "$RC"
 check "ve-bb gone after exit" wait_for 5 veth_gone ve-bb
 assert_clean "background"
 
-refused "gateway not allowed" 'gateway|198\.18\.0\.2' cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.10/24 -r 198.18.0.2 --init /bin/sh -- -c true
-refused "bridge that does not exist" 'br9' cn -q -p "$TEMPLATE" -b br9 --init /bin/sh -- -c true
+L=$(rule_line "permit cntest root $MACHINES/* ")
+refused "gateway not allowed" "cntest may not use gateway 198.18.0.2: rule at line $L allows only 198.18.0.1" \
+	cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.10/24 -r 198.18.0.2 --init /bin/sh -- -c true
+refused "bridge not in the policy" "cntest may not use bridge br9: rule at line $L allows only br0" \
+	cn -q -p "$TEMPLATE" -b br9 --init /bin/sh -- -c true
+
+# Bridges the policy allows but the host does not have as bridges: the helper's
+# own check, after the policy said yes.
+cp -p "$POLICY" "$_work/policy.saved"
+restore_policy() { cp "$_work/policy.saved" "$POLICY.tmp"; chmod 0644 "$POLICY.tmp"; mv -f "$POLICY.tmp" "$POLICY"; }
+on_exit restore_policy
+echo "permit cntest root $MACHINES/* bridge br9 bridge lo address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh privileged" >> "$POLICY"
+refused "bridge that does not exist" "bridge br9: No such device" \
+	cn -q -p "$TEMPLATE" -b br9 --init /bin/sh -- -c true
+refused "interface that is not a bridge" "lo is not a bridge" \
+	cn -q -p "$TEMPLATE" -b lo --init /bin/sh -- -c true
+restore_policy
 done_testing

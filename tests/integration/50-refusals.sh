@@ -10,9 +10,11 @@ go='--init /bin/sh -- -c true'
 # A permitted request first, so that a refusal below is not just "nothing works".
 incont "$TEMPLATE" 'echo permitted'
 is "the permitted request runs" "permitted" "$OUT"
+# The rule that decides for cntest: the privileged one of run.sh's policy.
+L=$(rule_line "permit cntest root $MACHINES/* ")
 
 # shellcheck disable=SC2086
-refused "user not in the policy" 'cnother' \
+refused "user not in the policy" "no rule permits cnother" \
 	as_user cnother "$CNSPAWN" -q -p "$TEMPLATE" -b br0 $go
 
 install -d -o root -g root -m 0755 "$HOSTTMP"
@@ -20,41 +22,62 @@ out=$HOSTTMP/t50-root
 rm -rf "$out"; remove_on_exit "$out"
 cp -a "$TEMPLATE" "$out"
 # shellcheck disable=SC2086
-refused "root outside the policy" "$out" cn -q -p "$out" -b br0 $go
+refused "root outside the policy" \
+	"cntest may not use root $out: rule at line $L allows only $MACHINES/*" cn -q -p "$out" -b br0 $go
 
 ip -n "$NETNS" link del br1 2> /dev/null || true
 ip -n "$NETNS" link add br1 type bridge
 on_exit "ip -n '$NETNS' link del br1 2>/dev/null"
 ip -n "$NETNS" link set br1 up
 # shellcheck disable=SC2086
-refused "bridge not allowed" 'bridge br1.*line|line.*bridge br1' cn -q -p "$TEMPLATE" -b br1 $go
+refused "bridge not allowed" "cntest may not use bridge br1: rule at line $L allows only br0" cn -q -p "$TEMPLATE" -b br1 $go
 # shellcheck disable=SC2086
-refused "address outside the range" '198\.19\.0\.5' cn -q -p "$TEMPLATE" -b br0 -a 198.19.0.5/24 $go
+refused "address outside the range" \
+	"cntest may not use address 198.19.0.5: rule at line $L allows only 198.18.0.0/24" cn -q -p "$TEMPLATE" -b br0 -a 198.19.0.5/24 $go
 # shellcheck disable=SC2086
-refused "network or broadcast address" '198\.18\.0\.255' cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.255/24 $go
-refused "init not allowed" '/bin/ls' cn -q -p "$TEMPLATE" -b br0 --init /bin/ls
+refused "network or broadcast address" \
+	"cntest may not use address 198.18.0.255: rule at line $L never gives out the network, broadcast or gateway address of 198.18.0.0/24" \
+	cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.255/24 $go
+refused "init not allowed" \
+	"cntest may not use init /bin/ls: rule at line $L allows only /sbin/init, /bin/sh" cn -q -p "$TEMPLATE" -b br0 --init /bin/ls
 
 mkcopy t50noinit
 rm -f "$COPY/sbin/init"
-refused "missing init in the root" '/sbin/init.*(not found|does not exist|[Nn]o such)|(not found|does not exist|[Nn]o such).*/sbin/init' \
+refused "missing init in the root" "init /sbin/init not found in directory tree $COPY" \
 	cn -q -p "$COPY" -b br0
 mkcopy t50noexec
 rm -f "$COPY/sbin/init"
 printf '#!/bin/sh\n' > "$COPY/sbin/init"
 chmod 0644 "$COPY/sbin/init"
-refused "init not executable" '/sbin/init' cn -q -p "$COPY" -b br0
+refused "init not executable" \
+	"init /sbin/init in $COPY is not an executable file: Permission denied" cn -q -p "$COPY" -b br0
 
 # shellcheck disable=SC2086
-refused "root that does not exist" "$MACHINES/t50-nonexistent" \
+refused "root that does not exist" \
+	"cannot use directory '$MACHINES/t50-nonexistent': No such file or directory" \
 	cn -q -p "$MACHINES/t50-nonexistent" -b br0 $go
+# A relative root is made absolute against the caller's working directory
+# (cnspawn(1)), so the policy sees the real path: from $CHECK_PREFIX machines/bb
+# is the template, from $HOSTTMP t50-root is outside the policy, from / there is
+# no machines/bb.
+in_dir() { (cd "$1" && shift && "$@"); }
+run in_dir "$CHECK_PREFIX" cn -q -p machines/bb -b br0 --init /bin/sh -- -c 'echo relative'
+is "relative root: resolved against the working directory, runs" "0 relative" "$RC $OUT"
+assert_clean "relative root"
 # shellcheck disable=SC2086
-refused "relative root" 'absolute|relative|machines/bb' cn -q -p machines/bb -b br0 $go
+refused "relative root outside the policy" \
+	"cntest may not use root $out: rule at line $L allows only $MACHINES/*" \
+	in_dir "$HOSTTMP" cn -q -p t50-root -b br0 $go
+# shellcheck disable=SC2086
+refused "relative root that does not exist" \
+	"cannot use directory 'machines/bb': No such file or directory" in_dir / cn -q -p machines/bb -b br0 $go
 
-refused "unknown option" '--bogus|bogus' cn --bogus
-refused "-p without a value" '-p|argument|requires' cn -p
-refused "-b missing" 'bridge|-b' cn -q -p "$TEMPLATE" --init /bin/sh -- -c true
+refused "unknown option" "unknown or ambiguous option --bogus (see cnspawn --help)" cn --bogus
+refused "-p without a value" "option -p needs an argument" cn -p
+refused "-b missing" "missing -b/--network-bridge BRIDGE" cn -q -p "$TEMPLATE" --init /bin/sh -- -c true
 # shellcheck disable=SC2086
-refused "malformed address" 'address|198\.18\.0\.x' cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.x/24 $go
+refused "malformed address" \
+	"invalid address '198.18.0.x/24' (expected A.B.C.D or A.B.C.D/PREFIX)" cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.x/24 $go
 
 # A userns rule whose root other host users can reach (under $MACHINES, 0755): a
 # clear refusal, never a silent privileged start (80-userns.sh tests userns
@@ -62,9 +85,14 @@ refused "malformed address" 'address|198\.18\.0\.x' cn -q -p "$TEMPLATE" -b br0 
 mkcopy uns
 cp -p "$POLICY" "$_work/policy.saved"
 on_exit "cp '$_work/policy.saved' '$POLICY.tmp' && chown root:root '$POLICY.tmp' && chmod 0644 '$POLICY.tmp' && mv -f '$POLICY.tmp' '$POLICY'"
-echo "permit cntest root $COPY bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns 100000 65536" >> "$POLICY"
+# The rule alone: next to run.sh's privileged rule for $MACHINES/* the policy itself
+# would be refused (a shared tree; 63-escape.sh tests that).
+echo "permit cntest root $COPY bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns 100000 65536" > "$POLICY.tmp"
+chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
 # shellcheck disable=SC2086
-refused "userns rule" 'reachable by other host users' cn -q -p "$COPY" -b br0 $go
+refused "userns rule" \
+	"$COPY is reachable by other host users, but what a userns container creates there is owned by host uid 0 (setuid bits included): put it below a root-owned directory of mode 0700 (the root itself does not count), as /var/lib/machines is" \
+	cn -q -p "$COPY" -b br0 $go
 cp "$_work/policy.saved" "$POLICY.tmp" && chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
 
 # A deny rule for one root, and `max 1`: the last matching rule decides.
@@ -76,12 +104,14 @@ mkcopy t50max2
 	echo "deny cntest root $MACHINES/t50deny"
 } >> "$POLICY"
 # shellcheck disable=SC2086
-refused "deny rule" 'denied.*line|line.*denied' cn -q -p "$MACHINES/t50deny" -b br0 $go
+refused "deny rule" "cntest is denied by rule at line $(rule_line "deny cntest root $MACHINES/t50deny")" cn -q -p "$MACHINES/t50deny" -b br0 $go
 bg_container "$TEMPLATE" t50max
 if wait_for 10 veth_exists ve-bb; then
 	BASELINE=$(leftovers)
 	# shellcheck disable=SC2086
-	refused "more containers than max" 'already runs 1|max|most' cn -q -p "$MACHINES/t50max2" -b br0 $go
+	refused "more containers than max" \
+	"cntest may run at most 1 container(s) under rule at line $(rule_line "permit cntest root $MACHINES/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 max 1 ") and already runs 1" \
+	cn -q -p "$MACHINES/t50max2" -b br0 $go
 	BASELINE=""
 else
 	not_ok "more containers than max: first container runs" "$(cat "$_work/bg.err")"
@@ -94,8 +124,10 @@ cp "$_work/policy.saved" "$POLICY.tmp" && chmod 0644 "$POLICY.tmp" && mv -f "$PO
 # cnspawn --help and --version are not refusals.
 run cn --help
 is "--help exits 0" 0 "$RC"
-like "--help shows usage" '-p|--directory' "$OUT$ERR"
+like "--help shows usage on stdout" '^Usage: cnspawn \[start\] -p ROOT -b BRIDGE ' "$OUT"
+is "--help: nothing on stderr" "" "$ERR"
 run cn --version
 is "--version exits 0" 0 "$RC"
+like "--version prints the version" '^cnspawn [0-9]+\.[0-9]+' "$OUT"
 assert_clean "end"
 done_testing

@@ -109,8 +109,10 @@ is "stop of a stopped container: exit 2" 2 "$RC"
 is "stop: not running message" "cnspawn: no container named tick is running" "$ERR"
 run cn attach tick
 is "attach of a stopped container: exit 125" 125 "$RC"
+is "attach of a stopped container: the reason" "cnspawn: no container named tick is running" "$ERR"
 run cn stop '../x'
 is "stop: invalid name: exit 1" 1 "$RC"
+is "stop: invalid name: the reason" "cnspawn: invalid machine name '../x'" "$ERR"
 
 run cn -d -q -M kill -p "$TEMPLATE" -b br0 --init /bin/sh -- -c "$TICK"
 run cn stop --kill kill
@@ -127,8 +129,9 @@ t1=$(date +%s)
 is "graceful stop: exit 0" 0 "$RC"
 check "graceful stop before the SIGKILL timeout (25 s)" test $((t1 - t0)) -lt 20
 assert_clean "graceful stop"
-run cn -q -p "$TEMPLATE" -b br0 --kill-signal=SIGBOGUS --init /bin/sh -- -c true
-is "--kill-signal=SIGBOGUS refused" 125 "$RC"
+refused "--kill-signal=SIGBOGUS" \
+	"invalid --kill-signal 'SIGBOGUS' (a name such as SIGUSR2 or SIGRTMIN+4, or a number 1..64)" \
+	cn -q -p "$TEMPLATE" -b br0 --kill-signal=SIGBOGUS --init /bin/sh -- -c true
 
 # --- the monitor killed by root: the container goes, the next start cleans up ------
 run cn -d -q -M mon -p "$TEMPLATE" -b br0 --init /bin/sh -- -c "$TICK"
@@ -149,7 +152,7 @@ fi
 
 # --- pipe mode: the frontend leaving still stops the container ----------------------
 as_fifo_bg cntest "$CNSPAWN" -q -M pipe -p "$TEMPLATE" -b br0 --init /bin/sh -- -c "$TICK"
-wait_for 10 running pipe || true
+check "pipe mode: the container runs" wait_for 10 running pipe
 kill -KILL "$FG_PID"; wait "$FG_PID" 2> /dev/null || true
 if wait_for 10 sh -c "! ls -A '$STATE' | grep -q '^pipe'"; then
 	ok "pipe mode: frontend SIGKILLed stops the container"
@@ -171,10 +174,11 @@ while [ $i -le 20 ]; do
 done
 wait
 ok_n=0 max_n=0
+max_line="cnspawn: cntest may run at most 8 container(s) under rule at line $(rule_line "permit cntest root $MACHINES/* ") and already runs 8"
 i=1
 while [ $i -le 20 ]; do
 	[ "$(cat "$_work/q$i.rc")" = 0 ] && ok_n=$((ok_n + 1))
-	grep -q 'may run at most 8 container' "$_work/q$i.err" && max_n=$((max_n + 1))
+	[ "$(cat "$_work/q$i.rc") $(cat "$_work/q$i.err")" = "125 $max_line" ] && max_n=$((max_n + 1))
 	i=$((i + 1))
 done
 is "20 parallel starts: exactly 8 run" $((8 - n0)) "$ok_n"

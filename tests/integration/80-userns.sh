@@ -154,7 +154,8 @@ assert_clean "host view"
 ucopy u2
 R2=$UCOPY
 bg_container "$R1" t80-range
-wait_for 10 test -n "$(ls -A "$STATE" 2> /dev/null)" || true
+# (Polling a command: a $(...) argument to wait_for would be evaluated only once.)
+check "u1 runs in the background" wait_for 10 veth_exists ve-u1
 BASELINE=$(leftovers)
 incont "$R2" 'echo same-rule-ok; true'
 like "same user, same rule: a second container shares the range" '^same-rule-ok$' "$OUT"
@@ -172,7 +173,10 @@ put_policy <<-P
 	# 80-userns.sh: another user with the running container's range
 	permit cnother root $USERNS_ROOTS/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $((FIRST + 1000)) $COUNT
 P
-refused "another user, overlapping range" "overlap those of running container" \
+# u1 runs under run.sh's userns rule for cntest.
+UL=$(rule_line "permit cntest root $USERNS_ROOTS/* " "$orig")
+refused "another user, overlapping range" \
+	"host ids $((FIRST + 1000))..$((FIRST + 1000 + COUNT - 1)) overlap those of running container u1 (uid $cntest_uid, rule at line $UL)" \
 	as_user cnother "$CNSPAWN" -q -p "$R2" -b br0 --init /bin/sh -- -c true
 put_policy <<-P
 	#
@@ -182,7 +186,8 @@ put_policy <<-P
 	# 80-userns.sh: the same user and range under another rule (another line)
 	permit cntest root $USERNS_ROOTS/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
 P
-refused "same user, another rule with the range" "overlap those of running container" \
+refused "same user, another rule with the range" \
+	"host ids $FIRST..$((FIRST + COUNT - 1)) overlap those of running container u1 (uid $cntest_uid, rule at line $UL)" \
 	cn -q -p "$R2" -b br0 --init /bin/sh -- -c true
 put_policy <<-P
 	# 80-userns.sh: a disjoint range is fine
@@ -202,14 +207,16 @@ mkcopy u-open
 put_policy <<-P
 	permit cntest root $MACHINES/u-open bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
 P
-refused "userns root reachable by other users" "reachable by other host users" \
+refused "userns root reachable by other users" \
+	"$COPY is reachable by other host users, but what a userns container creates there is owned by host uid 0 (setuid bits included): put it below a root-owned directory of mode 0700 (the root itself does not count), as /var/lib/machines is" \
 	cn -q -p "$COPY" -b br0 --init /bin/sh -- -c true
 cp -p "$orig" "$POLICY.new" && mv -f "$POLICY.new" "$POLICY"
 
 # --- a missing mount point cannot be created (host root has no id in the map) -----
 ucopy u-noproc
 rmdir "$UCOPY/proc"
-refused "userns root without /proc" "/proc is missing; under a userns rule it cannot be created" \
+refused "userns root without /proc" \
+	"$UCOPY/proc is missing; under a userns rule it cannot be created: create it in the root" \
 	cn -q -p "$UCOPY" -b br0 --init /bin/sh -- -c true
 
 # --- a file system that cannot be id-mapped (ramfs) is refused, never chowned ----
@@ -220,7 +227,9 @@ if mount -t ramfs -o mode=0755 ramfs "$RAM" 2> /dev/null; then
 	on_exit "umount '$RAM' 2>/dev/null || true"
 	cp -a "$TEMPLATE/." "$RAM/"
 	BASELINE=$(leftovers)
-	refused "root on ramfs" "cannot be id-mapped" cn -q -p "$RAM" -b br0 --init /bin/sh -- -c true
+	refused "root on ramfs" \
+	"the file system of the container root cannot be id-mapped (userns rules need one that can, such as ext4, xfs, btrfs or tmpfs)" \
+	cn -q -p "$RAM" -b br0 --init /bin/sh -- -c true
 	BASELINE=""
 	is "the ramfs root is still owned by host root" "0:0" "$(stat -c %u:%g "$RAM/bin/busybox")"
 	umount "$RAM"
