@@ -177,8 +177,8 @@ decide(const struct policy_caller *c, const struct request_plan *plan, struct po
 	/* As `cnspawn-policy check` says it: FILE:LINE:COL for a rule; file
 	 * checks name the offending path themselves. */
 	if (r < 0 && e.msg[0] != '\0' && e.line > 0)
-		helper_fail(0, "cannot use policy: %s:%u:%u: %s", CNSPAWN_POLICY_PATH, e.line, e.col,
-		    e.msg);
+		helper_fail(0, "cannot use policy: %s:%u:%u: %s", CNSPAWN_POLICY_PATH, e.line,
+		    e.col, e.msg);
 	if (r < 0 && e.msg[0] != '\0')
 		helper_fail(0, "cannot use policy: %s", e.msg);
 	if (r < 0)

@@ -27,8 +27,7 @@ monitor_drop_privileges(const struct helper_session *s)
 	/* A delegated cgroup holds directories container root made (owned by
 	 * its host uid): removing them at the end needs CAP_DAC_OVERRIDE, kept
 	 * permitted but raised only around that removal (cgroup_remove). */
-	if (s->cgroup_delegated &&
-	    capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_DAC_OVERRIDE) < 0)
+	if (s->cgroup_delegated && capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_DAC_OVERRIDE) < 0)
 		return -EINVAL;
 	/* Applies the capability sets and clears the bounding set but for those two. */
 	if (capng_apply(CAPNG_SELECT_BOTH) < 0)

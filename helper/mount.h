@@ -31,8 +31,7 @@ int mount_open_dir(int dir_fd, const char *name, bool create, int *ret_fd);
  * With userns_fd >= 0 the bind is id-mapped through that user namespace
  * (the reason in f->msg when the file system cannot be).
  */
-int mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd,
-    struct fail *f);
+int mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, struct fail *f);
 
 /*
  * Create a new fstype superblock configured with opts (a NULL-terminated

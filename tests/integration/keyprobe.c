@@ -79,7 +79,8 @@ host(const char *desc, const char *value, char **cmd)
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		return 2;
-	printf("host: %s\n", search_session("planted") >= 0 ? "planted key found" : "no planted key");
+	printf("host: %s\n",
+	    search_session("planted") >= 0 ? "planted key found" : "no planted key");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

@@ -45,8 +45,7 @@ static const struct {
     {"permit a root /m/web" OKR "\npermit b root /m/web/sbin privileged", -EINVAL, 2, 15},
     {"permit a root /m/web/x/*" OKR "\npermit b root /m/* privileged", -EINVAL, 2, 15},
     {"permit b root /m/web privileged\npermit a root /q root /m/web" OKR, -EINVAL, 2, 23},
-    {"permit a root /m/web" OKR "\ndeny b root /m/web\npermit c root /m/webx privileged", 0, 0,
-        0},
+    {"permit a root /m/web" OKR "\ndeny b root /m/web\npermit c root /m/webx privileged", 0, 0, 0},
     /* errors: line and column of the offending word */
     {"allow alice", -EINVAL, 1, 1},
     {"\n\n  permit", -EINVAL, 3, 3},
