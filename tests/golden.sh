@@ -76,6 +76,64 @@ rc=$?
 printf '%s: error: cannot open: No such file or directory\n' "$tmp/missing.conf" >"$tmp/want"
 compare "check reports a missing FILE" "$tmp/want" "$tmp/out" 1 "$rc"
 
+# check and explain -f read only a regular file: a FIFO would block the open
+# (F7), a device's open may have side effects. timeout: a regression fails,
+# it does not hang the run.
+mkfifo "$tmp/fifo"
+timeout 5 "$TOOL" check "$tmp/fifo" >"$tmp/out" 2>&1
+rc=$?
+printf '%s: error: not a regular file\n' "$tmp/fifo" >"$tmp/want"
+compare "check refuses a FIFO without blocking" "$tmp/want" "$tmp/out" 1 "$rc"
+
+timeout 5 "$TOOL" explain -f "$tmp/fifo" nobody >"$tmp/out" 2>&1
+rc=$?
+printf 'cnspawn-policy: %s: not a regular file\n' "$tmp/fifo" >"$tmp/want"
+compare "explain -f refuses a FIFO without blocking" "$tmp/want" "$tmp/out" 1 "$rc"
+
+timeout 5 "$TOOL" explain -f /dev/null nobody >"$tmp/out" 2>&1
+rc=$?
+printf 'cnspawn-policy: /dev/null: not a regular file\n' >"$tmp/want"
+compare "explain -f refuses a device" "$tmp/want" "$tmp/out" 1 "$rc"
+
+# A symlink (say to /etc/shadow) must not make check echo the file it points
+# to in its errors: refused, unless --follow-symlinks. $tmp/secret stands in
+# for /etc/shadow so the test does not depend on the machine's.
+printf 'root:$y$secret-hash:19000:0:99999:7:::\n' >"$tmp/secret"
+chmod 600 "$tmp/secret"
+ln -s "$tmp/secret" "$tmp/shadow-link"
+timeout 5 "$TOOL" check "$tmp/shadow-link" >"$tmp/out" 2>&1
+rc=$?
+printf '%s: error: is a symbolic link (--follow-symlinks reads it anyway)\n' \
+    "$tmp/shadow-link" >"$tmp/want"
+compare "check refuses a symlink and echoes nothing of its target" "$tmp/want" "$tmp/out" 1 "$rc"
+
+timeout 5 "$TOOL" explain -f "$tmp/shadow-link" nobody >"$tmp/out" 2>&1
+rc=$?
+printf 'cnspawn-policy: %s: is a symbolic link (--follow-symlinks reads it anyway)\n' \
+    "$tmp/shadow-link" >"$tmp/want"
+compare "explain -f refuses a symlink and echoes nothing of its target" "$tmp/want" \
+    "$tmp/out" 1 "$rc"
+
+mkdir "$tmp/real"
+cp "$DATA/empty.conf" "$tmp/real/policy"
+ln -s "$tmp/real" "$tmp/via"
+timeout 5 "$TOOL" check --no-owner-check "$tmp/via/policy" >"$tmp/out" 2>&1
+rc=$?
+printf '%s: error: has a symbolic link in its path (--follow-symlinks reads it anyway)\n' \
+    "$tmp/via/policy" >"$tmp/want"
+compare "check refuses a FILE with a symlink in its path" "$tmp/want" "$tmp/out" 1 "$rc"
+
+ln -s "$tmp/real/policy" "$tmp/link-empty"
+timeout 5 "$TOOL" check --no-owner-check --follow-symlinks "$tmp/link-empty" >"$tmp/out" 2>&1
+rc=$?
+: >"$tmp/want"
+compare "check --follow-symlinks reads through a symlink" "$tmp/want" "$tmp/out" 0 "$rc"
+
+timeout 5 "$TOOL" explain -f "$tmp/via/policy" --follow-symlinks nobody >"$tmp/out" 2>&1
+rc=$?
+compare "explain -f FILE --follow-symlinks reads through a symlink" \
+    "$DATA/empty.explain-nobody.expected" "$tmp/out" 0 "$rc"
+
 # edit, non-interactively: EDITOR is a script that changes the file it is given.
 if [ "$(id -u)" -ne 0 ]; then
 	echo "# skipping edit tests: not root"
