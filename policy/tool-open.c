@@ -106,3 +106,21 @@ tool_open_regular(int dir_fd, const char *path, bool follow, int *ret_fd, struct
 	*ret_st = st;
 	return 0;
 }
+
+int
+tool_open_dir(const char *path, char *reterr_msg, size_t msg_size)
+{
+	/* O_DIRECTORY: a FIFO or device fails ENOTDIR before any driver open. */
+	int fd = open_path(AT_FDCWD, path, O_RDONLY | O_DIRECTORY, false);
+	struct stat st;
+
+	if (fd == -ELOOP)
+		return set_msg(reterr_msg, msg_size, fd, "has a symbolic link in its path");
+	/* O_NOFOLLOW|O_DIRECTORY on a final symlink is ENOTDIR; lstat only picks the words. */
+	if (fd == -ENOTDIR && fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		return set_msg(reterr_msg, msg_size, -ELOOP, "is a symbolic link");
+	if (fd < 0)
+		return set_msg(reterr_msg, msg_size, fd, NULL);
+	return fd;
+}

@@ -20,3 +20,11 @@
  */
 int tool_open_regular(int dir_fd, const char *path, bool follow, int *ret_fd, struct stat *ret_st,
     char *reterr_msg, size_t msg_size);
+
+/*
+ * Open directory PATH (O_RDONLY, so it can be flock'ed) through no symbolic
+ * link. Returns the fd, or -errno with a reason in reterr_msg: -ELOOP "is
+ * a symbolic link" or "has a symbolic link in its path", else "cannot open:
+ * <strerror>".
+ */
+int tool_open_dir(const char *path, char *reterr_msg, size_t msg_size);

@@ -158,6 +158,9 @@ else
 	left=$(ls "$d" | grep -c 'edit-')
 	[ "$left" -eq 0 ]
 	result $? "edit leaves no temporary file"
+	left=$(ls -A "$d")
+	[ "$left" = policy ]
+	result $? "edit leaves nothing but the policy behind, no lock file (got: $left)"
 
 	cp "$d/policy" "$tmp/before"
 	VISUAL= EDITOR="$tmp/ed-bad" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
@@ -182,8 +185,14 @@ else
 	    "$d/policy" "$d/policy" >"$tmp/want"
 	compare "edit without changes says so" "$tmp/want" "$tmp/out" 0 "$rc"
 
-	(flock 9 && VISUAL= EDITOR="$tmp/ed-good" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1; echo $? >"$tmp/rc") 9>"$d/policy.lock"
-	compare "edit refuses while another edit holds the lock" "$tmp/before" "$d/policy" 1 "$(cat "$tmp/rc")"
+	# The lock is a flock on the policy's directory: flock(1) holds it here.
+	VISUAL= EDITOR="$tmp/ed-good" flock -n "$d" "$TOOL" edit "$d/policy" </dev/null \
+	    >"$tmp/out" 2>&1
+	rc=$?
+	printf 'cnspawn-policy: %s/policy is being edited by someone else\n' "$d" >"$tmp/want"
+	compare "edit refuses while another edit holds the lock" "$tmp/want" "$tmp/out" 1 "$rc"
+	cmp -s "$tmp/before" "$d/policy"
+	result $? "a refused concurrent edit leaves the policy unchanged"
 
 	# interactive: a tty on stdin gets "Edit again?"; the second edit fixes the file.
 	if command -v script >/dev/null 2>&1; then
@@ -223,6 +232,32 @@ else
 	[ "$left" -eq 0 ]
 	result $? "an interrupted edit leaves no temporary file"
 	cp "$d/policy" "$tmp/before"
+
+	# edit reads the policy like check: a FIFO or a symlink is refused, at once.
+	d2=$tmp/etc2
+	mkdir -m 755 "$d2"
+	mkfifo -m 644 "$d2/policy"
+	VISUAL= EDITOR="$tmp/ed-good" timeout 5 "$TOOL" edit "$d2/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	printf 'cnspawn-policy: %s/policy: not a regular file\n' "$d2" >"$tmp/want"
+	compare "edit refuses a FIFO policy without blocking" "$tmp/want" "$tmp/out" 1 "$rc"
+	rm "$d2/policy"
+	ln -s "$tmp/secret" "$d2/policy"
+	VISUAL= EDITOR="$tmp/ed-good" timeout 5 "$TOOL" edit "$d2/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	printf 'cnspawn-policy: %s/policy: is a symbolic link\n' "$d2" >"$tmp/want"
+	compare "edit refuses a symlinked policy" "$tmp/want" "$tmp/out" 1 "$rc"
+	left=$(ls -A "$d2")
+	[ "$left" = policy ]
+	result $? "a refused edit leaves nothing behind (got: $left)"
+	ln -s "$d" "$tmp/etc-link"
+	VISUAL= EDITOR="$tmp/ed-good" timeout 5 "$TOOL" edit "$tmp/etc-link/policy" </dev/null \
+	    >"$tmp/out" 2>&1
+	rc=$?
+	printf 'cnspawn-policy: %s/etc-link: is a symbolic link\n' "$tmp" >"$tmp/want"
+	compare "edit refuses a policy whose directory is a symlink" "$tmp/want" "$tmp/out" 1 "$rc"
+	cmp -s "$tmp/before" "$d/policy"
+	result $? "an edit through a symlinked directory changes nothing"
 
 	if command -v setpriv >/dev/null 2>&1; then
 		VISUAL= EDITOR="$tmp/ed-good" setpriv --reuid 65534 --regid 65534 --clear-groups \
