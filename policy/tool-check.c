@@ -14,6 +14,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "tool-check.h"
+#include "tool-open.h"
 #include "util.h"
 
 /* Diagnostics are collected, then sorted by position, so root warnings fall in place. */
@@ -138,20 +139,25 @@ tool_check_text(const char *shown, const char *text, size_t len, struct policy *
 	return (int)errors;
 }
 
-/* An explicit FILE: only the file itself, so the output does not depend on where it lives. */
+/*
+ * An explicit FILE: only the file itself, so the output does not depend on where it lives.
+ * Only a regular file reached through no symlink (unless follow) is read at all: the tool
+ * runs as root and echoes what it reads in its errors, so a link planted by someone else
+ * (to /etc/shadow, say) must not make it print another file. quiet: the caller has
+ * already reported why the file is refused, so a refusal here adds nothing.
+ */
 static int
-open_explicit(const char *path, enum tool_owner_check oc, struct diags *ds)
+open_explicit(const char *path, enum tool_owner_check oc, bool follow, bool quiet, struct diags *ds)
 {
+	char msg[128];
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = -1;
+	int r = tool_open_regular(AT_FDCWD, path, follow, &fd, &st, msg, sizeof(msg));
 
-	if (fd < 0) {
-		diag_printf(ds, false, 0, 0, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		diag_printf(ds, false, 0, 0, "not a regular file");
-		(void)close(fd);
+	if (r < 0) {
+		if (!quiet)
+			diag_printf(ds, false, 0, 0, "%s%s", msg,
+			    r == -ELOOP && !follow ? " (--follow-symlinks reads it anyway)" : "");
 		return -1;
 	}
 	if (oc == TOOL_OWNER_WARN && st.st_uid != 0)
@@ -163,7 +169,7 @@ open_explicit(const char *path, enum tool_owner_check oc, struct diags *ds)
 }
 
 static int
-check_file(const char *path, enum tool_owner_check oc)
+check_file(const char *path, enum tool_owner_check oc, bool follow)
 {
 	struct diags ds = {0};
 	struct policy_error e;
@@ -182,7 +188,8 @@ check_file(const char *path, enum tool_owner_check oc)
 	}
 	/* Owner or mode refused: still read it, to report its syntax errors too. */
 	if (fd < 0 && (r == 0 || r == -EPERM))
-		fd = open_explicit(path, oc == TOOL_OWNER_ERROR ? TOOL_OWNER_NONE : oc, &ds);
+		fd = open_explicit(path, oc == TOOL_OWNER_ERROR ? TOOL_OWNER_NONE : oc, follow,
+		    r < 0, &ds);
 	if (fd >= 0) {
 		r = policy_read_fd(fd, &text, &len);
 		if (r < 0)
@@ -197,31 +204,37 @@ check_file(const char *path, enum tool_owner_check oc)
 	return errors > 0 ? 1 : 0;
 }
 
+#define CHECK_USAGE "usage: cnspawn-policy check [--no-owner-check] [--follow-symlinks] [FILE]\n"
+
 int
 tool_check_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"no-owner-check", no_argument, NULL, 'n'},
+	    {"follow-symlinks", no_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
 	enum tool_owner_check oc = TOOL_OWNER_WARN;
-	bool no_owner = false;
+	bool no_owner = false, follow = false;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch != 'n') {
-			fprintf(stderr, "usage: cnspawn-policy check [--no-owner-check] [FILE]\n");
+		if (ch != 'n' && ch != 'L') {
+			fputs(CHECK_USAGE, stderr);
 			return 2;
 		}
-		no_owner = true;
+		if (ch == 'n')
+			no_owner = true;
+		else
+			follow = true;
 	}
 	if (argc - optind > 1) {
-		fprintf(stderr, "usage: cnspawn-policy check [--no-owner-check] [FILE]\n");
+		fputs(CHECK_USAGE, stderr);
 		return 2;
 	}
 	if (argc - optind == 0)
 		oc = TOOL_OWNER_ERROR;
 	if (no_owner)
 		oc = TOOL_OWNER_NONE;
-	return check_file(argc - optind == 1 ? argv[optind] : CNSPAWN_POLICY_PATH, oc);
+	return check_file(argc - optind == 1 ? argv[optind] : CNSPAWN_POLICY_PATH, oc, follow);
 }

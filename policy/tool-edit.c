@@ -17,68 +17,114 @@
 #include "policy.h"
 #include "tool-check.h"
 #include "tool-edit.h"
+#include "tool-open.h"
 #include "util.h"
 
-/* Paths next to the policy: its directory, lock file and temp templates. */
-struct edit_paths {
-	char dir[PATH_MAX], lock[PATH_MAX], tmpl[PATH_MAX];
+/*
+ * The policy's directory, opened once and flock'ed: the lock is on the
+ * directory itself (as helper/state.c does for the state directory), so
+ * there is no lock file to leave behind, and no unlink of one that a second
+ * edit might be waiting on. Every file operation is relative to dir_fd, so
+ * what is locked is where the policy is read, replaced and cleaned up.
+ */
+struct edit_ctx {
+	const char *policy; /* as given, for messages */
+	char dir[PATH_MAX];
+	char base[NAME_MAX + 1];
+	int dir_fd;
 };
 
 static void
-make_paths(const char *policy, struct edit_paths *ep)
+split_path(const char *policy, struct edit_ctx *ec)
 {
-	char copy[PATH_MAX];
-	int n;
+	char c1[PATH_MAX], c2[PATH_MAX];
 
-	if (strlcpy(copy, policy, sizeof(copy)) >= sizeof(copy) ||
-	    strlcpy(ep->dir, dirname(copy), sizeof(ep->dir)) >= sizeof(ep->dir))
+	if (policy[0] == '\0')
+		errx(1, "empty policy path");
+	if (strlcpy(c1, policy, sizeof(c1)) >= sizeof(c1) ||
+	    strlcpy(c2, policy, sizeof(c2)) >= sizeof(c2) ||
+	    strlcpy(ec->dir, dirname(c1), sizeof(ec->dir)) >= sizeof(ec->dir) ||
+	    strlcpy(ec->base, basename(c2), sizeof(ec->base)) >= sizeof(ec->base))
 		errx(1, "%s: path too long", policy);
-	n = snprintf(ep->lock, sizeof(ep->lock), "%s.lock", policy);
-	if (n < 0 || (size_t)n >= sizeof(ep->lock))
-		errx(1, "%s: path too long", policy);
-	n = snprintf(ep->tmpl, sizeof(ep->tmpl), "%s.edit-XXXXXX", policy);
-	if (n < 0 || (size_t)n >= sizeof(ep->tmpl))
-		errx(1, "%s: path too long", policy);
+	if (strcmp(ec->base, "/") == 0 || strcmp(ec->base, ".") == 0 ||
+	    strcmp(ec->base, "..") == 0 || policy[strlen(policy) - 1] == '/')
+		errx(1, "%s: not a file name", policy);
+	ec->policy = policy;
 }
 
-/* Read a file's bytes (bounded); a missing policy reads as empty. */
-static char *
-read_path(const char *path, size_t *ret_len, bool missing_ok)
+static void
+lock_dir(struct edit_ctx *ec)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-	char *text = NULL;
+	char msg[128];
+
+	ec->dir_fd = tool_open_dir(ec->dir, msg, sizeof(msg));
+	if (ec->dir_fd < 0)
+		errx(1, "%s: %s", ec->dir, msg);
+	/* Released by the kernel when we exit, however we exit. */
+	while (flock(ec->dir_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			errx(1, "%s is being edited by someone else", ec->policy);
+		if (errno != EINTR)
+			err(1, "%s: flock", ec->dir);
+	}
+}
+
+/* Read NAME in the policy's directory (bounded; only a regular file, never a symlink). */
+static char *
+read_at(const struct edit_ctx *ec, const char *name, const char *shown, size_t *ret_len,
+    bool missing_ok)
+{
+	_cleanup_close_ int fd = -1;
+	char *text = NULL, msg[128];
+	struct stat st;
 	int r;
 
-	if (fd < 0 && errno == ENOENT && missing_ok) {
+	r = tool_open_regular(ec->dir_fd, name, false, &fd, &st, msg, sizeof(msg));
+	if (r == -ENOENT && missing_ok) {
 		*ret_len = 0;
 		text = strdup("");
 		if (text == NULL)
 			err(1, "out of memory");
 		return text;
 	}
-	if (fd < 0)
-		err(1, "%s", path);
+	if (r < 0)
+		errx(1, "%s: %s", shown, msg);
 	r = policy_read_fd(fd, &text, ret_len);
 	if (r < 0)
-		errc(1, -r, "%s", path);
+		errc(1, -r, "%s", shown);
 	return text;
 }
 
-/* Write text into a new mkstemp file next to the policy; returns its fd, name in tmpl. */
+/* mkstemp(3) relative to dir_fd: BASE.edit-XXXXXXXX, created 0600, never through a symlink. */
 static int
-write_temp(char *tmpl, const char *text, size_t len)
+create_temp(const struct edit_ctx *ec, char *name, size_t size)
 {
-	int fd = mkstemp(tmpl);
-	int r;
+	for (int i = 0; i < 100; i++) {
+		int n = snprintf(name, size, "%s.edit-%08x", ec->base, arc4random());
+		int fd;
 
-	if (fd < 0)
-		err(1, "creating a temporary file in the policy's directory");
-	if (fchmod(fd, 0600) < 0)
-		err(1, "%s", tmpl);
-	r = util_write_full(fd, text, len);
+		if (n < 0 || (size_t)n >= size)
+			errx(1, "%s: path too long", ec->policy);
+		fd = openat(ec->dir_fd, name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			break;
+	}
+	err(1, "creating a temporary file in %s", ec->dir);
+}
+
+/* Write text into a new temp file next to the policy; returns its fd, its name in name. */
+static int
+write_temp(const struct edit_ctx *ec, char *name, size_t size, const char *text, size_t len)
+{
+	int fd = create_temp(ec, name, size);
+	int r = util_write_full(fd, text, len);
+
 	if (r < 0) {
-		(void)unlink(tmpl);
-		errc(1, -r, "%s", tmpl);
+		(void)unlinkat(ec->dir_fd, name, 0);
+		errc(1, -r, "%s/%s", ec->dir, name);
 	}
 	return fd;
 }
@@ -145,90 +191,89 @@ ask_again(void)
  * policy, then the directory synced so the rename survives a crash.
  */
 static void
-install(const struct edit_paths *ep, const char *policy, const char *text, size_t len)
+install(const struct edit_ctx *ec, const char *text, size_t len)
 {
-	char tmp[PATH_MAX];
-	_cleanup_close_ int fd = -1, dfd = -1;
+	char tmp[NAME_MAX + 1];
+	_cleanup_close_ int fd = write_temp(ec, tmp, sizeof(tmp), text, len);
 
-	if (strlcpy(tmp, ep->tmpl, sizeof(tmp)) >= sizeof(tmp))
-		errx(1, "path too long");
-	fd = write_temp(tmp, text, len);
 	if (fchown(fd, 0, 0) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		warn("%s", tmp);
-		(void)unlink(tmp);
+		warn("%s/%s", ec->dir, tmp);
+		(void)unlinkat(ec->dir_fd, tmp, 0);
 		exit(1);
 	}
-	if (rename(tmp, policy) < 0) {
-		warn("installing %s", policy);
-		(void)unlink(tmp);
+	if (renameat(ec->dir_fd, tmp, ec->dir_fd, ec->base) < 0) {
+		warn("installing %s", ec->policy);
+		(void)unlinkat(ec->dir_fd, tmp, 0);
 		exit(1);
 	}
-	dfd = open(ep->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) < 0)
-		warn("%s: fsync", ep->dir);
+	if (fsync(ec->dir_fd) < 0)
+		warn("%s: fsync", ec->dir);
 }
 
-/* Edit until the file checks clean or the admin gives up; returns the exit status. */
+/* Run the editor on tmp until it checks clean or the admin gives up; the exit status. */
 static int
-edit_loop(const struct edit_paths *ep, const char *policy)
+edit_until_clean(const struct edit_ctx *ec, const char *tmp, const char *old, size_t old_len)
 {
-	size_t old_len, len;
-	_cleanup_free_ char *old = read_path(policy, &old_len, true);
-	char tmp[PATH_MAX];
-	int fd, st;
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/%s", ec->dir, tmp);
 
-	if (strlcpy(tmp, ep->tmpl, sizeof(tmp)) >= sizeof(tmp))
-		errx(1, "path too long");
-	fd = write_temp(tmp, old, old_len);
-	(void)close(fd);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		errx(1, "%s: path too long", ec->policy);
 	for (;;) {
 		_cleanup_free_ char *text = NULL;
+		size_t len;
+		int st = run_editor(path);
 
-		st = run_editor(tmp);
 		if (st != 0) {
-			warnx("editor exited with status %d; %s left unchanged", st, policy);
-			break;
+			warnx("editor exited with status %d; %s left unchanged", st, ec->policy);
+			return 1;
 		}
-		text = read_path(tmp, &len, false);
-		if (tool_check_text(policy, text, len, NULL) == 0) {
+		text = read_at(ec, tmp, path, &len, false);
+		if (tool_check_text(ec->policy, text, len, NULL) == 0) {
 			if (len == old_len && memcmp(text, old, len) == 0)
-				printf("%s: no changes\n", policy);
+				printf("%s: no changes\n", ec->policy);
 			else
-				install(ep, policy, text, len);
-			(void)unlink(tmp);
+				install(ec, text, len);
 			return 0;
 		}
 		if (!ask_again()) {
 			warnx("the edited file has errors and is discarded; %s left unchanged",
-			    policy);
-			break;
+			    ec->policy);
+			return 1;
 		}
 	}
-	(void)unlink(tmp);
-	return 1;
+}
+
+static int
+edit_loop(const struct edit_ctx *ec)
+{
+	size_t old_len;
+	_cleanup_free_ char *old = read_at(ec, ec->base, ec->policy, &old_len, true);
+	char tmp[NAME_MAX + 1];
+	int st;
+
+	(void)close(write_temp(ec, tmp, sizeof(tmp), old, old_len));
+	st = edit_until_clean(ec, tmp, old, old_len);
+	(void)unlinkat(ec->dir_fd, tmp, 0);
+	return st;
 }
 
 int
 tool_edit_main(int argc, char **argv)
 {
-	const char *policy = CNSPAWN_POLICY_PATH;
-	struct edit_paths ep;
-	_cleanup_close_ int lfd = -1;
+	struct edit_ctx ec = {.dir_fd = -1};
+	int st;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
 		fprintf(stderr, "usage: cnspawn-policy edit [FILE]\n");
 		return 2;
 	}
-	if (argc == 2)
-		policy = argv[1];
 	if (geteuid() != 0)
 		errx(1, "edit must be run as root");
 	umask(077);
-	make_paths(policy, &ep);
-	lfd = open(ep.lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (lfd < 0)
-		err(1, "%s", ep.lock);
-	if (flock(lfd, LOCK_EX | LOCK_NB) < 0)
-		errx(1, "%s is being edited by someone else (lock %s)", policy, ep.lock);
-	return edit_loop(&ep, policy);
+	split_path(argc == 2 ? argv[1] : CNSPAWN_POLICY_PATH, &ec);
+	lock_dir(&ec);
+	st = edit_loop(&ec);
+	(void)close(ec.dir_fd);
+	return st;
 }

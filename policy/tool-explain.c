@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <arpa/inet.h>
@@ -17,6 +18,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "tool-explain.h"
+#include "tool-open.h"
 #include "util.h"
 
 #define EXPLAIN_MAX_GROUPS 65536
@@ -228,12 +230,29 @@ explain(const struct policy *p, const char *shown, const struct explain_user *u)
 		printf("%s may start nothing\n", shown);
 }
 
+/* -f FILE: only a regular file, through no symlink unless follow (see tool-check.c). */
+static void
+read_explicit(const char *file, bool follow, char **ret_text, size_t *ret_len)
+{
+	_cleanup_close_ int fd = -1;
+	char msg[128];
+	struct stat st;
+	int r;
+
+	r = tool_open_regular(AT_FDCWD, file, follow, &fd, &st, msg, sizeof(msg));
+	if (r < 0)
+		errx(1, "%s: %s%s", file, msg,
+		    r == -ELOOP && !follow ? " (--follow-symlinks reads it anyway)" : "");
+	r = policy_read_fd(fd, ret_text, ret_len);
+	if (r < 0)
+		errc(1, -r, "%s", file);
+}
+
 static int
-load_policy(const char *file, struct policy **ret)
+load_policy(const char *file, bool follow, struct policy **ret)
 {
 	struct policy_error e;
 	_cleanup_free_ char *text = NULL;
-	_cleanup_close_ int fd = -1;
 	size_t len = 0;
 	int r;
 
@@ -246,12 +265,7 @@ load_policy(const char *file, struct policy **ret)
 			warnx("%s", e.msg[0] != '\0' ? e.msg : strerror(-r));
 		return r;
 	}
-	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		err(1, "%s", file);
-	r = policy_read_fd(fd, &text, &len);
-	if (r < 0)
-		errc(1, -r, "%s", file);
+	read_explicit(file, follow, &text, &len);
 	r = policy_parse(text, len, ret, &e);
 	if (r < 0 && e.line > 0)
 		warnx("%s:%u:%u: error: %s (run cnspawn-policy check)", file, e.line, e.col, e.msg);
@@ -260,27 +274,37 @@ load_policy(const char *file, struct policy **ret)
 	return r;
 }
 
+#define EXPLAIN_USAGE "usage: cnspawn-policy explain [-f FILE [--follow-symlinks]] USER\n"
+
 int
 tool_explain_main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+	    {"follow-symlinks", no_argument, NULL, 'L'},
+	    {NULL, 0, NULL, 0},
+	};
 	struct explain_user u = {0};
 	struct policy *p = NULL;
 	const char *file = NULL;
+	bool follow = false;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "+f:")) != -1) {
-		if (ch != 'f') {
-			fprintf(stderr, "usage: cnspawn-policy explain [-f FILE] USER\n");
+	while ((ch = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
+		if (ch != 'f' && ch != 'L') {
+			fputs(EXPLAIN_USAGE, stderr);
 			return 2;
 		}
-		file = optarg;
+		if (ch == 'f')
+			file = optarg;
+		else
+			follow = true;
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "usage: cnspawn-policy explain [-f FILE] USER\n");
+		fputs(EXPLAIN_USAGE, stderr);
 		return 2;
 	}
 	resolve_user(argv[optind], &u);
-	if (load_policy(file, &p) < 0) {
+	if (load_policy(file, follow, &p) < 0) {
 		user_free(&u);
 		return 1;
 	}

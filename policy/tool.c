@@ -17,8 +17,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: cnspawn-policy check [--no-owner-check] [FILE]\n"
-	    "       cnspawn-policy explain [-f FILE] USER\n"
+	    "usage: cnspawn-policy check [--no-owner-check] [--follow-symlinks] [FILE]\n"
+	    "       cnspawn-policy explain [-f FILE [--follow-symlinks]] USER\n"
 	    "       cnspawn-policy edit [FILE]\n"
 	    "       cnspawn-policy --help | --version\n"
 	    "The default FILE is %s.\n",

@@ -76,6 +76,64 @@ rc=$?
 printf '%s: error: cannot open: No such file or directory\n' "$tmp/missing.conf" >"$tmp/want"
 compare "check reports a missing FILE" "$tmp/want" "$tmp/out" 1 "$rc"
 
+# check and explain -f read only a regular file: a FIFO would block the open
+# (F7), a device's open may have side effects. timeout: a regression fails,
+# it does not hang the run.
+mkfifo "$tmp/fifo"
+timeout 5 "$TOOL" check "$tmp/fifo" >"$tmp/out" 2>&1
+rc=$?
+printf '%s: error: not a regular file\n' "$tmp/fifo" >"$tmp/want"
+compare "check refuses a FIFO without blocking" "$tmp/want" "$tmp/out" 1 "$rc"
+
+timeout 5 "$TOOL" explain -f "$tmp/fifo" nobody >"$tmp/out" 2>&1
+rc=$?
+printf 'cnspawn-policy: %s: not a regular file\n' "$tmp/fifo" >"$tmp/want"
+compare "explain -f refuses a FIFO without blocking" "$tmp/want" "$tmp/out" 1 "$rc"
+
+timeout 5 "$TOOL" explain -f /dev/null nobody >"$tmp/out" 2>&1
+rc=$?
+printf 'cnspawn-policy: /dev/null: not a regular file\n' >"$tmp/want"
+compare "explain -f refuses a device" "$tmp/want" "$tmp/out" 1 "$rc"
+
+# A symlink (say to /etc/shadow) must not make check echo the file it points
+# to in its errors: refused, unless --follow-symlinks. $tmp/secret stands in
+# for /etc/shadow so the test does not depend on the machine's.
+printf 'root:$y$secret-hash:19000:0:99999:7:::\n' >"$tmp/secret"
+chmod 600 "$tmp/secret"
+ln -s "$tmp/secret" "$tmp/shadow-link"
+timeout 5 "$TOOL" check "$tmp/shadow-link" >"$tmp/out" 2>&1
+rc=$?
+printf '%s: error: is a symbolic link (--follow-symlinks reads it anyway)\n' \
+    "$tmp/shadow-link" >"$tmp/want"
+compare "check refuses a symlink and echoes nothing of its target" "$tmp/want" "$tmp/out" 1 "$rc"
+
+timeout 5 "$TOOL" explain -f "$tmp/shadow-link" nobody >"$tmp/out" 2>&1
+rc=$?
+printf 'cnspawn-policy: %s: is a symbolic link (--follow-symlinks reads it anyway)\n' \
+    "$tmp/shadow-link" >"$tmp/want"
+compare "explain -f refuses a symlink and echoes nothing of its target" "$tmp/want" \
+    "$tmp/out" 1 "$rc"
+
+mkdir "$tmp/real"
+cp "$DATA/empty.conf" "$tmp/real/policy"
+ln -s "$tmp/real" "$tmp/via"
+timeout 5 "$TOOL" check --no-owner-check "$tmp/via/policy" >"$tmp/out" 2>&1
+rc=$?
+printf '%s: error: has a symbolic link in its path (--follow-symlinks reads it anyway)\n' \
+    "$tmp/via/policy" >"$tmp/want"
+compare "check refuses a FILE with a symlink in its path" "$tmp/want" "$tmp/out" 1 "$rc"
+
+ln -s "$tmp/real/policy" "$tmp/link-empty"
+timeout 5 "$TOOL" check --no-owner-check --follow-symlinks "$tmp/link-empty" >"$tmp/out" 2>&1
+rc=$?
+: >"$tmp/want"
+compare "check --follow-symlinks reads through a symlink" "$tmp/want" "$tmp/out" 0 "$rc"
+
+timeout 5 "$TOOL" explain -f "$tmp/via/policy" --follow-symlinks nobody >"$tmp/out" 2>&1
+rc=$?
+compare "explain -f FILE --follow-symlinks reads through a symlink" \
+    "$DATA/empty.explain-nobody.expected" "$tmp/out" 0 "$rc"
+
 # edit, non-interactively: EDITOR is a script that changes the file it is given.
 if [ "$(id -u)" -ne 0 ]; then
 	echo "# skipping edit tests: not root"
@@ -100,6 +158,9 @@ else
 	left=$(ls "$d" | grep -c 'edit-')
 	[ "$left" -eq 0 ]
 	result $? "edit leaves no temporary file"
+	left=$(ls -A "$d")
+	[ "$left" = policy ]
+	result $? "edit leaves nothing but the policy behind, no lock file (got: $left)"
 
 	cp "$d/policy" "$tmp/before"
 	VISUAL= EDITOR="$tmp/ed-bad" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
@@ -124,8 +185,14 @@ else
 	    "$d/policy" "$d/policy" >"$tmp/want"
 	compare "edit without changes says so" "$tmp/want" "$tmp/out" 0 "$rc"
 
-	(flock 9 && VISUAL= EDITOR="$tmp/ed-good" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1; echo $? >"$tmp/rc") 9>"$d/policy.lock"
-	compare "edit refuses while another edit holds the lock" "$tmp/before" "$d/policy" 1 "$(cat "$tmp/rc")"
+	# The lock is a flock on the policy's directory: flock(1) holds it here.
+	VISUAL= EDITOR="$tmp/ed-good" flock -n "$d" "$TOOL" edit "$d/policy" </dev/null \
+	    >"$tmp/out" 2>&1
+	rc=$?
+	printf 'cnspawn-policy: %s/policy is being edited by someone else\n' "$d" >"$tmp/want"
+	compare "edit refuses while another edit holds the lock" "$tmp/want" "$tmp/out" 1 "$rc"
+	cmp -s "$tmp/before" "$d/policy"
+	result $? "a refused concurrent edit leaves the policy unchanged"
 
 	# interactive: a tty on stdin gets "Edit again?"; the second edit fixes the file.
 	if command -v script >/dev/null 2>&1; then
@@ -165,6 +232,32 @@ else
 	[ "$left" -eq 0 ]
 	result $? "an interrupted edit leaves no temporary file"
 	cp "$d/policy" "$tmp/before"
+
+	# edit reads the policy like check: a FIFO or a symlink is refused, at once.
+	d2=$tmp/etc2
+	mkdir -m 755 "$d2"
+	mkfifo -m 644 "$d2/policy"
+	VISUAL= EDITOR="$tmp/ed-good" timeout 5 "$TOOL" edit "$d2/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	printf 'cnspawn-policy: %s/policy: not a regular file\n' "$d2" >"$tmp/want"
+	compare "edit refuses a FIFO policy without blocking" "$tmp/want" "$tmp/out" 1 "$rc"
+	rm "$d2/policy"
+	ln -s "$tmp/secret" "$d2/policy"
+	VISUAL= EDITOR="$tmp/ed-good" timeout 5 "$TOOL" edit "$d2/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	printf 'cnspawn-policy: %s/policy: is a symbolic link\n' "$d2" >"$tmp/want"
+	compare "edit refuses a symlinked policy" "$tmp/want" "$tmp/out" 1 "$rc"
+	left=$(ls -A "$d2")
+	[ "$left" = policy ]
+	result $? "a refused edit leaves nothing behind (got: $left)"
+	ln -s "$d" "$tmp/etc-link"
+	VISUAL= EDITOR="$tmp/ed-good" timeout 5 "$TOOL" edit "$tmp/etc-link/policy" </dev/null \
+	    >"$tmp/out" 2>&1
+	rc=$?
+	printf 'cnspawn-policy: %s/etc-link: is a symbolic link\n' "$tmp" >"$tmp/want"
+	compare "edit refuses a policy whose directory is a symlink" "$tmp/want" "$tmp/out" 1 "$rc"
+	cmp -s "$tmp/before" "$d/policy"
+	result $? "an edit through a symlinked directory changes nothing"
 
 	if command -v setpriv >/dev/null 2>&1; then
 		VISUAL= EDITOR="$tmp/ed-good" setpriv --reuid 65534 --regid 65534 --clear-groups \
