@@ -181,8 +181,41 @@ int policy_open(const char *path, int *ret_fd, struct policy_error *reterr_err);
 /* Read a whole policy from fd, at most POLICY_MAX_FILE bytes (-E2BIG beyond). */
 int policy_read_fd(int fd, char **ret_text, size_t *ret_len);
 
-/* Rules, for listing (struct policy_rule is in parse.h). */
-struct policy_rule;
+/* One parsed rule, read-only for listing (explain, check); the library owns it. */
+enum policy_who {
+	POLICY_WHO_USER,  /* name */
+	POLICY_WHO_UID,   /* #uid */
+	POLICY_WHO_GROUP, /* :group */
+	POLICY_WHO_GID,   /* :#gid */
+};
+
+struct policy_item {
+	char *s;
+	unsigned col;
+};
+
+struct policy_items {
+	struct policy_item *v;
+	size_t n;
+};
+
+struct policy_rule {
+	unsigned line;
+	bool deny;
+	enum policy_who who;
+	char *who_text;       /* as written: "alice", "#1000", ":wheel", ":#10" */
+	const char *who_name; /* inside who_text: the user or group name */
+	uint32_t who_id;      /* for #uid and :#gid */
+	struct policy_items roots, bridges, inits;
+	bool has_range;
+	struct policy_cidr range;
+	bool has_gateway;
+	struct in_addr gateway;
+	unsigned max; /* 0: no limit */
+	bool privileged, has_userns;
+	uint32_t userns_first, userns_count;
+};
+
 size_t policy_rule_count(const struct policy *p);
 const struct policy_rule *policy_rule_at(const struct policy *p, size_t i);
 /* Does the rule's WHO name this caller? */

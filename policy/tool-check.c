@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "parse.h"
 #include "policy.h"
 #include "tool-check.h"
 #include "tool-open.h"
@@ -126,9 +125,12 @@ tool_check_text(const char *shown, const char *text, size_t len, struct policy *
 
 	if (r == -ENOMEM)
 		errx(1, "out of memory");
-	for (size_t i = 0; p != NULL && i < p->n_rules; i++)
-		for (size_t j = 0; !p->rules[i].deny && j < p->rules[i].roots.n; j++)
-			check_root(&ds, p->rules[i].line, &p->rules[i].roots.v[j]);
+	for (size_t i = 0; p != NULL && i < policy_rule_count(p); i++) {
+		const struct policy_rule *rule = policy_rule_at(p, i);
+
+		for (size_t j = 0; !rule->deny && j < rule->roots.n; j++)
+			check_root(&ds, rule->line, &rule->roots.v[j]);
+	}
 	diags_print(shown, &ds);
 	errors = ds.errors;
 	free(ds.v);

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "cidr.h"
-#include "parse.h"
 #include "policy.h"
 #include "tool-explain.h"
 #include "tool-open.h"
@@ -183,10 +182,12 @@ later_full_deny(const struct policy *p, size_t i, const struct policy_caller *c)
 {
 	const struct policy_rule *found = NULL;
 
-	for (size_t j = i + 1; j < p->n_rules; j++)
-		if (p->rules[j].deny && p->rules[j].roots.n == 0 &&
-		    policy_rule_applies(&p->rules[j], c))
-			found = &p->rules[j];
+	for (size_t j = i + 1; j < policy_rule_count(p); j++) {
+		const struct policy_rule *o = policy_rule_at(p, j);
+
+		if (o->deny && o->roots.n == 0 && policy_rule_applies(o, c))
+			found = o;
+	}
 	return found;
 }
 
@@ -198,8 +199,8 @@ explain(const struct policy *p, const char *shown, const struct explain_user *u)
 	printf("Rules that name %s (uid %u), in file order; the last rule that matches a "
 	       "request decides:\n",
 	    shown, (unsigned)u->c.uid);
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct policy_rule *r = &p->rules[i];
+	for (size_t i = 0; i < policy_rule_count(p); i++) {
+		const struct policy_rule *r = policy_rule_at(p, i);
 		const struct policy_rule *d;
 
 		if (!policy_rule_applies(r, &u->c))
