@@ -109,7 +109,16 @@ $(FRONTEND): $(call objs,$(FRONTEND_SRC)) $(LIBPOLICY) $(LIBIPC) $(LIBCOMMON)
 $(TOOL): $(call objs,$(POLICY_TOOL_SRC)) $(LIBPOLICY) $(LIBCOMMON)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) $(LDLIBS) -o $@
 
-$(BUILDDIR)/tests/%: $(OBJ)/tests/unit/%.o $(LIBPOLICY) $(LIBIPC) $(LIBCOMMON)
+# Helper sources tied to no helper_session and no privileged call: unit tests
+# (tests/unit/test-helper-*.c) and fuzz targets link them as they are.
+HELPER_CORE_SRC = helper/request.c helper/statefile.c
+LIBHELPERCORE   = $(BUILDDIR)/libcnspawn-helper-core.a
+$(LIBHELPERCORE): $(call objs,$(HELPER_CORE_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(OBJ)/tests/%.o: ALL_CPPFLAGS += -Ihelper
+$(BUILDDIR)/tests/%: $(OBJ)/tests/unit/%.o $(LIBHELPERCORE) $(LIBPOLICY) $(LIBIPC) $(LIBCOMMON)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $^ $(PKG_LIBS) -lcmocka $(LDLIBS) -o $@
 
