@@ -142,18 +142,41 @@ state_remove(const char *name)
 	return 0;
 }
 
-/* One entry file, parsed strictly (statefile.c). */
+/*
+ * One entry file. Only root can write in the state dir, but a stray FIFO
+ * there would block open(2) (and every start after it, under the lock),
+ * and a device or another user's file is not an entry either: open without
+ * blocking or following, and take only a regular root-owned file of a
+ * bounded size that nobody else may write.
+ */
+static bool
+entry_mode_ok(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_uid == 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
 static int
 read_entry(int dir_fd, const char *name, struct state_entry *ret)
 {
 	char buf[STATEFILE_MAX + 1];
 	_cleanup_close_ int fd = -1;
 	struct state_entry e;
+	struct stat st;
 	size_t len = 0;
 
-	fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Look before opening: opening a device node can have effects of its own. */
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!entry_mode_ok(&st))
+		return -EPERM;
+	/* ... and check again what was opened: the name may have been replaced since. */
+	fd = openat(dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!entry_mode_ok(&st))
+		return -EPERM;
 	while (len < sizeof(buf)) {
 		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
 		if (n < 0 && errno == EINTR)
@@ -204,7 +227,8 @@ sweep_socket(int dir_fd, const char *sock)
 }
 
 /*
- * Stale or unreadable: its monitor is gone, and so is its namespace (parent-death
+ * Stale, or not an entry at all (bad text, FIFO, device, symlink, another
+ * owner's file): its monitor is gone, and so is its namespace (parent-death
  * signal). The name goes (unlinked, never followed), with what only the
  * monitor would have removed.
  */
@@ -217,11 +241,22 @@ remove_stale(int dir_fd, const char *name)
 		cgroup_remove_stale(name);
 }
 
-/* 1 and *ret for a live entry, 0 when stale or unreadable (removed). */
+/*
+ * 1 and *ret for a live entry, 0 when stale or invalid (removed), -ENOENT
+ * when it went away since readdir. Any other error says nothing about the
+ * entry (EMFILE, EIO, ...) and fails the load: dropping a live entry would
+ * lift its owner's max.
+ */
 static int
 load_one(int dir_fd, const char *name, struct state_entry *ret)
 {
-	if (read_entry(dir_fd, name, ret) < 0 || !entry_alive(ret)) {
+	int r = read_entry(dir_fd, name, ret);
+
+	if (r == -ENOENT)
+		return r;
+	if (r < 0 && r != -EINVAL && r != -EPERM && r != -ELOOP)
+		return r;
+	if (r < 0 || !entry_alive(ret)) {
 		remove_stale(dir_fd, name);
 		return 0;
 	}
@@ -273,7 +308,8 @@ state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
 		r = load_one(dir_fd, de->d_name, &e);
 		if (r == 1)
 			r = append(&v, &n, &cap, &e);
-
+		else if (r == 0 || r == -ENOENT)
+			r = 0;
 	}
 	(void)closedir(d);
 	if (r < 0)
