@@ -26,6 +26,8 @@ enum sf_key {
 	SF_BRIDGE,
 	SF_VETH,
 	SF_ROOT,
+	SF_INIT,
+	SF_GATEWAY,
 	SF_RULE,
 	SF_STARTED,
 	SF_USERNS_FIRST,
@@ -47,6 +49,8 @@ static const struct {
     [SF_BRIDGE] = {"bridge", 0, 0},
     [SF_VETH] = {"veth", 0, 0},
     [SF_ROOT] = {"root", 0, 0},
+    [SF_INIT] = {"init", 0, 0},
+    [SF_GATEWAY] = {"gateway", 0, 0},
     [SF_RULE] = {"rule", 1, UINT32_MAX},
     [SF_STARTED] = {"started", 0, LLONG_MAX},
     [SF_USERNS_FIRST] = {"userns_first", 0, UINT32_MAX},
@@ -129,7 +133,8 @@ entry_check(const struct state_entry *e)
 		return -EINVAL;
 	if (!text_ok(e->bridge, sizeof(e->bridge), false) ||
 	    !text_ok(e->veth, sizeof(e->veth), false) ||
-	    !text_ok(e->root, sizeof(e->root), false) || e->root[0] != '/')
+	    !text_ok(e->root, sizeof(e->root), false) || e->root[0] != '/' ||
+	    !text_ok(e->init, sizeof(e->init), false) || e->init[0] != '/')
 		return -EINVAL;
 	if (e->uid == (uid_t)-1 || e->monitor_pid <= 0 || e->monitor_start == 0 ||
 	    e->init_pid < 0 || e->prefix > 32 || e->rule == 0 || e->started < 0)
@@ -145,18 +150,19 @@ entry_check(const struct state_entry *e)
 int
 statefile_format(const struct state_entry *e, char *buf, size_t size)
 {
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN] = "";
 	int n;
 
-	if (entry_check(e) < 0 || inet_ntop(AF_INET, &e->address, addr, sizeof(addr)) == NULL)
+	if (entry_check(e) < 0 || inet_ntop(AF_INET, &e->address, addr, sizeof(addr)) == NULL ||
+	    (e->has_gateway && inet_ntop(AF_INET, &e->gateway, gw, sizeof(gw)) == NULL))
 		return -EINVAL;
 	n = snprintf(buf, size,
 	    "name=%s\nuid=%u\nmonitor_pid=%d\nmonitor_start=%llu\ninit_pid=%d\naddress=%s/%u\n"
-	    "bridge=%s\nveth=%s\nroot=%s\nrule=%u\nstarted=%lld\nuserns_first=%u\n"
-	    "userns_count=%u\n",
+	    "bridge=%s\nveth=%s\nroot=%s\ninit=%s\ngateway=%s\nrule=%u\nstarted=%lld\n"
+	    "userns_first=%u\nuserns_count=%u\n",
 	    e->name, (unsigned)e->uid, (int)e->monitor_pid, e->monitor_start, (int)e->init_pid,
-	    addr, (unsigned)e->prefix, e->bridge, e->veth, e->root, e->rule, e->started,
-	    (unsigned)e->userns_first, (unsigned)e->userns_count);
+	    addr, (unsigned)e->prefix, e->bridge, e->veth, e->root, e->init, gw, e->rule,
+	    e->started, (unsigned)e->userns_first, (unsigned)e->userns_count);
 	if (n < 0 || (size_t)n >= size)
 		return -E2BIG;
 	return n;
@@ -218,6 +224,11 @@ set_value(struct state_entry *e, enum sf_key k, const char *v, size_t len)
 		return copy_text(e->veth, sizeof(e->veth), v);
 	case SF_ROOT:
 		return copy_text(e->root, sizeof(e->root), v);
+	case SF_INIT:
+		return copy_text(e->init, sizeof(e->init), v);
+	case SF_GATEWAY: /* "" when none was asked */
+		e->has_gateway = v[0] != '\0';
+		return e->has_gateway ? policy_addr_parse(v, &e->gateway) : 0;
 	case SF_ADDRESS:
 		if (policy_cidr_parse(v, true, &c) < 0)
 			return -EINVAL;
@@ -286,4 +297,17 @@ statefile_parse(const char *buf, size_t len, struct state_entry *ret)
 		return -EINVAL;
 	*ret = e;
 	return 0;
+}
+
+void
+statefile_request(const struct state_entry *e, struct policy_request *ret)
+{
+	*ret = (struct policy_request){.root = e->root,
+	    .bridge = e->bridge,
+	    .has_address = true,
+	    .address = e->address,
+	    .prefix = -1,
+	    .has_gateway = e->has_gateway,
+	    .gateway = e->gateway,
+	    .init = e->init};
 }

@@ -10,12 +10,14 @@
 
 #include <limits.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "helper.h"
 #include "net.h"
+#include "policy.h"
 
 #define STATEFILE_MAX 16384u /* bytes in one entry file */
 #define STATEFILE_KEY_MAX 15u /* bytes in one key */
@@ -31,7 +33,14 @@ struct state_entry {
 	char bridge[NET_IFNAME_MAX + 1];
 	char veth[NET_IFNAME_MAX + 1];
 	char root[PATH_MAX];
-	unsigned rule;     /* line of the deciding policy rule when it started (for logs) */
+	/* The rest of the request, so the current policy can decide it again (F6):
+	 * the init asked for, and the gateway asked for (none: the rule's). */
+	char init[PATH_MAX];
+	bool has_gateway;
+	struct in_addr gateway;
+	/* Line of the deciding rule when it started: for logs only. Lines move when
+	 * the file is edited; `max` re-evaluates the entry instead (reserve.c). */
+	unsigned rule;
 	long long started; /* unix time */
 	/* host ids of a userns container (count 0: privileged) */
 	uint32_t userns_first, userns_count;
@@ -61,3 +70,10 @@ int statefile_format(const struct state_entry *e, char *buf, size_t size);
  * (-E2BIG past STATEFILE_MAX); *ret is written only on success.
  */
 int statefile_parse(const char *buf, size_t len, struct state_entry *ret);
+
+/*
+ * The request an entry stands for, as policy_evaluate() takes it: its
+ * root, bridge, init and asked gateway, and the address it was given (the
+ * prefix is the rule's own, so it is not asked again). Borrows e's strings.
+ */
+void statefile_request(const struct state_entry *e, struct policy_request *ret);

@@ -161,6 +161,8 @@ static struct {
     {"bridge", "br0"},
     {"veth", "ve-web"},
     {"root", "/var/lib/machines/web"},
+    {"init", "/bin/sh"},
+    {"gateway", "198.18.0.1"},
     {"rule", "3"},
     {"started", "1700000000"},
     {"userns_first", "200000"},
@@ -212,6 +214,9 @@ test_statefile_parse_every_key(void **state)
 	assert_string_equal(e.bridge, "br0");
 	assert_string_equal(e.veth, "ve-web");
 	assert_string_equal(e.root, "/var/lib/machines/web");
+	assert_string_equal(e.init, "/bin/sh");
+	assert_true(e.has_gateway);
+	assert_int_equal(e.gateway.s_addr, htonl(0xc6120001));
 	assert_int_equal(e.rule, 3);
 	assert_true(e.started == 1700000000);
 	assert_int_equal(e.userns_first, 200000);
@@ -312,6 +317,14 @@ static const struct {
     {"root", "var/lib/machines/web", -EINVAL},
     {"root", "/var/lib/machines/w\reb", -EINVAL},
     {"root", "", -EINVAL},
+    {"init", long_root + 1, 0},
+    {"init", long_root, -EINVAL},
+    {"init", "bin/sh", -EINVAL},
+    {"init", "", -EINVAL},
+    {"gateway", "", 0}, /* none asked */
+    {"gateway", "198.18.0.300", -EINVAL},
+    {"gateway", "198.18.0.1/24", -EINVAL},
+    {"gateway", " 198.18.0.1", -EINVAL},
     {"rule", "0", -EINVAL},
     {"rule", "4294967295", 0},
     {"rule", "4294967296", -EINVAL},
@@ -362,6 +375,27 @@ test_statefile_format_refuses(void **state)
 	assert_int_equal(statefile_format(&e, out, 40), -E2BIG);
 }
 
+/* What a running entry asks of the current policy (F6: max re-evaluates it). */
+static void
+test_statefile_request(void **state)
+{
+	struct state_entry e;
+	struct policy_request rq;
+
+	(void)state;
+	assert_int_equal(parse_with("", NULL, &e), 0);
+	statefile_request(&e, &rq);
+	assert_string_equal(rq.root, "/var/lib/machines/web");
+	assert_string_equal(rq.bridge, "br0");
+	assert_string_equal(rq.init, "/bin/sh");
+	assert_true(rq.has_address && rq.address.s_addr == e.address.s_addr);
+	assert_int_equal(rq.prefix, -1);
+	assert_true(rq.has_gateway && rq.gateway.s_addr == e.gateway.s_addr);
+	assert_int_equal(parse_with("gateway", "", &e), 0);
+	statefile_request(&e, &rq);
+	assert_false(rq.has_gateway);
+}
+
 int
 main(void)
 {
@@ -375,6 +409,7 @@ main(void)
 	    cmocka_unit_test(test_statefile_parse_lines),
 	    cmocka_unit_test(test_statefile_parse_limits),
 	    cmocka_unit_test(test_statefile_format_refuses),
+	    cmocka_unit_test(test_statefile_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
