@@ -174,13 +174,12 @@ put_policy <<-P
 P
 refused "another user, overlapping range" "overlap those of running container" \
 	as_user cnother "$CNSPAWN" -q -p "$R2" -b br0 --init /bin/sh -- -c true
+# Rules are told apart by what the current policy decides for each container (the
+# running one is decided again), not by line numbers, which move with every edit.
 put_policy <<-P
-	#
-	#
-	#
-	#
-	# 80-userns.sh: the same user and range under another rule (another line)
-	permit cntest root $USERNS_ROOTS/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
+	# 80-userns.sh: the same user and range under another rule
+	permit cntest root $R1 bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
+	permit cntest root $R2 bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
 P
 refused "same user, another rule with the range" "overlap those of running container" \
 	cn -q -p "$R2" -b br0 --init /bin/sh -- -c true
