@@ -128,8 +128,7 @@ text_ok(const char *s, size_t size, bool empty_ok)
 static int
 entry_check(const struct state_entry *e)
 {
-	if (strnlen(e->name, sizeof(e->name)) == sizeof(e->name) ||
-	    request_check_name(e->name) < 0)
+	if (strnlen(e->name, sizeof(e->name)) == sizeof(e->name) || request_check_name(e->name) < 0)
 		return -EINVAL;
 	if (!text_ok(e->bridge, sizeof(e->bridge), false) ||
 	    !text_ok(e->veth, sizeof(e->veth), false) ||
@@ -140,9 +139,10 @@ entry_check(const struct state_entry *e)
 	    e->init_pid < 0 || e->prefix > 32 || e->rule == 0 || e->started < 0)
 		return -EINVAL;
 	/* As userns_prepare() requires of a range; privileged is 0 0. */
-	if (e->userns_count == 0 ? e->userns_first != 0
-	                         : e->userns_first == 0 ||
-	            (uint64_t)e->userns_first + e->userns_count > UINT32_MAX)
+	if (e->userns_count == 0 && e->userns_first != 0)
+		return -EINVAL;
+	if (e->userns_count > 0 &&
+	    (e->userns_first == 0 || (uint64_t)e->userns_first + e->userns_count > UINT32_MAX))
 		return -EINVAL;
 	return 0;
 }

@@ -19,7 +19,7 @@
 #include "net.h"
 #include "policy.h"
 
-#define STATEFILE_MAX 16384u /* bytes in one entry file */
+#define STATEFILE_MAX 16384u  /* bytes in one entry file */
 #define STATEFILE_KEY_MAX 15u /* bytes in one key */
 
 struct state_entry {

@@ -221,9 +221,8 @@ userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count, in
 }
 
 int
-userns_check_running(const struct state_entry *v, const unsigned *rule_now, size_t n,
-    uid_t uid, unsigned rule, uint32_t first, uint32_t count, char *reterr_msg,
-    size_t msg_size)
+userns_check_running(const struct state_entry *v, const unsigned *rule_now, size_t n, uid_t uid,
+    unsigned rule, uint32_t first, uint32_t count, char *reterr_msg, size_t msg_size)
 {
 	uint64_t a0 = first, a1 = a0 + count;
 

@@ -39,9 +39,8 @@ int userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count
  * edited (F6) and is never compared. count 0 (a privileged grant) never
  * conflicts.
  */
-int userns_check_running(const struct state_entry *v, const unsigned *rule_now, size_t n,
-    uid_t uid, unsigned rule, uint32_t first, uint32_t count, char *reterr_msg,
-    size_t msg_size);
+int userns_check_running(const struct state_entry *v, const unsigned *rule_now, size_t n, uid_t uid,
+    unsigned rule, uint32_t first, uint32_t count, char *reterr_msg, size_t msg_size);
 
 /*
  * Child side, still in the initial user namespace: give container root

@@ -112,14 +112,14 @@ static const struct {
 	const char *tail; /* after field 21 */
 	int r;
 } stat_bad[] = {
-    {"", -EINVAL},                         /* cut before field 22 */
-    {" ", -EINVAL},                        /* field 22 empty */
-    {" 98765", -EINVAL},                   /* cut inside field 22 */
-    {" 98765x 1\n", -EINVAL},              /* not a number */
-    {" -1 1\n", -EINVAL},                  /* sign */
-    {" 018 1\n", -EINVAL},                 /* leading zero */
+    {"", -EINVAL},                          /* cut before field 22 */
+    {" ", -EINVAL},                         /* field 22 empty */
+    {" 98765", -EINVAL},                    /* cut inside field 22 */
+    {" 98765x 1\n", -EINVAL},               /* not a number */
+    {" -1 1\n", -EINVAL},                   /* sign */
+    {" 018 1\n", -EINVAL},                  /* leading zero */
     {" 18446744073709551616 1\n", -EINVAL}, /* ULLONG_MAX + 1 */
-    {"  5 1\n", -EINVAL},                  /* empty field 22 */
+    {"  5 1\n", -EINVAL},                   /* empty field 22 */
 };
 
 static void
@@ -279,7 +279,7 @@ static const struct {
 	const char *value;
 	int r;
 } limits[] = {
-    {"name", long_name + 1, 0}, /* 64 */
+    {"name", long_name + 1, 0},   /* 64 */
     {"name", long_name, -EINVAL}, /* 65 */
     {"name", "", -EINVAL},
     {"name", "x.sock", -EINVAL},
@@ -306,13 +306,13 @@ static const struct {
     {"address", "198.18.0.2", -EINVAL},
     {"address", "198.18.0.2/33", -EINVAL},
     {"address", "198.18.0.2/024", -EINVAL},
-    {"bridge", long_if + 1, 0}, /* 15 */
+    {"bridge", long_if + 1, 0},   /* 15 */
     {"bridge", long_if, -EINVAL}, /* 16 */
     {"bridge", "", -EINVAL},
     {"bridge", "br\033", -EINVAL},
     {"veth", long_if + 1, 0},
     {"veth", long_if, -EINVAL},
-    {"root", long_root + 1, 0}, /* PATH_MAX - 1 */
+    {"root", long_root + 1, 0},   /* PATH_MAX - 1 */
     {"root", long_root, -EINVAL}, /* PATH_MAX */
     {"root", "var/lib/machines/web", -EINVAL},
     {"root", "/var/lib/machines/w\reb", -EINVAL},
