@@ -158,7 +158,12 @@ read_request(struct ipc_msg *msg)
 	    s->address, s->gateway, s->machine, s->init);
 }
 
-static void
+/*
+ * Load the policy and decide. The policy stays loaded (returned) until the
+ * reservation: the caller's running containers are decided again by this
+ * same text to count them toward `max` (reserve.c), never by a later one.
+ */
+static struct policy *
 decide(const struct policy_caller *c, const struct request_plan *plan, struct policy_decision *d)
 {
 	struct policy *p = NULL;
@@ -184,11 +189,11 @@ decide(const struct policy_caller *c, const struct request_plan *plan, struct po
 	if (r < 0)
 		helper_fail(r, "cannot use policy %s", CNSPAWN_POLICY_PATH);
 	r = policy_evaluate(p, c, &rq, d);
-	policy_free(p);
 	if (r < 0)
 		helper_fail(r, "malformed request (root %s, init %s)", plan->root, plan->init);
 	if (!d->permit)
 		helper_fail(0, "%s", d->reason);
+	return p;
 }
 
 /* After "permit": all ids root, so the caller can no longer signal, trace or kill us. */
@@ -360,6 +365,7 @@ main(void)
 	struct policy_caller caller;
 	struct request_plan plan;
 	struct policy_decision d;
+	struct policy *pol;
 	struct state_entry e;
 	const char *what = NULL;
 	char why[512];
@@ -377,12 +383,13 @@ main(void)
 	read_request(&msg);
 	if (request_plan_new(&msg.start, &plan, &what) < 0)
 		helper_fail(0, "invalid %s", what);
-	decide(&caller, &plan, &d);
-	caller_ids_done(&ids);
+	pol = decide(&caller, &plan, &d);
 	become_root();
 	root_fd = open_root(&plan);
 	add_container_uuid(root_fd, &plan);
-	r = reserve_container(&plan, &d, &e, why, sizeof(why));
+	r = reserve_container(pol, &caller, &plan, &d, &e, why, sizeof(why));
+	policy_free(pol);
+	caller_ids_done(&ids);
 	if (r < 0)
 		helper_fail(why[0] != '\0' ? 0 : r, "%s",
 		    why[0] != '\0' ? why : "reserving the container");

@@ -25,9 +25,40 @@ reserve_veth_name(const char *machine, char *ret, size_t size)
 	(void)snprintf(ret, size, "ve-%.6s-%05x", machine, (unsigned)(h & 0xfffffu));
 }
 
+/*
+ * F6: `max N` is per rule, and a rule used to be known by the line number
+ * an entry recorded: with one comment line added above it, the same user
+ * could start N more. So each of the caller's running entries is decided
+ * again, by the very policy that decided this request, as if it were asked
+ * now (statefile_request). *ret_now[i] is the line of the rule that permits
+ * v[i] now, 0 when none does (refused, denied or malformed) or when v[i] is
+ * another user's (their identity is not ours to evaluate).
+ */
 static int
-check_running(const struct state_entry *v, size_t n, const struct request_plan *plan,
-    const struct policy_decision *d, char *msg, size_t size)
+rules_now(const struct policy *p, const struct policy_caller *c, const struct state_entry *v,
+    size_t n, unsigned **ret_now)
+{
+	_cleanup_free_ unsigned *now = calloc(n + 1, sizeof(*now));
+
+	if (now == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct policy_request rq;
+		struct policy_decision d;
+
+		if (v[i].uid != c->uid)
+			continue;
+		statefile_request(&v[i], &rq);
+		if (policy_evaluate(p, c, &rq, &d) == 0 && d.permit)
+			now[i] = d.line;
+	}
+	*ret_now = TAKE_PTR(now);
+	return 0;
+}
+
+static int
+check_running(const struct state_entry *v, const unsigned *now, size_t n,
+    const struct request_plan *plan, const struct policy_decision *d, char *msg, size_t size)
 {
 	char veth[NET_IFNAME_MAX + 1];
 	unsigned mine = 0;
@@ -56,11 +87,14 @@ check_running(const struct state_entry *v, size_t n, const struct request_plan *
 			    inet_ntoa(plan->address), v[i].name);
 			return -EADDRINUSE;
 		}
-		if (v[i].uid == helper_session.uid && v[i].rule == d->line)
+		/* Toward this rule's max: the caller's containers that the policy now
+		 * decides by this rule, and those it no longer permits at all
+		 * (tightening a policy must never let a user start more). */
+		if (v[i].uid == helper_session.uid && (now[i] == d->line || now[i] == 0))
 			mine++;
 	}
 	if (!d->grant.privileged &&
-	    userns_check_running(v, n, helper_session.uid, d->line, d->grant.userns_first,
+	    userns_check_running(v, now, n, helper_session.uid, d->line, d->grant.userns_first,
 	        d->grant.userns_count, msg, size) < 0)
 		return -EBUSY;
 	if (policy_check_count(&d->grant, mine) < 0) {
@@ -91,8 +125,11 @@ fill_entry(const struct request_plan *plan, const struct policy_decision *d, str
 	memset(e, 0, sizeof(*e));
 	if (strlcpy(e->name, plan->machine, sizeof(e->name)) >= sizeof(e->name) ||
 	    strlcpy(e->bridge, plan->bridge, sizeof(e->bridge)) >= sizeof(e->bridge) ||
-	    strlcpy(e->root, plan->root, sizeof(e->root)) >= sizeof(e->root))
+	    strlcpy(e->root, plan->root, sizeof(e->root)) >= sizeof(e->root) ||
+	    strlcpy(e->init, plan->init, sizeof(e->init)) >= sizeof(e->init))
 		return -ENAMETOOLONG;
+	e->has_gateway = plan->has_gateway;
+	e->gateway = plan->gateway;
 	reserve_veth_name(plan->machine, e->veth, sizeof(e->veth));
 	e->uid = helper_session.uid;
 	e->monitor_pid = getpid();
@@ -107,11 +144,13 @@ fill_entry(const struct request_plan *plan, const struct policy_decision *d, str
 }
 
 int
-reserve_container(const struct request_plan *plan, const struct policy_decision *d,
-    struct state_entry *ret, char *reterr_msg, size_t msg_size)
+reserve_container(const struct policy *p, const struct policy_caller *c,
+    const struct request_plan *plan, const struct policy_decision *d, struct state_entry *ret,
+    char *reterr_msg, size_t msg_size)
 {
 	_cleanup_close_ int dir_fd = -1;
 	_cleanup_free_ struct state_entry *v = NULL;
+	_cleanup_free_ unsigned *now = NULL;
 	struct state_entry e;
 	size_t n = 0;
 	int r;
@@ -126,7 +165,10 @@ reserve_container(const struct request_plan *plan, const struct policy_decision 
 	r = state_load_all(dir_fd, &v, &n);
 	if (r < 0)
 		return r;
-	r = check_running(v, n, plan, d, reterr_msg, msg_size);
+	r = rules_now(p, c, v, n, &now);
+	if (r < 0)
+		return r;
+	r = check_running(v, now, n, plan, d, reterr_msg, msg_size);
 	if (r < 0)
 		return r;
 	r = fill_entry(plan, d, &e);

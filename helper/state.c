@@ -18,8 +18,6 @@
 #include "state.h"
 #include "util.h"
 
-#define STATE_FILE_MAX 8192
-
 int
 state_open_dir(int *ret_fd)
 {
@@ -51,67 +49,45 @@ state_lock(int dir_fd)
 	return 0;
 }
 
-int
-state_proc_start(pid_t pid, unsigned long long *ret)
+/*
+ * Field 3 (state) and 22 (starttime) of /proc/PID/stat. The pid is from an
+ * entry, the text is the kernel's; the parse is statefile.c's.
+ */
+static int
+proc_stat(pid_t pid, char *ret_state, unsigned long long *ret_start)
 {
 	char path[64], buf[1024];
 	_cleanup_close_ int fd = -1;
-	const char *p;
 	ssize_t n;
-	unsigned long long v = 0;
 
 	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	/* One read: the kernel writes the line at once. Field 22 lies within the first
+	 * ~300 bytes (comm is at most 64); a cut line is refused by the parser. */
+	n = read(fd, buf, sizeof(buf));
 	if (n <= 0)
 		return -ESRCH;
-	buf[n] = '\0';
-	/* comm may hold spaces and parentheses: fields start after the last ')'. */
-	p = strrchr(buf, ')');
-	if (p == NULL)
-		return -EIO;
-	/* After ") " come fields 3.. ; starttime is field 22, i.e. the 20th from there. */
-	for (int field = 3; field < 22; field++) {
-		p = strchr(p + 1, ' ');
-		if (p == NULL)
-			return -EIO;
-	}
-	for (p++; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (unsigned long long)(*p - '0');
-	*ret = v;
-	return 0;
+	return statefile_parse_proc_stat(buf, (size_t)n, ret_state, ret_start) < 0 ? -EIO : 0;
 }
 
-static int
-format_entry(const struct state_entry *e, char *buf, size_t size)
+int
+state_proc_start(pid_t pid, unsigned long long *ret)
 {
-	char addr[INET_ADDRSTRLEN];
-	int n;
+	char state;
 
-	if (inet_ntop(AF_INET, &e->address, addr, sizeof(addr)) == NULL)
-		return -errno;
-	n = snprintf(buf, size,
-	    "name=%s\nuid=%u\nmonitor_pid=%d\nmonitor_start=%llu\ninit_pid=%d\naddress=%s/%u\n"
-	    "bridge=%s\nveth=%s\nroot=%s\nrule=%u\nstarted=%lld\nuserns_first=%u\n"
-	    "userns_count=%u\n",
-	    e->name, (unsigned)e->uid, (int)e->monitor_pid, e->monitor_start, (int)e->init_pid,
-	    addr, (unsigned)e->prefix, e->bridge, e->veth, e->root, e->rule, e->started,
-	    (unsigned)e->userns_first, (unsigned)e->userns_count);
-	if (n < 0 || (size_t)n >= size)
-		return -E2BIG;
-	return n;
+	return proc_stat(pid, &state, ret);
 }
 
 int
 state_write(int dir_fd, const struct state_entry *e)
 {
-	char buf[STATE_FILE_MAX], tmp[HELPER_NAME_MAX + 8];
+	char buf[STATEFILE_MAX], tmp[HELPER_NAME_MAX + 8];
 	_cleanup_close_ int fd = -1;
 	int n, r;
 
-	n = format_entry(e, buf, sizeof(buf));
+	n = statefile_format(e, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	(void)snprintf(tmp, sizeof(tmp), ".%s.tmp", e->name);
@@ -166,136 +142,142 @@ state_remove(const char *name)
 	return 0;
 }
 
-static int
-parse_num(const char *v, long long max, long long *ret)
+/*
+ * One entry file. Only root can write in the state dir, but a stray FIFO
+ * there would block open(2) (and every start after it, under the lock),
+ * and a device or another user's file is not an entry either: open without
+ * blocking or following, and take only a regular root-owned file of a
+ * bounded size that nobody else may write.
+ */
+static bool
+entry_mode_ok(const struct stat *st)
 {
-	const char *errstr = NULL;
-	long long n = strtonum(v, 0, max, &errstr);
-
-	if (errstr != NULL)
-		return -EINVAL;
-	*ret = n;
-	return 0;
-}
-
-static int
-copy_field(char *dst, size_t size, const char *v)
-{
-	return strlcpy(dst, v, size) < size ? 0 : -EINVAL;
-}
-
-/* One key=value line of an entry. The files are root's own, but are parsed strictly anyway. */
-static int
-parse_line(struct state_entry *e, const char *key, const char *v)
-{
-	long long n = 0;
-	int r = 0;
-
-	if (strcmp(key, "name") == 0)
-		return copy_field(e->name, sizeof(e->name), v);
-	if (strcmp(key, "bridge") == 0)
-		return copy_field(e->bridge, sizeof(e->bridge), v);
-	if (strcmp(key, "veth") == 0)
-		return copy_field(e->veth, sizeof(e->veth), v);
-	if (strcmp(key, "root") == 0)
-		return copy_field(e->root, sizeof(e->root), v);
-	if (strcmp(key, "address") == 0) {
-		struct policy_cidr c;
-		if (policy_cidr_parse(v, true, &c) < 0)
-			return -EINVAL;
-		e->address = c.addr;
-		e->prefix = c.prefix;
-		return 0;
-	}
-	if (strcmp(key, "uid") == 0 && (r = parse_num(v, UINT32_MAX - 1, &n)) == 0)
-		e->uid = (uid_t)n;
-	else if (strcmp(key, "monitor_pid") == 0 && (r = parse_num(v, INT32_MAX, &n)) == 0)
-		e->monitor_pid = (pid_t)n;
-	else if (strcmp(key, "monitor_start") == 0 && (r = parse_num(v, LLONG_MAX, &n)) == 0)
-		e->monitor_start = (unsigned long long)n;
-	else if (strcmp(key, "init_pid") == 0 && (r = parse_num(v, INT32_MAX, &n)) == 0)
-		e->init_pid = (pid_t)n;
-	else if (strcmp(key, "rule") == 0 && (r = parse_num(v, UINT32_MAX, &n)) == 0)
-		e->rule = (unsigned)n;
-	else if (strcmp(key, "started") == 0 && (r = parse_num(v, LLONG_MAX, &n)) == 0)
-		e->started = n;
-	else if (strcmp(key, "userns_first") == 0 && (r = parse_num(v, UINT32_MAX, &n)) == 0)
-		e->userns_first = (uint32_t)n;
-	else if (strcmp(key, "userns_count") == 0 && (r = parse_num(v, UINT32_MAX, &n)) == 0)
-		e->userns_count = (uint32_t)n;
-	else if (r == 0)
-		r = -EINVAL;
-	return r;
+	return S_ISREG(st->st_mode) && st->st_uid == 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
 static int
 read_entry(int dir_fd, const char *name, struct state_entry *ret)
 {
-	char buf[STATE_FILE_MAX + 1];
+	char buf[STATEFILE_MAX + 1];
 	_cleanup_close_ int fd = -1;
-	struct state_entry e = {0};
-	ssize_t n;
-	char *line, *next;
+	struct state_entry e;
+	struct stat st;
+	size_t len = 0;
 
-	fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Look before opening: opening a device node can have effects of its own. */
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (!entry_mode_ok(&st))
+		return -EPERM;
+	/* ... and check again what was opened: the name may have been replaced since. */
+	fd = openat(dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
+	if (fstat(fd, &st) < 0)
 		return -errno;
-	buf[n] = '\0';
-	for (line = buf; *line != '\0'; line = next) {
-		char *eq, *nl = strchr(line, '\n');
-		if (nl == NULL)
-			return -EINVAL;
-		*nl = '\0';
-		next = nl + 1;
-		eq = strchr(line, '=');
-		if (eq == NULL)
-			return -EINVAL;
-		*eq = '\0';
-		if (parse_line(&e, line, eq + 1) < 0)
-			return -EINVAL;
+	if (!entry_mode_ok(&st))
+		return -EPERM;
+	while (len < sizeof(buf)) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
 	}
-	if (strcmp(e.name, name) != 0 || e.monitor_pid <= 0)
+	if (statefile_parse(buf, len, &e) < 0 || strcmp(e.name, name) != 0)
 		return -EINVAL;
 	*ret = e;
 	return 0;
 }
 
 /*
- * A monitor killed after its frontend left is nobody's child but pid 1's,
- * and stays a zombie (same pid and start time) until reaped, possibly for
- * long: dead all the same, and so is its container (parent-death signal).
+ * A pid alone could have been reused: the start time pins the very
+ * process (F5: it was read from field 21, always 0, so any process with
+ * the pid kept a dead entry alive). A monitor killed after its frontend
+ * left is nobody's child but pid 1's and stays a zombie (same pid and
+ * start time) until reaped, possibly for long: dead all the same, and so
+ * is its container (parent-death signal).
  */
-static bool
-proc_is_zombie(pid_t pid)
-{
-	char path[64], buf[512];
-	_cleanup_close_ int fd = -1;
-	const char *p;
-	ssize_t n;
-
-	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
-}
-
 static bool
 entry_alive(const struct state_entry *e)
 {
 	unsigned long long start;
+	char state;
 
-	/* A pid alone could have been reused: the start time pins the very process. */
-	return state_proc_start(e->monitor_pid, &start) == 0 && start == e->monitor_start &&
-	    !proc_is_zombie(e->monitor_pid);
+	return proc_stat(e->monitor_pid, &state, &start) == 0 && start == e->monitor_start &&
+	    state != 'Z' && state != 'X';
+}
+
+/* A socket whose entry is gone belongs to a dead monitor. */
+static void
+sweep_socket(int dir_fd, const char *sock)
+{
+	char entry[HELPER_NAME_MAX + 1];
+	size_t k = strlen(sock) - 5;
+
+	if (k >= sizeof(entry))
+		return;
+	memcpy(entry, sock, k);
+	entry[k] = '\0';
+	if (faccessat(dir_fd, entry, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+		(void)unlinkat(dir_fd, sock, 0);
+}
+
+/*
+ * Stale, or not an entry at all (bad text, FIFO, device, symlink, another
+ * owner's file): its monitor is gone, and so is its namespace (parent-death
+ * signal). The name goes (unlinked, never followed), with what only the
+ * monitor would have removed.
+ */
+static void
+remove_stale(int dir_fd, const char *name)
+{
+	(void)unlinkat(dir_fd, name, 0);
+	(void)unlink_socket(dir_fd, name);
+	if (request_check_name(name) == 0)
+		cgroup_remove_stale(name);
+}
+
+/*
+ * 1 and *ret for a live entry, 0 when stale or invalid (removed), -ENOENT
+ * when it went away since readdir. Any other error says nothing about the
+ * entry (EMFILE, EIO, ...) and fails the load: dropping a live entry would
+ * lift its owner's max.
+ */
+static int
+load_one(int dir_fd, const char *name, struct state_entry *ret)
+{
+	int r = read_entry(dir_fd, name, ret);
+
+	if (r == -ENOENT)
+		return r;
+	if (r < 0 && r != -EINVAL && r != -EPERM && r != -ELOOP)
+		return r;
+	if (r < 0 || !entry_alive(ret)) {
+		remove_stale(dir_fd, name);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+append(struct state_entry **v, size_t *n, size_t *cap, const struct state_entry *e)
+{
+	if (*n == *cap) {
+		struct state_entry *nv;
+		if (*cap >= STATE_MAX_ENTRIES)
+			return -E2BIG;
+		nv = reallocarray(*v, *cap ? *cap * 2 : 16, sizeof(**v));
+		if (nv == NULL)
+			return -ENOMEM;
+		*v = nv;
+		*cap = *cap ? *cap * 2 : 16;
+	}
+	(*v)[(*n)++] = *e;
+	return 0;
 }
 
 int
@@ -315,47 +297,19 @@ state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
 		(void)close(dfd);
 		return r;
 	}
-	while ((de = readdir(d)) != NULL) {
+	while (r >= 0 && (de = readdir(d)) != NULL) {
 		struct state_entry e;
 		if (de->d_name[0] == '.')
 			continue;
 		if (is_socket_name(de->d_name)) {
-			/* A socket whose entry is gone belongs to a dead monitor. */
-			char entry[HELPER_NAME_MAX + 1];
-			size_t k = strlen(de->d_name) - 5;
-			if (k < sizeof(entry)) {
-				memcpy(entry, de->d_name, k);
-				entry[k] = '\0';
-				if (faccessat(dir_fd, entry, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
-				    errno == ENOENT)
-					(void)unlinkat(dir_fd, de->d_name, 0);
-			}
+			sweep_socket(dir_fd, de->d_name);
 			continue;
 		}
-		if (read_entry(dir_fd, de->d_name, &e) < 0 || !entry_alive(&e)) {
-			/* Stale or unreadable: its monitor is gone, and so is its namespace
-			 * (parent-death signal); what only the monitor would have removed goes here. */
-			(void)unlinkat(dir_fd, de->d_name, 0);
-			(void)unlink_socket(dir_fd, de->d_name);
-			if (request_check_name(de->d_name) == 0)
-				cgroup_remove_stale(de->d_name);
-			continue;
-		}
-		if (n == cap) {
-			struct state_entry *nv;
-			if (cap >= STATE_MAX_ENTRIES) {
-				r = -E2BIG;
-				break;
-			}
-			cap = cap ? cap * 2 : 16;
-			nv = reallocarray(v, cap, sizeof(*v));
-			if (nv == NULL) {
-				r = -ENOMEM;
-				break;
-			}
-			v = nv;
-		}
-		v[n++] = e;
+		r = load_one(dir_fd, de->d_name, &e);
+		if (r == 1)
+			r = append(&v, &n, &cap, &e);
+		else if (r == 0 || r == -ENOENT)
+			r = 0;
 	}
 	(void)closedir(d);
 	if (r < 0)

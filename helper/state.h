@@ -9,32 +9,11 @@
  * and removed by the next state_load_all().
  */
 
-#include <limits.h>
-#include <netinet/in.h>
-#include <stdint.h>
-#include <sys/types.h>
+#include <stddef.h>
 
-#include "helper.h"
-#include "net.h"
+#include "statefile.h"
 
 #define STATE_MAX_ENTRIES 4096
-
-struct state_entry {
-	char name[HELPER_NAME_MAX + 1];
-	uid_t uid;
-	pid_t monitor_pid;
-	unsigned long long monitor_start; /* /proc/PID/stat starttime */
-	pid_t init_pid;                   /* 0 until cloned */
-	struct in_addr address;
-	uint8_t prefix;
-	char bridge[NET_IFNAME_MAX + 1];
-	char veth[NET_IFNAME_MAX + 1];
-	char root[PATH_MAX];
-	unsigned rule;     /* line of the deciding policy rule */
-	long long started; /* unix time */
-	/* host ids of a userns container (count 0: privileged) */
-	uint32_t userns_first, userns_count;
-};
 
 /* Open (creating if missing) the state dir; refuse one not root-owned 0755-or-stricter. */
 int state_open_dir(int *ret_fd);

@@ -178,13 +178,12 @@ UL=$(rule_line "permit cntest root $USERNS_ROOTS/* " "$orig")
 refused "another user, overlapping range" \
 	"host ids $((FIRST + 1000))..$((FIRST + 1000 + COUNT - 1)) overlap those of running container u1 (uid $cntest_uid, rule at line $UL)" \
 	as_user cnother "$CNSPAWN" -q -p "$R2" -b br0 --init /bin/sh -- -c true
+# Rules are told apart by what the current policy decides for each container (the
+# running one is decided again), not by line numbers, which move with every edit.
 put_policy <<-P
-	#
-	#
-	#
-	#
-	# 80-userns.sh: the same user and range under another rule (another line)
-	permit cntest root $USERNS_ROOTS/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
+	# 80-userns.sh: the same user and range under another rule
+	permit cntest root $R1 bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
+	permit cntest root $R2 bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
 P
 refused "same user, another rule with the range" \
 	"host ids $FIRST..$((FIRST + COUNT - 1)) overlap those of running container u1 (uid $cntest_uid, rule at line $UL)" \

@@ -1,0 +1,187 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# State entries (security review): the start time that pins an entry's monitor
+# (F5), what else may sit in the state directory (a FIFO), and `max` under an
+# edited policy (F6). Every fake entry and planted file here is written by root,
+# as only root can write in the state directory.
+set -eu
+. "$(dirname "$0")/lib.sh"
+need_programs
+
+go='--init /bin/sh -- -c true'
+CNTEST_UID=$(id -u cntest)
+
+# field22 PID: starttime, the 20th field after the ") " that ends comm.
+field22() { sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f20; }
+# entry_val NAME KEY
+entry_val() { sed -n "s/^$2=//p" "$STATE/$1"; }
+# fake_entry NAME ROOT PID START: an entry as the helper writes it, for a
+# container of cntest whose monitor is PID with start time START.
+fake_entry() {
+	cat > "$STATE/.$1.t64" <<-E
+	name=$1
+	uid=$CNTEST_UID
+	monitor_pid=$3
+	monitor_start=$4
+	init_pid=$3
+	address=198.18.0.250/24
+	bridge=br0
+	veth=ve-$1
+	root=$2
+	init=/bin/sh
+	gateway=
+	rule=1
+	started=$(date +%s)
+	userns_first=0
+	userns_count=0
+	E
+	chmod 0644 "$STATE/.$1.t64"
+	mv -f "$STATE/.$1.t64" "$STATE/$1"
+}
+
+# --- F5: monitor_start is field 22 of /proc/MONITOR/stat -----------------------
+run cn -d -q -M t64a -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 100'
+is "detached start" 0 "$RC"
+mon=$(entry_val t64a monitor_pid)
+if [ -n "$mon" ] && [ -r "/proc/$mon/stat" ]; then
+	is "monitor_start is field 22 (starttime) of /proc/MONITOR/stat" "$(field22 "$mon")" \
+		"$(entry_val t64a monitor_start)"
+	check_fail "monitor_start is not 0" test "$(entry_val t64a monitor_start)" = 0
+	like "the entry records the init and the gateway asked (none)" '^init=/bin/sh$' \
+		"$(cat "$STATE/t64a")"
+	like "... the gateway asked (none)" '^gateway=$' "$(cat "$STATE/t64a")"
+else
+	not_ok "monitor_start is field 22 (starttime) of /proc/MONITOR/stat" "no monitor: $ERR"
+fi
+cn stop --kill t64a > /dev/null 2>&1 || true
+assert_clean "F5 entry"
+
+# --- F5: a live pid alone does not keep an entry alive ---------------------------
+# Fake entries name a live process of this test (sleep) as their monitor, each
+# holding the root that the real start below asks for ("currently busy").
+mkcopy t64fake
+sleep 300 &
+sp=$!
+_pids="$_pids $sp"
+wait_for 5 test -r "/proc/$sp/stat" || true
+real=$(field22 "$sp")
+fake_entry t64live "$COPY" "$sp" "$real"
+BASELINE=$(leftovers)
+# shellcheck disable=SC2086
+refused "entry whose pid and start time are a running process: alive" \
+	"Directory tree $COPY is currently busy" cn -q -p "$COPY" -b br0 $go
+BASELINE=
+rm -f "$STATE/t64live"
+for start in $((real + 1)) 0; do
+	fake_entry t64stale "$COPY" "$sp" "$start"
+	incont "$COPY" 'echo started; true'
+	is "live pid, start time $start (not $real): stale, the start succeeds" "0 started" "$RC $OUT"
+	[ "$RC" = 0 ] || diag "$ERR"
+	check_fail "... and the fake entry is removed" test -e "$STATE/t64stale"
+	rm -f "$STATE/t64stale"
+done
+kill "$sp" 2> /dev/null || true
+wait "$sp" 2> /dev/null || true
+assert_clean "fake entries"
+
+# --- what is not an entry: FIFO, another owner's file --------------------------
+# A FIFO blocked open(2) in the start holding the state lock: every start hung.
+# Under CN_TIMEOUT a regression fails here instead of hanging the run; the trap
+# opens the FIFO for writing, which releases a helper stuck opening it.
+fifo=$STATE/t64fifo
+unblock_fifo() {
+	[ -p "$fifo" ] || return 0
+	timeout 5 sh -c ': > "$1"' sh "$fifo" || true
+	rm -f "$fifo"
+}
+on_exit unblock_fifo
+mkfifo -m 0644 "$fifo"
+CN_TIMEOUT=20 incont "$TEMPLATE" 'echo fifo-ok; true' -M t64f
+is "a FIFO in the state dir: the start neither hangs nor fails" "0 fifo-ok" "$RC $OUT"
+check_fail "... and the FIFO is removed" test -e "$fifo"
+unblock_fifo
+printf 'name=t64own\n' > "$STATE/t64own"
+chown cntest "$STATE/t64own"
+CN_TIMEOUT=20 incont "$TEMPLATE" 'echo own-ok; true' -M t64o
+is "a file of another owner in the state dir: the start succeeds" "0 own-ok" "$RC $OUT"
+check_fail "... and the file is removed" test -e "$STATE/t64own"
+rm -f "$STATE/t64own"
+assert_clean "not entries"
+
+# --- F6: max holds when the policy is edited -----------------------------------
+orig=$_work/policy.orig
+cp -p "$POLICY" "$orig"
+restore_policy() { cp -p "$orig" "$POLICY.new" && mv -f "$POLICY.new" "$POLICY"; }
+on_exit restore_policy
+put_policy() {
+	cat > "$POLICY.new"
+	chown root:root "$POLICY.new"
+	chmod 0644 "$POLICY.new"
+	mv -f "$POLICY.new" "$POLICY"
+}
+M=$MACHINES/t64
+rm -rf "$M"
+install -d -o root -g root -m 0755 "$M"
+remove_on_exit "$M"
+for n in 1 2 3; do cp -a "$TEMPLATE" "$M/t64m$n"; done
+{ cat "$orig"; echo "permit cntest root $M/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 max 2 init /sbin/init init /bin/sh privileged"; } | put_policy
+N=$(grep -c '' "$POLICY")
+started=0
+for n in 1 2; do
+	run cn -d -q -p "$M/t64m$n" -b br0 --init /bin/sh -- -c 'sleep 100'
+	[ "$RC" = 0 ] && started=$((started + 1))
+	[ "$RC" = 0 ] || diag "$ERR"
+done
+is "max 2: two start" 2 "$started"
+BASELINE=$(leftovers)
+# shellcheck disable=SC2086
+refused "max 2: a third" \
+	"cntest may run at most 2 container\(s\) under rule at line $N, and 2 run\(s\)$" \
+	cn -q -p "$M/t64m3" -b br0 $go
+{ echo "# 64-state.sh: one line more above every rule"; cat "$POLICY"; } | put_policy
+# shellcheck disable=SC2086
+refused "a comment line added above the rule: still max 2" \
+	"cntest may run at most 2 container\(s\) under rule at line $((N + 1)), and 2 run\(s\)$" \
+	cn -q -p "$M/t64m3" -b br0 $go
+sed 's/ max 2 / max 1 /' "$POLICY" | put_policy
+# shellcheck disable=SC2086
+refused "max 2 changed to max 1 in place" \
+	"cntest may run at most 1 container\(s\) under rule at line $((N + 1)), and 2 run\(s\)$" \
+	cn -q -p "$M/t64m3" -b br0 $go
+sed "s| root $M/\* | root $M/t64m3 |; s/ max 1 / max 2 /" "$POLICY" | put_policy
+# shellcheck disable=SC2086
+refused "rule narrowed: running containers it no longer permits still count" \
+	"cntest may run at most 2 container\(s\) under rule at line $((N + 1)), and 2 run\(s\)$" \
+	cn -q -p "$M/t64m3" -b br0 $go
+sed 's/ max 2 / max 3 /' "$POLICY" | put_policy
+incont "$M/t64m3" 'echo third-ok; true'
+is "max 3: the third starts" "0 third-ok" "$RC $OUT"
+is "nothing new left behind" "$BASELINE" "$(leftovers)"
+BASELINE=
+for n in 1 2; do cn stop --kill "t64m$n" > /dev/null 2>&1 || true; done
+restore_policy
+assert_clean "max under an edited policy"
+
+# --- F6: the userns "same user, same rule" exception follows the edit ----------
+# Before: the running container recorded the rule's old line, so after a line was
+# added above, a second container of the same user under the same rule was
+# refused as another rule's range.
+if [ -d "$USERNS_ROOTS" ]; then
+	for n in 1 2; do
+		rm -rf "$USERNS_ROOTS/t64u$n"; cp -a "$TEMPLATE" "$USERNS_ROOTS/t64u$n"
+		remove_on_exit "$USERNS_ROOTS/t64u$n"
+	done
+	run cn -d -q -p "$USERNS_ROOTS/t64u1" -b br0 --init /bin/sh -- -c 'sleep 100'
+	is "userns: first container starts" 0 "$RC"
+	{ echo "# 64-state.sh: one line more"; cat "$POLICY"; } | put_policy
+	incont "$USERNS_ROOTS/t64u2" 'echo same-rule-ok; true'
+	is "userns: after a line was added, the same user and rule share the range" \
+		"0 same-rule-ok" "$RC $OUT"
+	[ "$RC" = 0 ] || diag "$ERR"
+	cn stop --kill t64u1 > /dev/null 2>&1 || true
+	restore_policy
+	assert_clean "userns range after an edit"
+else
+	skip "userns: same rule after an edit" "no $USERNS_ROOTS"
+fi
+done_testing
