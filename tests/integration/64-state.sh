@@ -136,22 +136,22 @@ is "max 2: two start" 2 "$started"
 BASELINE=$(leftovers)
 # shellcheck disable=SC2086
 refused "max 2: a third" \
-	"cntest may run at most 2 container\(s\) under rule at line $N, and 2 run\(s\)$" \
+	"cntest may run at most 2 container(s) under rule at line $N and already runs 2" \
 	cn -q -p "$M/t64m3" -b br0 $go
 { echo "# 64-state.sh: one line more above every rule"; cat "$POLICY"; } | put_policy
 # shellcheck disable=SC2086
 refused "a comment line added above the rule: still max 2" \
-	"cntest may run at most 2 container\(s\) under rule at line $((N + 1)), and 2 run\(s\)$" \
+	"cntest may run at most 2 container(s) under rule at line $((N + 1)) and already runs 2" \
 	cn -q -p "$M/t64m3" -b br0 $go
 sed 's/ max 2 / max 1 /' "$POLICY" | put_policy
 # shellcheck disable=SC2086
 refused "max 2 changed to max 1 in place" \
-	"cntest may run at most 1 container\(s\) under rule at line $((N + 1)), and 2 run\(s\)$" \
+	"cntest may run at most 1 container(s) under rule at line $((N + 1)) and already runs 2" \
 	cn -q -p "$M/t64m3" -b br0 $go
 sed "s| root $M/\* | root $M/t64m3 |; s/ max 1 / max 2 /" "$POLICY" | put_policy
 # shellcheck disable=SC2086
 refused "rule narrowed: running containers it no longer permits still count" \
-	"cntest may run at most 2 container\(s\) under rule at line $((N + 1)), and 2 run\(s\)$" \
+	"cntest may run at most 2 container(s) under rule at line $((N + 1)) and already runs 2" \
 	cn -q -p "$M/t64m3" -b br0 $go
 sed 's/ max 2 / max 3 /' "$POLICY" | put_policy
 incont "$M/t64m3" 'echo third-ok; true'
