@@ -368,7 +368,7 @@ main(void)
 	struct policy *pol;
 	struct state_entry e;
 	const char *what = NULL;
-	char why[512];
+	struct fail f = {0};
 	int r, root_fd, master, listen_fd;
 
 	r = sanitize_process();
@@ -387,12 +387,11 @@ main(void)
 	become_root();
 	root_fd = open_root(&plan);
 	add_container_uuid(root_fd, &plan);
-	r = reserve_container(pol, &caller, &plan, &d, &e, why, sizeof(why));
+	r = reserve_container(&helper_session, pol, &caller, &plan, &d, &e, &f);
 	policy_free(pol);
 	caller_ids_done(&ids);
 	if (r < 0)
-		helper_fail(why[0] != '\0' ? 0 : r, "%s",
-		    why[0] != '\0' ? why : "reserving the container");
+		helper_fail_at(r, &f, "reserving the container");
 	master = set_up(&helper_session, &plan, &d.grant, &e, root_fd);
 	(void)close(root_fd);
 	listen_fd = control_listen(e.name);

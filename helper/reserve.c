@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +10,6 @@
 #include <unistd.h>
 
 #include "reserve.h"
-#include "userns.h"
 #include "util.h"
 
 void
@@ -56,9 +57,45 @@ rules_now(const struct policy *p, const struct policy_caller *c, const struct st
 	return 0;
 }
 
+/*
+ * userns grants: -EBUSY (the reason in f) when a running container's range
+ * overlaps [first, first+count) unless it is the same user's, has the same
+ * range, and the current policy decides it by the same rule as the new
+ * request. rule_now[i] is that rule's line for the caller's entry v[i] (0:
+ * no rule permits it now); the line an entry recorded moves when the file
+ * is edited (F6) and is never compared.
+ */
 static int
-check_running(const struct state_entry *v, const unsigned *now, size_t n,
-    const struct request_plan *plan, const struct policy_decision *d, char *msg, size_t size)
+check_userns_range(const struct state_entry *v, const unsigned *rule_now, size_t n, uid_t uid,
+    unsigned rule, uint32_t first, uint32_t count, struct fail *f)
+{
+	uint64_t a0 = first, a1 = a0 + count;
+
+	for (size_t i = 0; count > 0 && i < n; i++) {
+		uint64_t b0 = v[i].userns_first, b1 = b0 + v[i].userns_count;
+		bool mine = v[i].uid == uid;
+
+		if (v[i].userns_count == 0 || !(a0 < b1 && b0 < a1))
+			continue;
+		/* Same owner, same rule (as the policy decides both now), same range:
+		 * these ids are already that user's, so a second container of theirs
+		 * gains nothing over the first. Anyone else would share uids with a
+		 * stranger's processes (signal, ptrace, files) and is refused. */
+		if (mine && rule_now[i] != 0 && rule_now[i] == rule && b0 == a0 && b1 == a1)
+			continue;
+		/* The caller's own: the line deciding it now; another user's: its start's. */
+		return fail_say(f, -EBUSY,
+		    "host ids %" PRIu32 "..%" PRIu64 " overlap those of running container %s "
+		    "(uid %u, rule at line %u)",
+		    first, a1 - 1, v[i].name, (unsigned)v[i].uid,
+		    mine && rule_now[i] != 0 ? rule_now[i] : v[i].rule);
+	}
+	return 0;
+}
+
+static int
+check_running(const struct helper_session *s, const struct state_entry *v, const unsigned *now,
+    size_t n, const struct request_plan *plan, const struct policy_decision *d, struct fail *f)
 {
 	char veth[NET_IFNAME_MAX + 1];
 	unsigned mine = 0;
@@ -66,43 +103,37 @@ check_running(const struct state_entry *v, const unsigned *now, size_t n,
 	reserve_veth_name(plan->machine, veth, sizeof(veth));
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(v[i].name, plan->machine) == 0) {
-			(void)snprintf(msg, size, "a container named %s is already running",
+			return fail_say(f, -EEXIST, "a container named %s is already running",
 			    plan->machine);
-			return -EEXIST;
 		}
 		/* A long name's veth is a prefix and a hash: names can share one. */
 		if (strcmp(v[i].veth, veth) == 0) {
-			(void)snprintf(msg, size,
+			return fail_say(f, -EEXIST,
 			    "host interface %s is in use by container %s: choose another name",
 			    veth, v[i].name);
-			return -EEXIST;
 		}
 		if (strcmp(v[i].root, plan->root) == 0) {
-			(void)snprintf(msg, size, "Directory tree %s is currently busy",
+			return fail_say(f, -EBUSY, "Directory tree %s is currently busy",
 			    plan->root);
-			return -EBUSY;
 		}
 		if (plan->has_address && v[i].address.s_addr == plan->address.s_addr) {
-			(void)snprintf(msg, size, "address %s is in use by container %s",
+			return fail_say(f, -EADDRINUSE, "address %s is in use by container %s",
 			    inet_ntoa(plan->address), v[i].name);
-			return -EADDRINUSE;
 		}
 		/* Toward this rule's max: the caller's containers that the policy now
 		 * decides by this rule, and those it no longer permits at all
 		 * (tightening a policy must never let a user start more). */
-		if (v[i].uid == helper_session.uid && (now[i] == d->line || now[i] == 0))
+		if (v[i].uid == s->uid && (now[i] == d->line || now[i] == 0))
 			mine++;
 	}
 	if (!d->grant.privileged &&
-	    userns_check_running(v, now, n, helper_session.uid, d->line, d->grant.userns_first,
-	        d->grant.userns_count, msg, size) < 0)
+	    check_userns_range(v, now, n, s->uid, d->line, d->grant.userns_first,
+	        d->grant.userns_count, f) < 0)
 		return -EBUSY;
-	if (policy_check_count(&d->grant, mine) < 0) {
-		(void)snprintf(msg, size,
+	if (policy_check_count(&d->grant, mine) < 0)
+		return fail_say(f, -EUSERS,
 		    "%s may run at most %u container(s) under rule at line %u and already runs %u",
-		    helper_session.user, d->grant.max, d->line, mine);
-		return -EUSERS;
-	}
+		    s->user, d->grant.max, d->line, mine);
 	return 0;
 }
 
@@ -120,7 +151,8 @@ pick_address(const struct state_entry *v, size_t n, const struct policy_decision
 }
 
 static int
-fill_entry(const struct request_plan *plan, const struct policy_decision *d, struct state_entry *e)
+fill_entry(const struct helper_session *s, const struct request_plan *plan,
+    const struct policy_decision *d, struct state_entry *e)
 {
 	memset(e, 0, sizeof(*e));
 	if (strlcpy(e->name, plan->machine, sizeof(e->name)) >= sizeof(e->name) ||
@@ -131,7 +163,7 @@ fill_entry(const struct request_plan *plan, const struct policy_decision *d, str
 	e->has_gateway = plan->has_gateway;
 	e->gateway = plan->gateway;
 	reserve_veth_name(plan->machine, e->veth, sizeof(e->veth));
-	e->uid = helper_session.uid;
+	e->uid = s->uid;
 	e->monitor_pid = getpid();
 	e->prefix = d->grant.range.prefix;
 	e->rule = d->line;
@@ -144,9 +176,9 @@ fill_entry(const struct request_plan *plan, const struct policy_decision *d, str
 }
 
 int
-reserve_container(const struct policy *p, const struct policy_caller *c,
+reserve_container(struct helper_session *s, const struct policy *p, const struct policy_caller *c,
     const struct request_plan *plan, const struct policy_decision *d, struct state_entry *ret,
-    char *reterr_msg, size_t msg_size)
+    struct fail *f)
 {
 	_cleanup_close_ int dir_fd = -1;
 	_cleanup_free_ struct state_entry *v = NULL;
@@ -155,7 +187,6 @@ reserve_container(const struct policy *p, const struct policy_caller *c,
 	size_t n = 0;
 	int r;
 
-	reterr_msg[0] = '\0';
 	r = state_open_dir(&dir_fd);
 	if (r < 0)
 		return r;
@@ -168,24 +199,22 @@ reserve_container(const struct policy *p, const struct policy_caller *c,
 	r = rules_now(p, c, v, n, &now);
 	if (r < 0)
 		return r;
-	r = check_running(v, now, n, plan, d, reterr_msg, msg_size);
+	r = check_running(s, v, now, n, plan, d, f);
 	if (r < 0)
 		return r;
-	r = fill_entry(plan, d, &e);
+	r = fill_entry(s, plan, d, &e);
 	if (r < 0)
 		return r;
 	if (plan->has_address)
 		e.address = plan->address;
-	else if ((r = pick_address(v, n, d, &e.address)) < 0) {
-		(void)snprintf(reterr_msg, msg_size,
-		    "no free address left in the range of rule at line %u", d->line);
-		return r;
-	}
+	else if ((r = pick_address(v, n, d, &e.address)) < 0)
+		return fail_say(f, r, "no free address left in the range of rule at line %u",
+		    d->line);
 	r = state_write(dir_fd, &e);
 	if (r < 0)
 		return r;
-	(void)strlcpy(helper_session.name, e.name, sizeof(helper_session.name));
-	helper_session.state_written = true;
+	(void)strlcpy(s->name, e.name, sizeof(s->name));
+	s->state_written = true;
 	*ret = e;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "helper.h"
 #include "policy.h"
 #include "request.h"
 #include "state.h"
@@ -9,13 +10,13 @@
  * Under the state lock: refuse a machine name or root already running, the
  * caller's `max` for the deciding rule, an address in use; pick a free
  * address when none was asked; then write the entry (monitor = this
- * process) and record it in helper_session. On refusal *reterr_msg says why.
+ * process) and record it in s. On refusal f->msg says why.
  * p and c are the policy and caller that gave decision d: the caller's
  * running containers are decided again by p to count them toward `max`.
  */
-int reserve_container(const struct policy *p, const struct policy_caller *c,
-    const struct request_plan *plan, const struct policy_decision *d, struct state_entry *ret,
-    char *reterr_msg, size_t msg_size);
+int reserve_container(struct helper_session *s, const struct policy *p,
+    const struct policy_caller *c, const struct request_plan *plan, const struct policy_decision *d,
+    struct state_entry *ret, struct fail *f);
 
 /* Host veth name for a machine: "ve-NAME", or "ve-" + 6 chars + "-" + 5 hex of a hash. */
 void reserve_veth_name(const char *machine, char *ret, size_t size);

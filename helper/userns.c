@@ -221,35 +221,6 @@ userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count, in
 }
 
 int
-userns_check_running(const struct state_entry *v, const unsigned *rule_now, size_t n, uid_t uid,
-    unsigned rule, uint32_t first, uint32_t count, char *reterr_msg, size_t msg_size)
-{
-	uint64_t a0 = first, a1 = a0 + count;
-
-	for (size_t i = 0; count > 0 && i < n; i++) {
-		uint64_t b0 = v[i].userns_first, b1 = b0 + v[i].userns_count;
-		bool mine = v[i].uid == uid;
-
-		if (v[i].userns_count == 0 || !(a0 < b1 && b0 < a1))
-			continue;
-		/* Same owner, same rule (as the policy decides both now), same range:
-		 * these ids are already that user's, so a second container of theirs
-		 * gains nothing over the first. Anyone else would share uids with a
-		 * stranger's processes (signal, ptrace, files) and is refused. */
-		if (mine && rule_now[i] != 0 && rule_now[i] == rule && b0 == a0 && b1 == a1)
-			continue;
-		/* The caller's own: the line deciding it now; another user's: its start's. */
-		(void)snprintf(reterr_msg, msg_size,
-		    "host ids %" PRIu32 "..%" PRIu64 " overlap those of running container %s "
-		    "(uid %u, rule at line %u)",
-		    first, a1 - 1, v[i].name, (unsigned)v[i].uid,
-		    mine && rule_now[i] != 0 ? rule_now[i] : v[i].rule);
-		return -EBUSY;
-	}
-	return 0;
-}
-
-int
 userns_chown_dev(int dev_fd, int slave_fd, uid_t first)
 {
 	/* Our own fresh tmpfs: nothing here can be a planted symlink. */

@@ -16,7 +16,6 @@
 #include <sys/types.h>
 
 #include "helper.h"
-#include "state.h"
 
 /*
  * Host side, after "permit" and become_root(): refuse a root that other
@@ -28,19 +27,6 @@
  */
 int userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count, int *ret_fd,
     struct fail *f);
-
-/*
- * Host side, under the state lock: -EBUSY (and the reason) when a running
- * container's range overlaps [first, first+count) unless it is the same
- * user's, has the same range, and the current policy decides it by the
- * same rule as the new request. rule_now[i] is that rule's line for the
- * caller's entry v[i] (0: no rule permits it now), as reserve.c
- * re-evaluated it; the line an entry recorded moves when the file is
- * edited (F6) and is never compared. count 0 (a privileged grant) never
- * conflicts.
- */
-int userns_check_running(const struct state_entry *v, const unsigned *rule_now, size_t n, uid_t uid,
-    unsigned rule, uint32_t first, uint32_t count, char *reterr_msg, size_t msg_size);
 
 /*
  * Child side, still in the initial user namespace: give container root

@@ -185,8 +185,9 @@ put_policy <<-P
 	permit cntest root $R1 bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
 	permit cntest root $R2 bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $FIRST $COUNT
 P
+# The caller's own running container is named by the rule that decides it now.
 refused "same user, another rule with the range" \
-	"host ids $FIRST..$((FIRST + COUNT - 1)) overlap those of running container u1 (uid $cntest_uid, rule at line $UL)" \
+	"host ids $FIRST..$((FIRST + COUNT - 1)) overlap those of running container u1 (uid $cntest_uid, rule at line $(rule_line "permit cntest root $R1 "))" \
 	cn -q -p "$R2" -b br0 --init /bin/sh -- -c true
 put_policy <<-P
 	# 80-userns.sh: a disjoint range is fine
