@@ -26,9 +26,9 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "helper.h"
 #include "mount.h"
 #include "openat.h"
+#include "session.h"
 #include "util.h"
 
 #define CGROUP_MAX_DEPTH 64

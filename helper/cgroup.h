@@ -24,8 +24,8 @@
 
 #include <sys/types.h>
 
-struct fail;           /* helper.h */
-struct helper_session; /* helper.h */
+struct fail;           /* session.h */
+struct helper_session; /* session.h */
 
 enum cgroup_layout {
 	CGROUP_LAYOUT_NONE = 0,

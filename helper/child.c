@@ -25,12 +25,12 @@
 #include "cgroup.h"
 #include "child.h"
 #include "dev.h"
-#include "helper.h"
 #include "ipc.h"
 #include "mount.h"
 #include "net.h"
 #include "pty.h"
-#include "runhost.h"
+#include "sdiface.h"
+#include "session.h"
 #include "userns.h"
 #include "util.h"
 
@@ -88,7 +88,7 @@ child_fail_step(const struct child_state *s, int r, const char *what)
 	child_fail(s->sync, "%s%s: %s", root, what, strerror(-r));
 }
 
-/* Report a failed step by its struct fail (helper.h): the whole reason, or the step. */
+/* Report a failed step by its struct fail (session.h): the whole reason, or the step. */
 static _Noreturn void
 child_fail_at(const struct child_state *s, int r, const struct fail *f)
 {
@@ -215,7 +215,7 @@ child_mounts(struct child_state *s)
 	r = mount_proc_sys(s->root, &f);
 	if (r < 0)
 		child_fail_at(s, r, &f);
-	r = runhost_mount(s->root, &f);
+	r = sdiface_mount(s->root, &f);
 	if (r < 0)
 		child_fail_at(s, r, &f);
 	r = s->userns >= 0 ? userns_chown_tmpfs(s->root, "run", s->cfg->userns_first) : 0;

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "helper.h"
+#include "clone.h"
 #include "ipc.h"
 #include "net.h"
-#include "clone.h"
+#include "session.h"
 #include "util.h"
 
 #define CLONE_NS_FLAGS                                                                             \

@@ -5,7 +5,7 @@
 #include <sys/types.h>
 
 #include "child.h"
-#include "helper.h"
+#include "session.h"
 
 /* How long the child may take to build its mounts and /dev before we give up. */
 #define CLONE_TIMEOUT_MS 30000

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "control.h"
-#include "helper.h"
+#include "session.h"
 #include "util.h"
 
 #define CONTROL_SEND_TIMEOUT_S 2

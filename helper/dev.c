@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "dev.h"
-#include "helper.h"
 #include "mount.h"
 #include "openat.h"
+#include "session.h"
 #include "util.h"
 
 static int

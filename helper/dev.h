@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-struct fail; /* helper.h */
+struct fail; /* session.h */
 
 /*
  * The container's /dev, as sh-nspawn builds it: a tmpfs (nosuid, mode 755,

@@ -20,7 +20,6 @@
 #include "child.h"
 #include "clone.h"
 #include "control.h"
-#include "helper.h"
 #include "ipc.h"
 #include "monitor.h"
 #include "net.h"
@@ -28,8 +27,9 @@
 #include "request.h"
 #include "reserve.h"
 #include "rootfs.h"
-#include "runhost.h"
 #include "sanitize.h"
+#include "sdiface.h"
+#include "session.h"
 #include "userns.h"
 #include "util.h"
 
@@ -231,12 +231,12 @@ open_root(const struct request_plan *plan)
 	return fd;
 }
 
-/* container_uuid= for systemd (runhost.h): the root's machine id, else random. */
+/* container_uuid= for systemd (sdiface.h): the root's machine id, else random. */
 static void
 add_container_uuid(int root_fd, struct request_plan *plan)
 {
-	char uuid[RUNHOST_UUID_LEN + 1];
-	int r = runhost_env(root_fd, plan->envp, ELEMENTSOF(plan->envp), uuid);
+	char uuid[SDIFACE_UUID_LEN + 1];
+	int r = sdiface_env(root_fd, plan->envp, ELEMENTSOF(plan->envp), uuid);
 
 	if (r < 0)
 		helper_fail(r, "choosing the container's uuid");

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "control.h"
-#include "helper.h"
 #include "monitor.h"
+#include "session.h"
 #include "util.h"
 
 int

@@ -4,8 +4,8 @@
 #include <sys/types.h>
 
 #include "control.h"
-#include "helper.h"
 #include "ipc.h"
+#include "session.h"
 
 /*
  * Drop to what the monitor still needs, with every uid and gid already 0:

@@ -19,9 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "helper.h"
 #include "mount.h"
 #include "openat.h"
+#include "session.h"
 #include "util.h"
 
 int

@@ -6,12 +6,12 @@
  * the new mount API on fds that were opened without following a symlink,
  * in the child's private mount namespace. Every function returns 0 (or an
  * fd) on success and -errno on failure and never prints; functions that do
- * several steps say in *f (helper.h) which one failed, or why.
+ * several steps say in *f (session.h) which one failed, or why.
  */
 
 #include <stdbool.h>
 
-struct fail; /* helper.h */
+struct fail; /* session.h */
 
 /* MS_REC|MS_PRIVATE on "/": nothing mounted from now on propagates to the host. */
 int mount_make_private(void);

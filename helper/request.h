@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "helper.h"
 #include "ipc.h"
+#include "session.h"
 
 #define REQUEST_MAX_ENV 8
 #define REQUEST_ENV_VALUE_MAX 128

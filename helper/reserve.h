@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "helper.h"
 #include "policy.h"
 #include "request.h"
+#include "session.h"
 #include "state.h"
 
 /*

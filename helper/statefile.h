@@ -15,9 +15,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "helper.h"
 #include "net.h"
 #include "policy.h"
+#include "session.h"
 
 #define STATEFILE_MAX 16384u  /* bytes in one entry file */
 #define STATEFILE_KEY_MAX 15u /* bytes in one key */

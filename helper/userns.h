@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "helper.h"
+#include "session.h"
 
 /*
  * Host side, after "permit" and become_root(): refuse a root that other

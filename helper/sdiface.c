@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 /*
- * container_uuid and /run/host (see runhost.h). The one read in the
+ * container_uuid and /run/host (see sdiface.h). The one read in the
  * container root (etc/machine-id) goes through openat_safe(OPENAT_BENEATH) with
  * no symlink, as O_PATH first: only a regular file is then opened for
  * reading (through /proc/self/fd), so a planted FIFO or device node is never
@@ -18,10 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "helper.h"
 #include "mount.h"
 #include "openat.h"
-#include "runhost.h"
+#include "sdiface.h"
+#include "session.h"
 #include "util.h"
 
 /* 32 lower-case hex digits and an optional newline, not all zero: machine-id(5). */
@@ -72,7 +72,7 @@ read_machine_id(int root_fd, unsigned char id[16])
 }
 
 int
-runhost_env(int root_fd, char **envp, size_t nslots, char *ret_uuid)
+sdiface_env(int root_fd, char **envp, size_t nslots, char *ret_uuid)
 {
 	unsigned char id[16];
 	char var[64];
@@ -89,7 +89,7 @@ runhost_env(int root_fd, char **envp, size_t nslots, char *ret_uuid)
 		id[6] = (unsigned char)((id[6] & 0x0f) | 0x40);
 		id[8] = (unsigned char)((id[8] & 0x3f) | 0x80);
 	}
-	(void)snprintf(ret_uuid, RUNHOST_UUID_LEN + 1,
+	(void)snprintf(ret_uuid, SDIFACE_UUID_LEN + 1,
 	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", id[0], id[1],
 	    id[2], id[3], id[4], id[5], id[6], id[7], id[8], id[9], id[10], id[11], id[12], id[13],
 	    id[14], id[15]);
@@ -127,11 +127,11 @@ write_manager(int host_fd)
 	fd = openat(host_fd, "container-manager", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
 	if (fd < 0)
 		return -errno;
-	return util_write_full(fd, RUNHOST_MANAGER "\n", sizeof(RUNHOST_MANAGER));
+	return util_write_full(fd, SDIFACE_MANAGER "\n", sizeof(SDIFACE_MANAGER));
 }
 
 int
-runhost_mount(int root_fd, struct fail *f)
+sdiface_mount(int root_fd, struct fail *f)
 {
 	/* nspawn's limits for /run: a container cannot fill the host's memory through it. */
 	static const char *const opts[] = {"mode=0755", "size=20%", "nr_inodes=800k", NULL};

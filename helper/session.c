@@ -10,10 +10,10 @@
 #define LIBBSD_NETBSD_VIS
 #include <vis.h>
 
-#include "helper.h"
-#include "ipc.h"
 #include "cgroup.h"
+#include "ipc.h"
 #include "net.h"
+#include "session.h"
 #include "state.h"
 #include "util.h"
 

@@ -17,24 +17,24 @@
 
 #include <stddef.h>
 
-struct fail; /* helper.h */
+struct fail; /* session.h */
 
-#define RUNHOST_MANAGER "cnspawn"
-#define RUNHOST_UUID_LEN 36
+#define SDIFACE_MANAGER "cnspawn"
+#define SDIFACE_UUID_LEN 36
 
 /*
  * Host side, as root, before clone: choose the container's uuid from
  * ROOT/etc/machine-id (root_fd as from rootfs_open; a regular file, looked up
  * beneath the root with no symlink) or at random, and append
  * "container_uuid=<uuid>" at the first free slot of envp (nslots entries,
- * the last one kept NULL). ret_uuid gets RUNHOST_UUID_LEN + 1 bytes.
+ * the last one kept NULL). ret_uuid gets SDIFACE_UUID_LEN + 1 bytes.
  * 0 or -errno (-E2BIG: no free slot).
  */
-int runhost_env(int root_fd, char **envp, size_t nslots, char *ret_uuid);
+int sdiface_env(int root_fd, char **envp, size_t nslots, char *ret_uuid);
 
 /*
  * Child side, before pivot_root: when ROOT/run is a directory, mount a
  * tmpfs on it (nosuid, nodev, mode 0755) and create host/container-manager
  * there, then make /run/host read-only. Roots with no /run get nothing.
  */
-int runhost_mount(int root_fd, struct fail *f);
+int sdiface_mount(int root_fd, struct fail *f);
