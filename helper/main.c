@@ -168,14 +168,7 @@ decide(const struct policy_caller *c, const struct request_plan *plan, struct po
 {
 	struct policy *p = NULL;
 	struct policy_error e = {0};
-	struct policy_request rq = {.root = plan->root,
-	    .bridge = plan->bridge,
-	    .has_address = plan->has_address,
-	    .address = plan->address,
-	    .prefix = plan->prefix,
-	    .has_gateway = plan->has_gateway,
-	    .gateway = plan->gateway,
-	    .init = plan->init};
+	struct policy_request rq = request_plan_ask(plan);
 	int r;
 
 	r = policy_load(CNSPAWN_POLICY_PATH, &p, &e);

@@ -167,6 +167,19 @@ fail:
 	return -EINVAL;
 }
 
+struct policy_request
+request_plan_ask(const struct request_plan *p)
+{
+	return (struct policy_request){.root = p->root,
+	    .bridge = p->bridge,
+	    .has_address = p->has_address,
+	    .address = p->address,
+	    .prefix = p->prefix,
+	    .has_gateway = p->has_gateway,
+	    .gateway = p->gateway,
+	    .init = p->init};
+}
+
 void
 request_plan_done(struct request_plan *p)
 {

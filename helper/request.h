@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "ipc.h"
+#include "policy.h"
 #include "session.h"
 
 #define REQUEST_MAX_ENV 8
@@ -39,6 +40,9 @@ struct request_plan {
  */
 int request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char **reterr_what);
 void request_plan_done(struct request_plan *p);
+
+/* What the policy is asked for this plan (pointers borrowed from p). */
+struct policy_request request_plan_ask(const struct request_plan *p);
 
 /* 0 when name is a valid machine name: 1..64 of [A-Za-z0-9_.-], starting alphanumeric,
  * not ending in ".sock" (the control sockets' suffix). */

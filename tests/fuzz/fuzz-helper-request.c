@@ -83,14 +83,7 @@ check_entry(const struct request_plan *plan, const struct policy_decision *d)
 static void
 decide(const struct request_plan *plan)
 {
-	struct policy_request rq = {.root = plan->root,
-	    .bridge = plan->bridge,
-	    .has_address = plan->has_address,
-	    .address = plan->address,
-	    .prefix = plan->prefix,
-	    .has_gateway = plan->has_gateway,
-	    .gateway = plan->gateway,
-	    .init = plan->init};
+	struct policy_request rq = request_plan_ask(plan);
 	struct policy_decision d;
 
 	if (policy_evaluate(fixed_policy(), &caller, &rq, &d) < 0 || !d.permit)
