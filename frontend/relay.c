@@ -23,6 +23,7 @@
 #define RETRY_MAX_MS 500
 /* Bound on the final drain, in case something still writes to the console. */
 #define DRAIN_MAX (64u * 1024u * 1024u)
+#define RELAY_VEOF_REPEAT_MS 500
 
 /* A bounded byte queue: data lives in b[start, end). */
 struct buf {
@@ -34,12 +35,13 @@ struct relay {
 	const struct relay_config *cfg;
 	int master, sig_fd;
 	bool in_tty;
-	bool in_eof;      /* stdin reached end of input */
-	bool eof_sent;    /* VEOF written to the master after in_eof */
-	bool last_nl;     /* the last byte sent to the master was a newline */
-	bool out_dead;    /* stdout is gone (EPIPE): discard output */
-	bool master_hung; /* the console slave is closed or hung up: retry later */
-	int retry_ms;     /* current back-off while master_hung */
+	bool in_eof;             /* stdin reached end of input */
+	bool eof_sent;           /* VEOF written to the master after in_eof */
+	struct timespec veof_at; /* when to type VEOF again (pipe mode, after in_eof) */
+	bool last_nl;            /* the last byte sent to the master was a newline */
+	bool out_dead;           /* stdout is gone (EPIPE): discard output */
+	bool master_hung;        /* the console slave is closed or hung up: retry later */
+	int retry_ms;            /* current back-off while master_hung */
 	struct timespec retry_at;
 	struct escape esc;
 	struct buf to_master, to_out;
@@ -232,6 +234,11 @@ master_write(struct relay *r)
  * Pipe mode: once all input reached the console, type its end-of-file
  * character, so that a shell reading the console sees the end of input. A
  * last line without a newline needs one VEOF to flush it and one more.
+ * Then type it again every RELAY_VEOF_REPEAT_MS while the container runs:
+ * input at its end stays at its end, as a pipe's does, for every later
+ * read; and a VEOF typed while the shell was switching the console to raw
+ * mode for line editing (the line discipline turns a pending one into a
+ * NUL byte then) is not the last word.
  */
 static void
 queue_veof(struct relay *r)
@@ -239,14 +246,17 @@ queue_veof(struct relay *r)
 	struct termios t;
 	uint8_t veof = 0x04;
 
-	if (!r->in_eof || r->in_tty || r->eof_sent || buf_len(&r->to_master) != 0 || r->master_hung)
+	if (!r->in_eof || r->in_tty || buf_len(&r->to_master) != 0 || r->master_hung)
+		return;
+	if (r->eof_sent && util_ms_until(&r->veof_at) > 0)
 		return;
 	if (tcgetattr(r->master, &t) == 0 && t.c_cc[VEOF] != _POSIX_VDISABLE)
 		veof = t.c_cc[VEOF];
 	r->to_master.b[r->to_master.end++] = veof;
-	if (!r->last_nl)
+	if (!r->last_nl && !r->eof_sent)
 		r->to_master.b[r->to_master.end++] = veof;
 	r->eof_sent = true;
+	util_after_ms(&r->veof_at, RELAY_VEOF_REPEAT_MS);
 }
 
 /* Write all of buf even to a non-blocking fd, waiting in poll() instead of spinning. */
@@ -405,6 +415,16 @@ retry_master(struct relay *r)
 		r->master_hung = false; /* data, or EAGAIN: the slave is open again */
 }
 
+/* The sooner of timeout t (ms, -1: none) and deadline at. */
+static int
+sooner(int t, const struct timespec *at)
+{
+	long long left = util_ms_until(at);
+	int m = left <= 0 ? 0 : (int)left + 1;
+
+	return t < 0 || m < t ? m : t;
+}
+
 static int
 poll_timeout(struct relay *r)
 {
@@ -414,13 +434,10 @@ poll_timeout(struct relay *r)
 	util_now_mono(&now);
 	if (buf_room(&r->to_master) >= ESCAPE_MAX_PENDING)
 		t = escape_timeout_ms(&r->esc, &now);
-	if (r->master_hung && buf_room(&r->to_out) > 0) {
-		long long left = util_ms_until(&r->retry_at);
-		int m = left <= 0 ? 0 : (int)left + 1;
-
-		if (t < 0 || m < t)
-			t = m;
-	}
+	if (r->master_hung && buf_room(&r->to_out) > 0)
+		t = sooner(t, &r->retry_at);
+	if (r->eof_sent && !r->in_tty)
+		t = sooner(t, &r->veof_at);
 	return t;
 }
 

@@ -60,6 +60,13 @@ printf 'echo eof-next\n' > "$RUN_STDIN"
 run as_user cntest "$CNSPAWN" -q -p "$TEMPLATE" -b br0 --init /bin/sh
 is "pipe mode: end of input ends the shell (exit 0)" 0 "$RC"
 like "pipe mode: output before EOF relayed" '^eof-next$' "$OUT"
+# Input at its end stays at its end, as a pipe's does: cat takes the first end of
+# file, the shell's `read` a later one, then the shell itself exits at the next.
+printf 'cat > /dev/null; echo after-cat; read x || echo read-eof\n' > "$RUN_STDIN"
+run as_user cntest "$CNSPAWN" -q -p "$TEMPLATE" -b br0 --init /bin/sh
+is "pipe mode: every read after the end of input sees end of file (exit 0)" 0 "$RC"
+is "... cat, then read, then the shell" "after-cat
+read-eof" "$(printf '%s\n' "$OUT" | grep -E '^(after-cat|read-eof)$')"
 unset RUN_STDIN
 # Output written just before init exits is not lost.
 incont "$TEMPLATE" 'i=0; while [ $i -lt 2000 ]; do echo line$i; i=$((i+1)); done'
