@@ -61,9 +61,7 @@ refused "bridge not in the policy" "cntest may not use bridge br9: rule at line 
 
 # Bridges the policy allows but the host does not have as bridges: the helper's
 # own check, after the policy said yes.
-cp -p "$POLICY" "$_work/policy.saved"
-restore_policy() { cp "$_work/policy.saved" "$POLICY.tmp"; chmod 0644 "$POLICY.tmp"; mv -f "$POLICY.tmp" "$POLICY"; }
-on_exit restore_policy
+save_policy
 echo "permit cntest root $MACHINES/* bridge br9 bridge lo address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh privileged" >> "$POLICY"
 refused "bridge that does not exist" "bridge br9: No such device" \
 	cn -q -p "$TEMPLATE" -b br9 --init /bin/sh -- -c true

@@ -83,8 +83,7 @@ refused "malformed address" \
 # clear refusal, never a silent privileged start (80-userns.sh tests userns
 # containers). The rule is added for this case only and the policy restored.
 mkcopy uns
-cp -p "$POLICY" "$_work/policy.saved"
-on_exit "cp '$_work/policy.saved' '$POLICY.tmp' && chown root:root '$POLICY.tmp' && chmod 0644 '$POLICY.tmp' && mv -f '$POLICY.tmp' '$POLICY'"
+save_policy
 # The rule alone: next to run.sh's privileged rule for $MACHINES/* the policy itself
 # would be refused (a shared tree; 63-escape.sh tests that).
 echo "permit cntest root $COPY bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns 100000 65536" > "$POLICY.tmp"
@@ -93,13 +92,13 @@ chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
 refused "userns rule" \
 	"$COPY is reachable by other host users, but what a userns container creates there is owned by host uid 0 (setuid bits included): put it below a root-owned directory of mode 0700 (the root itself does not count), as /var/lib/machines is" \
 	cn -q -p "$COPY" -b br0 $go
-cp "$_work/policy.saved" "$POLICY.tmp" && chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
+restore_policy
 
 # A deny rule for one root, and `max 1`: the last matching rule decides.
 mkcopy t50deny
 mkcopy t50max2
 {
-	cat "$_work/policy.saved"
+	cat "$orig"
 	echo "permit cntest root $MACHINES/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 max 1 init /bin/sh privileged"
 	echo "deny cntest root $MACHINES/t50deny"
 } >> "$POLICY"
@@ -119,7 +118,7 @@ fi
 stop_container "$TEMPLATE" t50max
 is "max 1: the first container exits 0" 0 "$RC"
 assert_clean "max"
-cp "$_work/policy.saved" "$POLICY.tmp" && chmod 0644 "$POLICY.tmp" && mv -f "$POLICY.tmp" "$POLICY"
+restore_policy
 
 # cnspawn --help and --version are not refusals.
 run cn --help

@@ -10,16 +10,14 @@ need_programs
 
 go='--init /bin/sh -- -c true'
 # Restore the policy exactly, whatever happens below.
-cp -p "$POLICY" "$_work/policy.saved"
+# (The cases below also make the directory, or the policy, a symlink or writable.)
+save_policy
 restore_policy() {
-	rm -f "$POLICY"
-	cp "$_work/policy.saved" "$POLICY.tmp"
-	chown root:root "$POLICY.tmp" "$CHECK_PREFIX/etc/cnspawn"
-	chmod 0644 "$POLICY.tmp"; chmod 0755 "$CHECK_PREFIX/etc/cnspawn"
-	mv -f "$POLICY.tmp" "$POLICY"
-	rm -f "$CHECK_PREFIX/etc/cnspawn/policy.real"
+	rm -f "$POLICY" "$CHECK_PREFIX/etc/cnspawn/policy.real"
+	chown root:root "$CHECK_PREFIX/etc/cnspawn"
+	chmod 0755 "$CHECK_PREFIX/etc/cnspawn"
+	put_policy < "$orig"
 }
-on_exit restore_policy
 
 # --- the helper invoked directly as cntest ---------------------------------
 run as_user cntest "$HELPER" 3>&- < /dev/null

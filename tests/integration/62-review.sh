@@ -27,9 +27,7 @@ assert_clean "t62.socket"
 # A group whose /etc/group line does not fit getgrgid_r's first buffer used to be
 # left out of the caller's group names, so a `deny :GROUP` after a permit did not
 # apply. (An NSS error, e.g. under the caller's RLIMIT_NOFILE, did the same.)
-cp -p "$POLICY" "$_work/policy.saved"
-restore_policy() { cp "$_work/policy.saved" "$POLICY.tmp"; chmod 0644 "$POLICY.tmp"; mv -f "$POLICY.tmp" "$POLICY"; }
-on_exit restore_policy
+save_policy
 groupdel t62big 2> /dev/null || true
 groupadd t62big
 on_exit 'groupdel t62big 2> /dev/null || true'

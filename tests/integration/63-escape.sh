@@ -17,15 +17,7 @@ FIRST=200000 COUNT=65536
 NET="bridge br0 address 198.18.0.0/24 gateway 198.18.0.1"
 ATTACK='cp /bin/busybox /rootsh; chmod 4755 /rootsh; chmod 755 /; echo planted'
 
-orig=$_work/policy.orig
-cp -p "$POLICY" "$orig"
-on_exit "cp -p '$orig' '$POLICY.new' && mv -f '$POLICY.new' '$POLICY'"
-put_policy() {
-	cat > "$POLICY.new"
-	chown root:root "$POLICY.new"
-	chmod 0644 "$POLICY.new"
-	mv -f "$POLICY.new" "$POLICY"
-}
+save_policy
 
 # --- F1: the root itself is not "a root-only directory above it" -------------
 PUB=$CHECK_PREFIX/pub

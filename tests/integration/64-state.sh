@@ -109,16 +109,7 @@ rm -f "$STATE/t64own"
 assert_clean "not entries"
 
 # --- F6: max holds when the policy is edited -----------------------------------
-orig=$_work/policy.orig
-cp -p "$POLICY" "$orig"
-restore_policy() { cp -p "$orig" "$POLICY.new" && mv -f "$POLICY.new" "$POLICY"; }
-on_exit restore_policy
-put_policy() {
-	cat > "$POLICY.new"
-	chown root:root "$POLICY.new"
-	chmod 0644 "$POLICY.new"
-	mv -f "$POLICY.new" "$POLICY"
-}
+save_policy
 M=$MACHINES/t64
 rm -rf "$M"
 install -d -o root -g root -m 0755 "$M"

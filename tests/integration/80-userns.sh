@@ -160,15 +160,7 @@ BASELINE=$(leftovers)
 incont "$R2" 'echo same-rule-ok; true'
 like "same user, same rule: a second container shares the range" '^same-rule-ok$' "$OUT"
 
-orig=$_work/policy.orig
-cp -p "$POLICY" "$orig"
-on_exit "cp -p '$orig' '$POLICY.new' && mv -f '$POLICY.new' '$POLICY'"
-put_policy() {
-	cat > "$POLICY.new"
-	chown root:root "$POLICY.new"
-	chmod 0644 "$POLICY.new"
-	mv -f "$POLICY.new" "$POLICY"
-}
+save_policy
 put_policy <<-P
 	# 80-userns.sh: another user with the running container's range
 	permit cnother root $USERNS_ROOTS/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh userns $((FIRST + 1000)) $COUNT

@@ -113,6 +113,21 @@ incont() {
 	_root=$1 _cmd=$2; shift 2
 	run cn -q -p "$_root" -b br0 "$@" --init /bin/sh -- -c "$_cmd"
 }
+# put_policy < TEXT: install TEXT as the policy (root:root 0644, atomically).
+put_policy() {
+	cat > "$POLICY.new"
+	chown root:root "$POLICY.new"
+	chmod 0644 "$POLICY.new"
+	mv -f "$POLICY.new" "$POLICY"
+}
+# save_policy: keep the harness's policy in $orig, put back at exit or by restore_policy.
+save_policy() {
+	orig=$_work/policy.orig
+	cp -p "$POLICY" "$orig"
+	on_exit restore_policy
+}
+restore_policy() { put_policy < "$orig"; }
+
 # refused DESC LINE CMD...: CMD must exit 125 and print exactly one line on stderr,
 # "cnspawn: LINE" (the whole line, compared as a string: build runtime values such
 # as paths and rule lines from the variables the script knows); then nothing may be
