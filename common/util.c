@@ -8,6 +8,27 @@
 #include "util.h"
 
 int
+util_read_upto(int fd, void *buf, size_t size, size_t *ret_len)
+{
+	char *p = buf;
+	size_t len = 0;
+
+	while (len < size) {
+		ssize_t n = read(fd, p + len, size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	*ret_len = len;
+	return 0;
+}
+
+int
 util_write_full(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -55,6 +55,8 @@ util_fclosep(FILE **f)
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Read until EOF or size bytes (retrying EINTR and short reads); *ret_len says how many. */
+int util_read_upto(int fd, void *buf, size_t size, size_t *ret_len);
 /* Write all len bytes (retrying EINTR and short writes); -errno on error. */
 int util_write_full(int fd, const void *buf, size_t len);
 /* Close fd if >= 0, keeping errno; returns -1 so callers can write fd = util_safe_close(fd). */

@@ -163,6 +163,7 @@ read_entry(int dir_fd, const char *name, struct state_entry *ret)
 	struct state_entry e;
 	struct stat st;
 	size_t len = 0;
+	int r;
 
 	/* Look before opening: opening a device node can have effects of its own. */
 	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -177,16 +178,9 @@ read_entry(int dir_fd, const char *name, struct state_entry *ret)
 		return -errno;
 	if (!entry_mode_ok(&st))
 		return -EPERM;
-	while (len < sizeof(buf)) {
-		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	r = util_read_upto(fd, buf, sizeof(buf), &len);
+	if (r < 0)
+		return r;
 	if (statefile_parse(buf, len, &e) < 0 || strcmp(e.name, name) != 0)
 		return -EINVAL;
 	*ret = e;

@@ -129,21 +129,14 @@ policy_read_fd(int fd, char **ret_text, size_t *ret_len)
 {
 	_cleanup_free_ char *buf = malloc(POLICY_MAX_FILE + 1);
 	size_t len = 0;
+	int r;
 
 	if (buf == NULL)
 		return -ENOMEM;
 	/* Read one byte past the cap so a file that grew is caught too. */
-	while (len < POLICY_MAX_FILE + 1) {
-		ssize_t k = read(fd, buf + len, POLICY_MAX_FILE + 1 - len);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		if (k == 0)
-			break;
-		len += (size_t)k;
-	}
+	r = util_read_upto(fd, buf, POLICY_MAX_FILE + 1, &len);
+	if (r < 0)
+		return r;
 	if (len > POLICY_MAX_FILE)
 		return -E2BIG;
 	*ret_text = TAKE_PTR(buf);
