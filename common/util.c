@@ -102,3 +102,26 @@ util_after_ms(struct timespec *ret, long long ms)
 		ret->tv_nsec -= 1000000000L;
 	}
 }
+
+bool
+util_portable_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '_' || c == '.' || c == '-';
+}
+
+bool
+util_ifname_ok(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return false;
+	n = strnlen(s, UTIL_IFNAME_MAX + 1);
+	if (n == 0 || n > UTIL_IFNAME_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!util_portable_char(s[i]))
+			return false;
+	return true;
+}

@@ -4,10 +4,12 @@
 /*
  * The base layer, shared by the helper, the frontend and the libraries:
  * cleanup attributes (STYLE.md §5), full writes, fd flags, monotonic
- * deadlines. It imports nothing of the project and knows no wire (fd
- * passing is ipc/fdpass.c). Nothing here has a host side effect.
+ * deadlines, and the character rules of names that POSIX and Linux (not
+ * this project) define. It imports nothing of the project and knows no wire
+ * (fd passing is ipc/fdpass.c). Nothing here has a host side effect.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +65,19 @@ int util_write_full(int fd, const void *buf, size_t len);
 int util_safe_close(int fd);
 /* Set or clear O_NONBLOCK; -errno on error. */
 int util_set_nonblock(int fd, int on);
+
+/* Longest Linux network interface name: IFNAMSIZ - 1. */
+#define UTIL_IFNAME_MAX 15
+
+/* c is in POSIX's portable filename character set: A-Z a-z 0-9 _ . - (ASCII, whatever the locale). */
+bool util_portable_char(char c);
+/*
+ * s is an interface name every part accepts: 1..UTIL_IFNAME_MAX portable
+ * characters, not "." or "..". A subset of the kernel's own rule
+ * (dev_valid_name(): no '/', ':' or whitespace), so a name passed here is
+ * never a kernel-side surprise. NULL is not a name.
+ */
+bool util_ifname_ok(const char *s);
 
 /* CLOCK_MONOTONIC now. */
 void util_now_mono(struct timespec *ret);

@@ -18,22 +18,6 @@
 #include "report.h"
 #include "util.h"
 
-/* Bridge names are Linux interface names: 1..15 bytes, no '/', ':' or space. */
-#define IFNAME_MAX 15
-
-static bool
-valid_ifname(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > IFNAME_MAX || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return false;
-	for (const char *p = s; *p != '\0'; p++)
-		if (*p == '/' || *p == ':' || *p <= ' ' || *p == 0x7f)
-			return false;
-	return true;
-}
-
 /* The frontend checks what it can for a clear early message; the helper checks it all again. */
 static int
 check_options(const struct start_options *o)
@@ -45,7 +29,7 @@ check_options(const struct start_options *o)
 		return report_fail("missing -p/--directory ROOT (the container's root directory)");
 	if (o->bridge == NULL)
 		return report_fail("missing -b/--network-bridge BRIDGE");
-	if (!valid_ifname(o->bridge))
+	if (!util_ifname_ok(o->bridge))
 		return report_fail("invalid bridge name '%s'", o->bridge);
 	if (o->address != NULL && policy_addr_parse(o->address, &a) < 0 &&
 	    policy_cidr_parse(o->address, true, &cidr) < 0)

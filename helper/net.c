@@ -8,7 +8,7 @@
  *   process, so it acts only on the network namespace the caller is in: the
  *   helper's own on the host side, the container's inside the child. Nothing
  *   here opens another namespace (no /proc/1/ns/net, no setns()).
- * - Links are addressed by a name the caller passed, after net_valid_ifname()
+ * - Links are addressed by a name the caller passed, after util_ifname_ok()
  *   checked it; the only links ever created are the veth pair named by the
  *   caller, and the only links ever deleted are the names the caller gives
  *   (the helper passes only the veth it created). No other interface, address
@@ -24,7 +24,6 @@
 #include <sys/time.h>
 
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
@@ -65,29 +64,6 @@ struct net_link_info {
 	int ifindex;
 	bool is_bridge;
 };
-
-/*
- * The kernel's own rule (dev_valid_name()): 1..15 bytes, not "." or "..",
- * no '/', ':' or whitespace. Checked here so a bad name is -EINVAL before
- * any request is sent, never a kernel-side surprise.
- */
-static bool
-net_valid_ifname(const char *name)
-{
-	size_t len;
-
-	if (name == NULL)
-		return false;
-	len = strnlen(name, NET_IFNAME_MAX + 1);
-	if (len == 0 || len > NET_IFNAME_MAX)
-		return false;
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return false;
-	for (const char *p = name; *p != '\0'; p++)
-		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
-			return false;
-	return true;
-}
 
 static int
 net_errno(int fallback)
@@ -220,7 +196,7 @@ net_link_query(const char *ifname, struct net_link_info *ret_info)
 	struct ifinfomsg *ifm;
 	int r;
 
-	if (!net_valid_ifname(ifname))
+	if (!util_ifname_ok(ifname))
 		return -EINVAL;
 	nlh = net_msg_new(buf, RTM_GETLINK, 0);
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -260,7 +236,7 @@ net_link_set(const char *ifname, unsigned int flags, unsigned int change, int ma
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 
-	if (!net_valid_ifname(ifname))
+	if (!util_ifname_ok(ifname))
 		return -EINVAL;
 	nlh = net_msg_new(buf, RTM_NEWLINK, 0);
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
@@ -280,7 +256,7 @@ net_delete_link(const char *ifname)
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 
-	if (!net_valid_ifname(ifname))
+	if (!util_ifname_ok(ifname))
 		return -EINVAL;
 	/* Privileged: deletes exactly the named link in the caller's netns; the
 	 * helper only names the veth it created (rollback). */
@@ -366,7 +342,7 @@ net_create_veth(const char *host_ifname, const char *bridge, pid_t child_pid)
 	struct net_link_info br;
 	int r;
 
-	if (!net_valid_ifname(host_ifname) || !net_valid_ifname(bridge) || child_pid <= 0)
+	if (!util_ifname_ok(host_ifname) || !util_ifname_ok(bridge) || child_pid <= 0)
 		return -EINVAL;
 	/* Look the bridge up before creating anything: a missing or wrong
 	 * bridge costs no rollback. */

@@ -13,7 +13,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define NET_IFNAME_MAX 15 /* IFNAMSIZ - 1 */
+#include "util.h"
+
+#define NET_IFNAME_MAX UTIL_IFNAME_MAX
 
 /*
  * 0 when ifname exists in the helper's namespace and is a bridge

@@ -9,6 +9,7 @@
 #include "parse.h"
 #include "path.h"
 #include "policy.h"
+#include "util.h"
 
 bool
 policy_rule_applies(const struct policy_rule *rule, const struct policy_caller *c)
@@ -206,7 +207,7 @@ check_request(const struct policy_request *r)
 		return -EINVAL;
 	if (r->init != NULL && path_check(r->init, false) != NULL)
 		return -EINVAL;
-	if (r->bridge != NULL && !path_bridge_ok(r->bridge))
+	if (r->bridge != NULL && !util_ifname_ok(r->bridge))
 		return -EINVAL;
 	/* An address or gateway only makes sense on a bridge. */
 	if (r->bridge == NULL && (r->has_address || r->has_gateway))

@@ -10,6 +10,7 @@
 #include "parse.h"
 #include "path.h"
 #include "policy.h"
+#include "util.h"
 
 /* The whole parse: diagnostics go through fn, the first error's code is kept. */
 struct parse_state {
@@ -188,7 +189,7 @@ static int
 opt_bridge(struct parse_state *st, struct policy_rule *r, const struct lex_token *kw,
     const struct lex_token *arg)
 {
-	if (!path_bridge_ok(arg->s)) {
+	if (!util_ifname_ok(arg->s)) {
 		diag(st, -EINVAL, arg->line, arg->col,
 		    "bad bridge name '%.64s' (1 to 15 of A-Z a-z 0-9 _ . -)", arg->s);
 		return -EINVAL;

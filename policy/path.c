@@ -2,13 +2,7 @@
 #include <string.h>
 
 #include "path.h"
-
-static bool
-is_name_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-	    ch == '_' || ch == '.' || ch == '-';
-}
+#include "util.h"
 
 const char *
 path_check(const char *p, bool glob_ok)
@@ -83,19 +77,6 @@ path_trees_overlap(const char *a, const char *b)
 }
 
 bool
-path_bridge_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 1 || n > 15 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_name_char(s[i]))
-			return false;
-	return true;
-}
-
-bool
 path_name_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -105,7 +86,7 @@ path_name_ok(const char *s)
 	if (n < 1 || n > 32 || s[0] == '-')
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!is_name_char(s[i]))
+		if (!util_portable_char(s[i]))
 			return false;
 	return true;
 }

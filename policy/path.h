@@ -22,7 +22,6 @@ bool path_matches(const char *pat, const char *req);
  * the other: the trees nest or coincide.
  */
 bool path_trees_overlap(const char *a, const char *b);
-/* Bridge interface name: 1..15 of [A-Za-z0-9_.-], not "." or "..". */
-bool path_bridge_ok(const char *s);
+/* (Bridge names: util_ifname_ok() in common/util.h, the rule every part applies.) */
 /* User or group name: 1..32 of [A-Za-z0-9_.-], not starting with '-', optional final '$'. */
 bool path_name_ok(const char *s);
