@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -11,27 +10,14 @@
 
 #include "cmd-attach.h"
 #include "escape.h"
+#include "names.h"
 #include "relay.h"
 #include "report.h"
 #include "tty.h"
 #include "util.h"
 
-#define ATTACH_NAME_MAX 64
 /* A monitor answers at once; one that does not is stuck, not busy. */
 #define ATTACH_RECV_TIMEOUT_S 10
-
-int
-cmd_attach_check_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > ATTACH_NAME_MAX || !isalnum((unsigned char)name[0]))
-		return -EINVAL;
-	for (const char *p = name; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
-			return -EINVAL;
-	return 0;
-}
 
 int
 cmd_attach_connect(const char *name, int *ret_fd)
@@ -39,14 +25,11 @@ cmd_attach_connect(const char *name, int *ret_fd)
 	_cleanup_close_ int fd = -1;
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct timeval tv = {.tv_sec = ATTACH_RECV_TIMEOUT_S};
-	int n;
+	/* The name becomes part of a path: the builder checks it first. */
+	int r = ipc_sock_path(name, sa.sun_path, sizeof(sa.sun_path));
 
-	/* The name becomes part of a path: check it before building one. */
-	if (cmd_attach_check_name(name) < 0)
-		return -EINVAL;
-	n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s.sock", CNSPAWN_STATE_DIR, name);
-	if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
+	if (r < 0)
+		return r;
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

@@ -10,8 +10,6 @@
 
 #include "ipc.h"
 
-/* 0 when name is a valid machine name: 1..64 of [A-Za-z0-9_.-], starting alphanumeric. */
-int cmd_attach_check_name(const char *name);
 /*
  * Connect to NAME's monitor. -ENOENT when no such container runs (no
  * socket, or its monitor is gone), -EINVAL for a bad name, else -errno.

@@ -12,6 +12,7 @@
 
 #include "cmd-attach.h"
 #include "cmd-list.h"
+#include "names.h"
 #include "report.h"
 #include "util.h"
 
@@ -65,15 +66,10 @@ collect(struct list_item **ret, size_t *ret_n)
 	if (d == NULL && errno != ENOENT)
 		return -errno;
 	while (d != NULL && n < LIST_MAX && (de = readdir(d)) != NULL) {
-		char name[80];
-		size_t len = strlen(de->d_name);
+		char name[IPC_NAME_MAX + 1];
 
-		if (len <= 5 || len - 5 >= sizeof(name) ||
-		    strcmp(de->d_name + len - 5, ".sock") != 0)
-			continue;
-		memcpy(name, de->d_name, len - 5);
-		name[len - 5] = '\0';
-		if (cmd_attach_check_name(name) == 0 && query(name, &v[n]) == 0)
+		if (ipc_sock_name_strip(de->d_name, name, sizeof(name)) == 0 &&
+		    ipc_name_check(name) == 0 && query(name, &v[n]) == 0)
 			n++;
 	}
 	if (d != NULL)

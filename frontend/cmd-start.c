@@ -11,6 +11,7 @@
 #include "cmd-start.h"
 #include "escape.h"
 #include "ipc.h"
+#include "names.h"
 #include "policy.h"
 #include "relay.h"
 #include "spawn.h"
@@ -37,8 +38,9 @@ check_options(const struct start_options *o)
 		    o->address);
 	if (o->gateway != NULL && policy_addr_parse(o->gateway, &a) < 0)
 		return report_fail("invalid gateway '%s' (expected A.B.C.D)", o->gateway);
-	if (o->machine != NULL && (o->machine[0] == '\0' || strlen(o->machine) >= IPC_MAX_STR))
-		return report_fail("invalid machine name '%s'", o->machine);
+	/* The helper's own rule and words (ipc/names.h): -M "" too, never a derived name. */
+	if (o->machine != NULL && ipc_name_check(o->machine) < 0)
+		return report_fail("invalid %s", IPC_NAME_RULE);
 	if (o->init != NULL && (o->init[0] != '/' || strlen(o->init) >= IPC_MAX_STR))
 		return report_fail("--init needs an absolute path inside the container, not '%s'",
 		    o->init);
@@ -77,6 +79,17 @@ canonical_root(const char *dir, char **ret)
 		return report_fail("directory path '%s' is too long", dir);
 	}
 	*ret = p;
+	return 0;
+}
+
+/* Without -M the helper names the machine after the root's last component: same rule. */
+static int
+check_derived_name(const struct start_options *o, const char *root)
+{
+	char name[IPC_NAME_MAX + 1];
+
+	if (o->machine == NULL && ipc_name_of_start(root, "", name, sizeof(name)) < 0)
+		return report_fail("invalid %s", IPC_NAME_RULE);
 	return 0;
 }
 
@@ -202,7 +215,8 @@ cmd_start_run(const struct start_options *o)
 	static char machine[IPC_MAX_STR];
 	int k;
 
-	if ((k = check_options(o)) != 0 || (k = canonical_root(o->directory, &root)) != 0)
+	if ((k = check_options(o)) != 0 || (k = canonical_root(o->directory, &root)) != 0 ||
+	    (k = check_derived_name(o, root)) != 0)
 		return k;
 	sock = spawn_helper(CNSPAWN_HELPER_PATH, &rc.helper);
 	if (sock < 0)

@@ -3,7 +3,7 @@
 /*
  * The container's cgroup (see cgroup.h). Host side: every path is built
  * from fixed strings under /sys/fs/cgroup (a root-only file system) and the
- * machine name, which request_check_name() limited to [A-Za-z0-9._-] and
+ * machine name, which ipc_name_check() limited to [A-Za-z0-9._-] and
  * reserve_container() made unique, so nothing the caller chose can make the
  * helper write anywhere but CGROUP_BASE/<name>; lookups still refuse
  * symlinks. Child side: a cgroup namespace and a fresh cgroup superblock

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "names.h"
 #include "session.h"
 #include "util.h"
 
@@ -36,14 +37,9 @@
 static int
 socket_path(const char *name, struct sockaddr_un *ret)
 {
-	int n;
-
 	memset(ret, 0, sizeof(*ret));
 	ret->sun_family = AF_UNIX;
-	n = snprintf(ret->sun_path, sizeof(ret->sun_path), "%s/%s.sock", CNSPAWN_STATE_DIR, name);
-	if (n < 0 || (size_t)n >= sizeof(ret->sun_path))
-		return -ENAMETOOLONG;
-	return 0;
+	return ipc_sock_path(name, ret->sun_path, sizeof(ret->sun_path));
 }
 
 int

@@ -5,50 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "policy.h"
 #include "request.h"
 #include "util.h"
 
 /* Variables the container may get from the caller: presentation only, never behaviour. */
 static const char *const env_allowed[] = {"TERM", "COLORTERM", "NO_COLOR"};
-
-int
-request_check_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > HELPER_NAME_MAX || !isalnum((unsigned char)name[0]))
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
-			return -EINVAL;
-	}
-	/* NAME.sock is the control socket of container NAME in the state dir: a
-	 * machine named "x.sock" would share that file name, and its entry would
-	 * be taken for a stray socket (and unlinked) or replace another's socket. */
-	if (n >= 5 && strcmp(name + n - 5, ".sock") == 0)
-		return -EINVAL;
-	return 0;
-}
-
-static int
-derive_name(const char *root, const char *given, char *ret, size_t size)
-{
-	const char *base = given;
-
-	if (base[0] == '\0') {
-		base = strrchr(root, '/');
-		if (base == NULL)
-			return -EINVAL;
-		base++;
-	}
-	if (request_check_name(base) < 0)
-		return -EINVAL;
-	if (strlcpy(ret, base, size) >= size)
-		return -ENAMETOOLONG;
-	return 0;
-}
 
 static int
 parse_address(const char *s, struct request_plan *p)
@@ -139,9 +102,9 @@ request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char
 	for (const char *c = s->root; *c != '\0'; c++)
 		if (iscntrl((unsigned char)*c))
 			goto fail;
-	*reterr_what = "machine name (1-64 of A-Z a-z 0-9 _ . -, starting alphanumeric, not "
-	               "ending in .sock)";
-	if (s->root[0] != '/' || derive_name(s->root, s->machine, p.machine, sizeof(p.machine)) < 0)
+	*reterr_what = IPC_NAME_RULE;
+	if (s->root[0] != '/' ||
+	    ipc_name_of_start(s->root, s->machine, p.machine, sizeof(p.machine)) < 0)
 		goto fail;
 	*reterr_what = "address (A.B.C.D or A.B.C.D/PREFIX)";
 	if (parse_address(s->address, &p) < 0)

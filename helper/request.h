@@ -43,7 +43,3 @@ void request_plan_done(struct request_plan *p);
 
 /* What the policy is asked for this plan (pointers borrowed from p). */
 struct policy_request request_plan_ask(const struct request_plan *p);
-
-/* 0 when name is a valid machine name: 1..64 of [A-Za-z0-9_.-], starting alphanumeric,
- * not ending in ".sock" (the control sockets' suffix). */
-int request_check_name(const char *name);

@@ -10,9 +10,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "names.h"
 #include "net.h"
 
-#define HELPER_NAME_MAX 64
+#define HELPER_NAME_MAX IPC_NAME_MAX
 
 struct helper_session {
 	int sock;                       /* IPC socket to the frontend; -1 once closed */

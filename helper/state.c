@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "names.h"
 #include "policy.h"
 #include "request.h"
 #include "state.h"
@@ -108,22 +109,14 @@ state_write(int dir_fd, const struct state_entry *e)
 static int
 unlink_socket(int dir_fd, const char *name)
 {
-	char sock[HELPER_NAME_MAX + 8];
-	int n = snprintf(sock, sizeof(sock), "%s.sock", name);
+	char sock[HELPER_NAME_MAX + sizeof(IPC_SOCK_SUFFIX)];
+	int r = ipc_sock_name(name, sock, sizeof(sock));
 
-	if (n < 0 || (size_t)n >= sizeof(sock))
-		return -ENAMETOOLONG;
+	if (r < 0)
+		return r;
 	if (unlinkat(dir_fd, sock, 0) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
-}
-
-static bool
-is_socket_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 5 && strcmp(name + n - 5, ".sock") == 0;
 }
 
 int
@@ -134,7 +127,7 @@ state_remove(const char *name)
 
 	if (r < 0)
 		return r;
-	if (request_check_name(name) < 0)
+	if (ipc_name_check(name) < 0)
 		return -EINVAL;
 	if (unlinkat(dir_fd, name, 0) < 0)
 		return -errno;
@@ -205,19 +198,18 @@ entry_alive(const struct state_entry *e)
 	    state != 'Z' && state != 'X';
 }
 
-/* A socket whose entry is gone belongs to a dead monitor. */
-static void
+/* False unless sock is NAME.sock; a socket whose entry is gone belongs to a dead monitor. */
+static bool
 sweep_socket(int dir_fd, const char *sock)
 {
 	char entry[HELPER_NAME_MAX + 1];
-	size_t k = strlen(sock) - 5;
+	int k = ipc_sock_name_strip(sock, entry, sizeof(entry));
 
-	if (k >= sizeof(entry))
-		return;
-	memcpy(entry, sock, k);
-	entry[k] = '\0';
-	if (faccessat(dir_fd, entry, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+	if (k == -EINVAL)
+		return false;
+	if (k == 0 && faccessat(dir_fd, entry, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
 		(void)unlinkat(dir_fd, sock, 0);
+	return true;
 }
 
 /*
@@ -231,7 +223,7 @@ remove_stale(int dir_fd, const char *name)
 {
 	(void)unlinkat(dir_fd, name, 0);
 	(void)unlink_socket(dir_fd, name);
-	if (request_check_name(name) == 0)
+	if (ipc_name_check(name) == 0)
 		cgroup_remove_stale(name);
 }
 
@@ -295,10 +287,8 @@ state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
 		struct state_entry e;
 		if (de->d_name[0] == '.')
 			continue;
-		if (is_socket_name(de->d_name)) {
-			sweep_socket(dir_fd, de->d_name);
+		if (sweep_socket(dir_fd, de->d_name))
 			continue;
-		}
 		r = load_one(dir_fd, de->d_name, &e);
 		if (r == 1)
 			r = append(&v, &n, &cap, &e);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "names.h"
 #include "policy.h"
 #include "request.h"
 #include "statefile.h"
@@ -128,7 +129,7 @@ text_ok(const char *s, size_t size, bool empty_ok)
 static int
 entry_check(const struct state_entry *e)
 {
-	if (strnlen(e->name, sizeof(e->name)) == sizeof(e->name) || request_check_name(e->name) < 0)
+	if (strnlen(e->name, sizeof(e->name)) == sizeof(e->name) || ipc_name_check(e->name) < 0)
 		return -EINVAL;
 	if (!text_ok(e->bridge, sizeof(e->bridge), false) ||
 	    !text_ok(e->veth, sizeof(e->veth), false) ||

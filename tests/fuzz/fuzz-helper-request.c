@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ipc.h"
+#include "names.h"
 #include "policy.h"
 #include "request.h"
 #include "statefile.h"
@@ -88,7 +89,7 @@ decide(const struct request_plan *plan)
 
 	if (policy_evaluate(fixed_policy(), &caller, &rq, &d) < 0 || !d.permit)
 		return;
-	if (d.line == 0 || request_check_name(plan->machine) < 0 || plan->root[0] != '/')
+	if (d.line == 0 || ipc_name_check(plan->machine) < 0 || plan->root[0] != '/')
 		abort();
 	for (const char *c = plan->root; *c != '\0'; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
