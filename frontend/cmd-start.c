@@ -94,27 +94,27 @@ check_derived_name(const struct start_options *o, const char *root)
 }
 
 /*
- * Only TERM, COLORTERM and NO_COLOR cross over; nothing else of the user's
+ * Only the variables of ipc_env_names cross over; nothing else of the user's
  * environment reaches the container. TERM is "dumb" when stdout is not a
  * terminal, since then nothing will interpret escape sequences.
  */
 static void
-build_env(char entries[3][IPC_MAX_STR], char **env, size_t *ret_n)
+build_env(char entries[IPC_ENV_N][IPC_MAX_STR], char **env, size_t *ret_n)
 {
-	static const char *const names[] = {"TERM", "COLORTERM", "NO_COLOR"};
 	size_t n = 0;
 
-	for (size_t i = 0; i < ELEMENTSOF(names); i++) {
-		const char *v = getenv(names[i]);
+	for (size_t i = 0; i < IPC_ENV_N; i++) {
+		const char *v = getenv(ipc_env_names[i]);
 		int k;
 
 		if (i == 0 && !isatty(STDOUT_FILENO))
 			v = "dumb";
 		if (v == NULL)
 			continue;
-		k = snprintf(entries[n], IPC_MAX_STR, "%s=%s", names[i], v);
-		if (k < 0 || (size_t)k >= IPC_MAX_STR)
-			continue; /* an absurdly long value is left out rather than cut */
+		k = snprintf(entries[n], IPC_MAX_STR, "%s=%s", ipc_env_names[i], v);
+		/* A value the helper would refuse (long, or not printable) is left out rather than cut. */
+		if (k < 0 || (size_t)k >= IPC_MAX_STR || ipc_env_check(entries[n]) < 0)
+			continue;
 		env[n] = entries[n];
 		n++;
 	}
@@ -132,8 +132,8 @@ opt_str(const char *s)
 static int
 send_start(int sock, const struct start_options *o, const char *root)
 {
-	static char entries[3][IPC_MAX_STR];
-	char *env[4];
+	static char entries[IPC_ENV_N][IPC_MAX_STR];
+	char *env[IPC_ENV_N + 1];
 	struct ipc_msg m;
 
 	ipc_msg_init(&m, IPC_T_START);

@@ -10,9 +10,6 @@
 #include "request.h"
 #include "util.h"
 
-/* Variables the container may get from the caller: presentation only, never behaviour. */
-static const char *const env_allowed[] = {"TERM", "COLORTERM", "NO_COLOR"};
-
 static int
 parse_address(const char *s, struct request_plan *p)
 {
@@ -31,36 +28,18 @@ parse_address(const char *s, struct request_plan *p)
 	return 0;
 }
 
-static bool
-env_value_ok(const char *v)
-{
-	size_t n = strlen(v);
-
-	if (n > REQUEST_ENV_VALUE_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isprint((unsigned char)v[i]))
-			return false;
-	return true;
-}
-
 /* Only allow-listed NAME=value entries, each at most once, printable and short. */
 static int
 build_env(const struct ipc_strv *env, struct request_plan *p)
 {
 	size_t n = 0;
-	bool seen[ELEMENTSOF(env_allowed)] = {false};
+	bool seen[IPC_ENV_N] = {false};
 
 	p->envp[n++] = strdup("container=cnspawn");
 	p->envp[n++] = strdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	for (size_t i = 0; i < env->n; i++) {
-		const char *eq = strchr(env->v[i], '=');
-		size_t k;
-		for (k = 0; k < ELEMENTSOF(env_allowed); k++)
-			if (eq != NULL && strlen(env_allowed[k]) == (size_t)(eq - env->v[i]) &&
-			    strncmp(env->v[i], env_allowed[k], (size_t)(eq - env->v[i])) == 0)
-				break;
-		if (k == ELEMENTSOF(env_allowed) || seen[k] || !env_value_ok(eq + 1))
+		int k = ipc_env_check(env->v[i]);
+		if (k < 0 || seen[k])
 			return -EINVAL;
 		seen[k] = true;
 		p->envp[n++] = strdup(env->v[i]);

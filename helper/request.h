@@ -16,7 +16,6 @@
 #include "session.h"
 
 #define REQUEST_MAX_ENV 8
-#define REQUEST_ENV_VALUE_MAX 128
 #define REQUEST_DEFAULT_INIT "/sbin/init"
 
 struct request_plan {

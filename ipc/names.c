@@ -7,6 +7,8 @@
 #include "names.h"
 #include "util.h"
 
+const char *const ipc_env_names[IPC_ENV_N] = {"TERM", "COLORTERM", "NO_COLOR"};
+
 static bool
 ends_with_suffix(const char *s, size_t n)
 {
@@ -85,4 +87,31 @@ ipc_sock_name_strip(const char *file, char *ret, size_t size)
 	memcpy(ret, file, n - k);
 	ret[n - k] = '\0';
 	return 0;
+}
+
+static bool
+env_value_ok(const char *v)
+{
+	size_t n = strnlen(v, IPC_ENV_VALUE_MAX + 1);
+
+	if (n > IPC_ENV_VALUE_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < ' ' || v[i] > '~')
+			return false;
+	return true;
+}
+
+int
+ipc_env_check(const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+
+	if (eq == NULL || !env_value_ok(eq + 1))
+		return -EINVAL;
+	for (size_t k = 0; k < IPC_ENV_N; k++)
+		if (strlen(ipc_env_names[k]) == (size_t)(eq - entry) &&
+		    strncmp(entry, ipc_env_names[k], (size_t)(eq - entry)) == 0)
+			return (int)k;
+	return -EINVAL;
 }

@@ -3,7 +3,8 @@
 
 /*
  * The rules of the request contract that both programs apply: what a
- * machine name may be and where its monitor's control socket lives. The
+ * machine name may be, where its monitor's control socket lives, and which
+ * of the caller's environment variables may reach the container. The
  * frontend applies them for an early, clear message; the helper applies them
  * again (it never trusts the frontend), through this same code. Pure string
  * work, no I/O: unit-tested (tests/unit/test-ipc-names.c).
@@ -18,6 +19,12 @@
 	"machine name (1-64 of A-Z a-z 0-9 _ . -, starting alphanumeric, not ending in .sock)"
 /* Container NAME's monitor listens on CNSPAWN_STATE_DIR/NAME IPC_SOCK_SUFFIX. */
 #define IPC_SOCK_SUFFIX ".sock"
+
+/* Environment variables the caller may pass: presentation only, never behaviour. */
+#define IPC_ENV_N 3
+extern const char *const ipc_env_names[IPC_ENV_N]; /* TERM, COLORTERM, NO_COLOR */
+/* Longest value of an allowed variable. */
+#define IPC_ENV_VALUE_MAX 128
 
 /*
  * 0 when name is a machine name: 1..IPC_NAME_MAX of [A-Za-z0-9_.-] (ASCII),
@@ -41,3 +48,8 @@ int ipc_sock_path(const char *name, char *ret, size_t size);
  * does not fit in size bytes. NAME is not checked: see ipc_name_check().
  */
 int ipc_sock_name_strip(const char *file, char *ret, size_t size);
+/*
+ * The index in ipc_env_names of entry "NAME=value" when NAME is allowed and
+ * value is at most IPC_ENV_VALUE_MAX printable ASCII characters; else -EINVAL.
+ */
+int ipc_env_check(const char *entry);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ipc/names: the machine-name and control-socket rules both programs apply. */
+/* ipc/names: the machine-name, control-socket and environment rules both programs apply. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,6 +163,48 @@ test_ipc_sock_name_strip_cases(void **state)
 	assert_int_equal(ipc_sock_name_strip(file, out, sizeof(out)), -ENAMETOOLONG);
 }
 
+static void
+test_ipc_env_check_names(void **state)
+{
+	(void)state;
+	assert_int_equal(IPC_ENV_N, 3);
+	assert_int_equal(ipc_env_check("TERM=xterm"), 0);
+	assert_int_equal(ipc_env_check("COLORTERM=truecolor"), 1);
+	assert_int_equal(ipc_env_check("NO_COLOR=1"), 2);
+	assert_int_equal(ipc_env_check("TERM="), 0);
+	for (size_t k = 0; k < IPC_ENV_N; k++) {
+		char e[64];
+		(void)snprintf(e, sizeof(e), "%s=x", ipc_env_names[k]);
+		assert_int_equal(ipc_env_check(e), (int)k);
+	}
+	assert_int_equal(ipc_env_check("TERM"), -EINVAL);
+	assert_int_equal(ipc_env_check("TER=x"), -EINVAL);
+	assert_int_equal(ipc_env_check("TERMX=x"), -EINVAL);
+	assert_int_equal(ipc_env_check("term=x"), -EINVAL);
+	assert_int_equal(ipc_env_check("=x"), -EINVAL);
+	assert_int_equal(ipc_env_check("LD_PRELOAD=/x.so"), -EINVAL);
+	assert_int_equal(ipc_env_check("PATH=/bin"), -EINVAL);
+}
+
+static void
+test_ipc_env_check_values(void **state)
+{
+	char e[IPC_ENV_VALUE_MAX + 16];
+
+	(void)state;
+	assert_int_equal(ipc_env_check("TERM=a b~!"), 0);
+	assert_int_equal(ipc_env_check("TERM=a=b"), 0);
+	assert_int_equal(ipc_env_check("TERM=a\tb"), -EINVAL);
+	assert_int_equal(ipc_env_check("TERM=a\x1b[2J"), -EINVAL);
+	assert_int_equal(ipc_env_check("TERM=a\x7f"), -EINVAL);
+	assert_int_equal(ipc_env_check("TERM=caf\xc3\xa9"), -EINVAL);
+	memcpy(e, "TERM=", 5);
+	fill(e + 5, sizeof(e) - 5, 'v', IPC_ENV_VALUE_MAX);
+	assert_int_equal(ipc_env_check(e), 0);
+	fill(e + 5, sizeof(e) - 5, 'v', IPC_ENV_VALUE_MAX + 1);
+	assert_int_equal(ipc_env_check(e), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -171,6 +214,8 @@ main(void)
 	    cmocka_unit_test(test_ipc_name_of_start_derived),
 	    cmocka_unit_test(test_ipc_sock_name_build),
 	    cmocka_unit_test(test_ipc_sock_name_strip_cases),
+	    cmocka_unit_test(test_ipc_env_check_names),
+	    cmocka_unit_test(test_ipc_env_check_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
