@@ -75,6 +75,14 @@ refused "relative root that does not exist" \
 refused "unknown option" "unknown or ambiguous option --bogus (see cnspawn --help)" cn --bogus
 refused "-p without a value" "option -p needs an argument" cn -p
 refused "-b missing" "missing -b/--network-bridge BRIDGE" cn -q -p "$TEMPLATE" --init /bin/sh -- -c true
+# Bridge names: the one rule the policy, the helper and the frontend share
+# (common/util.c), so the frontend refuses what no policy could name.
+# shellcheck disable=SC2086
+refused "bridge name outside A-Z a-z 0-9 _ . -" "invalid bridge name 'br@0'" \
+	cn -q -p "$TEMPLATE" -b 'br@0' $go
+# shellcheck disable=SC2086
+refused "bridge name of 16 bytes" "invalid bridge name 'b234567890123456'" \
+	cn -q -p "$TEMPLATE" -b b234567890123456 $go
 # shellcheck disable=SC2086
 refused "malformed address" \
 	"invalid address '198.18.0.x/24' (expected A.B.C.D or A.B.C.D/PREFIX)" cn -q -p "$TEMPLATE" -b br0 -a 198.18.0.x/24 $go

@@ -14,11 +14,18 @@ BADNAME='invalid machine name (1-64 of A-Z a-z 0-9 _ . -, starting alphanumeric,
 # A machine "x.sock" would have its state entry taken for a stray socket (and
 # unlinked by the next start: max, address and userns-range checks bypassed), or
 # replace the control socket of another user's container "x".
+# The frontend applies the helper's own rule (ipc/names.c), with the helper's words.
 # shellcheck disable=SC2086
 refused "machine name ending in .sock" "$BADNAME" cn -q -p "$TEMPLATE" -b br0 -M t62.sock $go
+# Refused before the root is even looked at, so by the frontend itself, not the helper.
+# shellcheck disable=SC2086
+refused "frontend refuses -M x.sock itself" "$BADNAME" \
+	cn -q -p "$MACHINES/t62-no-such-root" -b br0 -M t62.sock $go
 mkcopy t62.sock
 # shellcheck disable=SC2086
 refused "root whose base name ends in .sock" "$BADNAME" cn -q -p "$COPY" -b br0 $go
+refused "attach to a name ending in .sock" "invalid machine name 't62.sock'" \
+	cn attach t62.sock
 incont "$TEMPLATE" 'echo fine' -M t62.socket
 is "a name merely containing .sock still starts" "fine" "$OUT"
 assert_clean "t62.socket"
