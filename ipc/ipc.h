@@ -97,8 +97,8 @@ struct ipc_strv {
  * Empty strings mean "not given": address "" lets the helper pick one from
  * the policy's range, gateway "" takes the policy's, machine "" derives the
  * name from the root, init "" means /sbin/init. env holds only NAME=value
- * entries the helper re-checks against its own allow-list (TERM, COLORTERM,
- * NO_COLOR).
+ * entries that pass ipc_env_check() (ipc/names.h: TERM, COLORTERM, NO_COLOR),
+ * which the helper applies again.
  */
 struct ipc_start {
 	char *root;
