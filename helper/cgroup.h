@@ -24,7 +24,7 @@
 
 #include <sys/types.h>
 
-struct fail;           /* session.h */
+struct fail;           /* fail.h */
 struct helper_session; /* session.h */
 
 enum cgroup_layout {
@@ -86,6 +86,6 @@ void cgroup_remove_stale(const char *name);
  * Child side, after cgroup_enter() ran on it and before pivot_root: a new
  * cgroup namespace (rooted at the container's cgroup, so systemd sees it as
  * "/") and the hierarchy mounted at ROOT/sys/fs/cgroup for layout l (see
- * above). *reterr_what names the failing step.
+ * above). *f names the failing step (fail.h).
  */
 int cgroup_setup_child(int root_fd, enum cgroup_layout l, struct fail *f);

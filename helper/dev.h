@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-struct fail; /* session.h */
+struct fail; /* fail.h */
 
 /*
  * The container's /dev, as sh-nspawn builds it: a tmpfs (nosuid, mode 755,
@@ -9,7 +9,7 @@ struct fail; /* session.h */
  * instance on pts (ptmxmode=0666, mode=0620), ptmx -> pts/ptmx, a shm tmpfs
  * (nosuid, nodev, 1777), fd stdin stdout stderr -> /proc/self/fd..., and an
  * empty console file (0600) for the PTY slave to be bound onto. Nothing of
- * the host's /dev. Returns 0 or -errno; *reterr_what names the failing step.
+ * the host's /dev. Returns 0 or -errno; *f names the failing step (fail.h).
  */
 
 /*

@@ -360,7 +360,6 @@ main(void)
 	struct policy_decision d;
 	struct policy *pol;
 	struct state_entry e;
-	const char *what = NULL;
 	struct fail f = {0};
 	int r, root_fd, master, listen_fd;
 
@@ -374,8 +373,9 @@ main(void)
 	helper_session.sock = SANITIZE_IPC_FD;
 	identify_caller(&ids, &caller);
 	read_request(&msg);
-	if (request_plan_new(&msg.start, &plan, &what) < 0)
-		helper_fail(0, "invalid %s", what);
+	r = request_plan_new(&msg.start, &plan, &f);
+	if (r < 0)
+		helper_fail_at(r, &f, "reading the request");
 	pol = decide(&caller, &plan, &d);
 	become_root();
 	root_fd = open_root(&plan);

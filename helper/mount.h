@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-struct fail; /* session.h */
+struct fail; /* fail.h */
 
 /* MS_REC|MS_PRIVATE on "/": nothing mounted from now on propagates to the host. */
 int mount_make_private(void);

@@ -64,9 +64,10 @@ build_argv(const struct ipc_strv *args, struct request_plan *p)
 }
 
 int
-request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char **reterr_what)
+request_plan_new(const struct ipc_start *s, struct request_plan *ret, struct fail *f)
 {
 	struct request_plan p = {.prefix = -1};
+	const char *what;
 	int r;
 
 	p.root = s->root;
@@ -77,36 +78,36 @@ request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char
 	/* The root is written into the state entry (one key=value a line) and shown by
 	 * `cnspawn list` to root: a newline would forge entry lines, an escape
 	 * sequence would reach the administrator's terminal. */
-	*reterr_what = "root directory (a path without control characters)";
+	what = "root directory (a path without control characters)";
 	for (const char *c = s->root; *c != '\0'; c++)
 		if (iscntrl((unsigned char)*c))
 			goto fail;
-	*reterr_what = IPC_NAME_RULE;
+	what = IPC_NAME_RULE;
 	if (s->root[0] != '/' ||
 	    ipc_name_of_start(s->root, s->machine, p.machine, sizeof(p.machine)) < 0)
 		goto fail;
-	*reterr_what = "address (A.B.C.D or A.B.C.D/PREFIX)";
+	what = "address (A.B.C.D or A.B.C.D/PREFIX)";
 	if (parse_address(s->address, &p) < 0)
 		goto fail;
-	*reterr_what = "gateway (A.B.C.D)";
+	what = "gateway (A.B.C.D)";
 	if (s->gateway[0] != '\0') {
 		if (policy_addr_parse(s->gateway, &p.gateway) < 0)
 			goto fail;
 		p.has_gateway = true;
 	}
-	*reterr_what = "environment (only TERM, COLORTERM, NO_COLOR)";
+	what = "environment (only TERM, COLORTERM, NO_COLOR)";
 	r = build_env(&s->env, &p);
 	if (r == 0)
 		r = build_argv(&s->argv, &p);
 	if (r < 0) {
 		request_plan_done(&p);
-		return r == -ENOMEM ? r : -EINVAL;
+		return r == -ENOMEM ? r : fail_say(f, -EINVAL, "invalid %s", what);
 	}
 	*ret = p;
 	return 0;
 fail:
 	request_plan_done(&p);
-	return -EINVAL;
+	return fail_say(f, -EINVAL, "invalid %s", what);
 }
 
 struct policy_request

@@ -34,10 +34,10 @@ struct request_plan {
 };
 
 /*
- * Check and convert. On failure returns -EINVAL and points *reterr_what at
- * a static description of the bad field (for the one-line refusal).
+ * Check and convert. On failure returns -EINVAL with "invalid FIELD (what
+ * it may be)" in f->msg (the one-line refusal), or -ENOMEM.
  */
-int request_plan_new(const struct ipc_start *s, struct request_plan *ret, const char **reterr_what);
+int request_plan_new(const struct ipc_start *s, struct request_plan *ret, struct fail *f);
 void request_plan_done(struct request_plan *p);
 
 /* What the policy is asked for this plan (pointers borrowed from p). */

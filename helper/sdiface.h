@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-struct fail; /* session.h */
+struct fail; /* fail.h */
 
 #define SDIFACE_MANAGER "cnspawn"
 #define SDIFACE_UUID_LEN 36

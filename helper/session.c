@@ -63,17 +63,6 @@ helper_cleanup(void)
 	}
 }
 
-int
-fail_say(struct fail *f, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 _Noreturn void
 helper_fail_at(int r, const struct fail *f, const char *dflt)
 {

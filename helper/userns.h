@@ -7,7 +7,7 @@
  * the admin's tree (owned by host root) looks owned by container root. The
  * order of namespace creation and why it is safe is explained at the top
  * of userns.c. Every function returns 0 or -errno and never prints; the
- * ones that can refuse for a reason a user should read fill *reterr_msg.
+ * ones that can refuse for a reason a user should read say it in *f (fail.h).
  */
 
 #include <stdbool.h>

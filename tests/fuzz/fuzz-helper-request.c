@@ -102,11 +102,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ipc_msg m;
 	struct request_plan plan;
-	const char *what = NULL;
+	struct fail f = {0};
 
 	if (ipc_decode(data, size, 0, &m) < 0)
 		return 0;
-	if (m.type == IPC_T_START && request_plan_new(&m.start, &plan, &what) == 0) {
+	if (m.type == IPC_T_START && request_plan_new(&m.start, &plan, &f) == 0) {
 		decide(&plan);
 		request_plan_done(&plan);
 	}
