@@ -206,6 +206,16 @@ cgroup_create(struct helper_session *s, enum cgroup_layout l, const char *name)
 	return 0;
 }
 
+/* The container's cgroup directory; 0 with *ret_fd -1 when it has none. */
+static int
+open_cgroup(const struct helper_session *s, int *ret_fd)
+{
+	*ret_fd = -1;
+	if (s->cgroup[0] == '\0')
+		return 0;
+	return openat_safe(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, ret_fd);
+}
+
 int
 cgroup_enter(const struct helper_session *s, pid_t pid)
 {
@@ -213,10 +223,8 @@ cgroup_enter(const struct helper_session *s, pid_t pid)
 	char buf[32];
 	int r;
 
-	if (s->cgroup[0] == '\0')
-		return 0;
-	r = openat_safe(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
-	if (r < 0)
+	r = open_cgroup(s, &fd);
+	if (r < 0 || fd < 0)
 		return r;
 	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
 	return write_file(fd, "cgroup.procs", buf);
@@ -231,10 +239,8 @@ cgroup_delegate(struct helper_session *s, uid_t uid, gid_t gid)
 	_cleanup_close_ int fd = -1;
 	int r;
 
-	if (s->cgroup[0] == '\0')
-		return 0;
-	r = openat_safe(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
-	if (r < 0)
+	r = open_cgroup(s, &fd);
+	if (r < 0 || fd < 0)
 		return r;
 	s->cgroup_delegated = true;
 	/* Container root may then make cgroups below: no deeper than remove_tree

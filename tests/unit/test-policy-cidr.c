@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "policy.h"
+#include "unit-addr.h"
 
 static const struct {
 	const char *s;
@@ -82,14 +83,6 @@ test_policy_cidr_parse_table(void **state)
 		if (r == 0)
 			assert_int_equal(c.prefix, cidrs[i].prefix);
 	}
-}
-
-static struct in_addr
-A(const char *s) {
-	struct in_addr a;
-
-	assert_int_equal(policy_addr_parse(s, &a), 0);
-	return a;
 }
 
 static void

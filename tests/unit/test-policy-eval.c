@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "policy.h"
+#include "unit-addr.h"
 
 #define NET " bridge br0 address 198.18.0.0/24 gateway 198.18.0.1"
 
@@ -143,14 +144,6 @@ static const struct {
     {&c_alice, {"/m/web", NULL, NULL, NULL, "sbin/init", -1}, -EINVAL, false, 0, NULL},
     {&c_alice, {"/m/web", "br0", "198.18.0.7", NULL, NULL, 33}, -EINVAL, false, 0, NULL},
 };
-
-static struct in_addr
-A(const char *s) {
-	struct in_addr a;
-
-	assert_int_equal(policy_addr_parse(s, &a), 0);
-	return a;
-}
 
 static void
 test_policy_evaluate_table(void **state)
