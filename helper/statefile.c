@@ -307,7 +307,7 @@ statefile_request(const struct state_entry *e, struct policy_request *ret)
 	    .bridge = e->bridge,
 	    .has_address = true,
 	    .address = e->address,
-	    .prefix = -1,
+	    .prefix = e->prefix,
 	    .has_gateway = e->has_gateway,
 	    .gateway = e->gateway,
 	    .init = e->init};

@@ -73,7 +73,10 @@ int statefile_parse(const char *buf, size_t len, struct state_entry *ret);
 
 /*
  * The request an entry stands for, as policy_evaluate() takes it: its
- * root, bridge, init and asked gateway, and the address it was given (the
- * prefix is the rule's own, so it is not asked again). Borrows e's strings.
+ * root, bridge, init and asked gateway, and the address and prefix it was
+ * given. The prefix is asked again: without it a later rule with another
+ * range (last match wins) could take the entry over, and the rule that
+ * started it would count one container fewer toward its max. Borrows e's
+ * strings.
  */
 void statefile_request(const struct state_entry *e, struct policy_request *ret);

@@ -153,6 +153,25 @@ for n in 1 2; do cn stop --kill "t64m$n" > /dev/null 2>&1 || true; done
 restore_policy
 assert_clean "max under an edited policy"
 
+# --- F6: a later rule with a wider range does not take a running container over --
+# Re-evaluated without its prefix, an entry of the /24 rule (max 1) would land on
+# the later /16 rule, and the /24 rule would never count it.
+{ cat "$orig"
+  echo "permit cntest root $M/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 max 1 init /bin/sh privileged"
+  echo "permit cntest root $M/* bridge br0 address 198.18.0.0/16 gateway 198.18.0.1 max 5 init /bin/sh privileged"; } | put_policy
+N=$(($(grep -c '' "$POLICY") - 1))
+run cn -d -q -p "$M/t64m1" -b br0 -a 198.18.0.201/24 --init /bin/sh -- -c 'sleep 100'
+is "the /24 rule's first container starts" 0 "$RC"
+[ "$RC" = 0 ] || diag "$ERR"
+BASELINE=$(leftovers)
+refused "the /24 rule's max 1 still counts it" \
+	"cntest may run at most 1 container(s) under rule at line $N and already runs 1" \
+	cn -q -p "$M/t64m2" -b br0 -a 198.18.0.202/24 --init /bin/sh -- -c true
+BASELINE=
+cn stop --kill t64m1 > /dev/null 2>&1 || true
+restore_policy
+assert_clean "a wider later rule"
+
 # --- F6: the userns "same user, same rule" exception follows the edit ----------
 # Before: the running container recorded the rule's old line, so after a line was
 # added above, a second container of the same user under the same rule was

@@ -389,7 +389,7 @@ test_statefile_request(void **state)
 	assert_string_equal(rq.bridge, "br0");
 	assert_string_equal(rq.init, "/bin/sh");
 	assert_true(rq.has_address && rq.address.s_addr == e.address.s_addr);
-	assert_int_equal(rq.prefix, -1);
+	assert_int_equal(rq.prefix, 24); /* asked again: a wider later rule must not take it over */
 	assert_true(rq.has_gateway && rq.gateway.s_addr == e.gateway.s_addr);
 	assert_int_equal(parse_with("gateway", "", &e), 0);
 	statefile_request(&e, &rq);
