@@ -194,6 +194,11 @@ reserve_container(struct helper_session *s, const struct policy *p, const struct
 	if (r < 0)
 		return r;
 	r = state_load_all(dir_fd, &v, &n);
+	if (r == -EUCLEAN)
+		return fail_say(f, r,
+		    "a state entry in %s was written by another version of cnspawn-helper and its "
+		    "container still runs: stop that container before starting new ones",
+		    CNSPAWN_STATE_DIR);
 	if (r < 0)
 		return r;
 	r = rules_now(p, c, v, n, &now);

@@ -148,10 +148,50 @@ entry_mode_ok(const struct stat *st)
 	return S_ISREG(st->st_mode) && st->st_uid == 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
 }
 
+/*
+ * An entry this helper cannot read may still be a live container's: one
+ * written by another version of cnspawn-helper (say, before an upgrade).
+ * Its monitor is then a cnspawn-helper process, and removing the entry
+ * would free its name, root and address for a second container and lift
+ * its owner's max. Only the monitor_pid line is looked at; the exe link of
+ * an all-root process is not the caller's to fake.
+ */
+static bool
+unreadable_but_alive(const char *buf)
+{
+	char path[64], exe[PATH_MAX], state;
+	const char *p = strstr(buf, "\nmonitor_pid=");
+	const char *errstr = NULL;
+	char num[16];
+	unsigned long long start;
+	long long pid;
+	ssize_t n;
+	size_t k;
+
+	if (p == NULL)
+		return false;
+	p += strlen("\nmonitor_pid=");
+	k = strspn(p, "0123456789");
+	if (k == 0 || k >= sizeof(num))
+		return false;
+	memcpy(num, p, k);
+	num[k] = '\0';
+	pid = strtonum(num, 1, INT32_MAX, &errstr);
+	if (errstr != NULL)
+		return false;
+	(void)snprintf(path, sizeof(path), "/proc/%lld/exe", pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	return strcmp(exe, CNSPAWN_HELPER_PATH) == 0 &&
+	    proc_stat((pid_t)pid, &state, &start) == 0 && state != 'Z' && state != 'X';
+}
+
 static int
 read_entry(int dir_fd, const char *name, struct state_entry *ret)
 {
-	char buf[STATEFILE_MAX + 1];
+	char buf[STATEFILE_MAX + 2]; /* one byte past the cap, and a NUL */
 	_cleanup_close_ int fd = -1;
 	struct state_entry e;
 	struct stat st;
@@ -171,11 +211,12 @@ read_entry(int dir_fd, const char *name, struct state_entry *ret)
 		return -errno;
 	if (!entry_mode_ok(&st))
 		return -EPERM;
-	r = util_read_upto(fd, buf, sizeof(buf), &len);
+	r = util_read_upto(fd, buf, sizeof(buf) - 1, &len);
 	if (r < 0)
 		return r;
+	buf[len] = '\0';
 	if (statefile_parse(buf, len, &e) < 0 || strcmp(e.name, name) != 0)
-		return -EINVAL;
+		return unreadable_but_alive(buf) ? -EUCLEAN : -EINVAL;
 	*ret = e;
 	return 0;
 }
@@ -188,14 +229,19 @@ read_entry(int dir_fd, const char *name, struct state_entry *ret)
  * start time) until reaped, possibly for long: dead all the same, and so
  * is its container (parent-death signal).
  */
-static bool
+static int
 entry_alive(const struct state_entry *e)
 {
 	unsigned long long start;
 	char state;
+	int r = proc_stat(e->monitor_pid, &state, &start);
 
-	return proc_stat(e->monitor_pid, &state, &start) == 0 && start == e->monitor_start &&
-	    state != 'Z' && state != 'X';
+	/* -ESRCH: gone. Anything else (EMFILE, ENOMEM) says nothing about it. */
+	if (r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return r;
+	return start == e->monitor_start && state != 'Z' && state != 'X';
 }
 
 /* False unless sock is NAME.sock; a socket whose entry is gone belongs to a dead monitor. */
@@ -229,24 +275,27 @@ remove_stale(int dir_fd, const char *name)
 
 /*
  * 1 and *ret for a live entry, 0 when stale or invalid (removed), -ENOENT
- * when it went away since readdir. Any other error says nothing about the
- * entry (EMFILE, EIO, ...) and fails the load: dropping a live entry would
- * lift its owner's max.
+ * when it went away since readdir, -EUCLEAN for an entry we cannot read
+ * whose monitor runs (kept). Any other error says nothing about the entry
+ * (EMFILE, EIO, ...) and fails the load: dropping a live entry would lift
+ * its owner's max.
  */
 static int
 load_one(int dir_fd, const char *name, struct state_entry *ret)
 {
 	int r = read_entry(dir_fd, name, ret);
 
-	if (r == -ENOENT)
-		return r;
-	if (r < 0 && r != -EINVAL && r != -EPERM && r != -ELOOP)
-		return r;
-	if (r < 0 || !entry_alive(ret)) {
+	/* Not an entry at all (bad text, FIFO, device, symlink, another owner's). */
+	if (r == -EINVAL || r == -EPERM || r == -ELOOP) {
 		remove_stale(dir_fd, name);
 		return 0;
 	}
-	return 1;
+	if (r < 0)
+		return r;
+	r = entry_alive(ret);
+	if (r == 0)
+		remove_stale(dir_fd, name);
+	return r;
 }
 
 static int

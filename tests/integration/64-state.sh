@@ -172,6 +172,28 @@ cn stop --kill t64m1 > /dev/null 2>&1 || true
 restore_policy
 assert_clean "a wider later rule"
 
+# --- an entry of another helper version whose container still runs is kept -----
+# (an upgrade with containers running): removing it would free its name, root
+# and address for a second container, so starts are refused until it stops.
+{ cat "$orig"; echo "permit cntest root $M/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 init /bin/sh privileged"; } | put_policy
+run cn -d -q -p "$M/t64m1" -b br0 --init /bin/sh -- -c 'sleep 100'
+is "a container to age" 0 "$RC"
+cp -p "$STATE/t64m1" "$_work/t64m1.entry"
+grep -v '^init=\|^gateway=' "$_work/t64m1.entry" | sed 's/^monitor_start=.*/monitor_start=0/' > "$STATE/.t64old"
+chmod 0644 "$STATE/.t64old"
+mv -f "$STATE/.t64old" "$STATE/t64m1"
+BASELINE=$(leftovers)
+refused "an older helper's entry with a live monitor refuses starts" \
+	"a state entry in $STATE was written by another version of cnspawn-helper and its container still runs: stop that container before starting new ones" \
+	cn -q -p "$M/t64m2" -b br0 --init /bin/sh -- -c true
+BASELINE=
+check "... and is kept" grep -q '^monitor_start=0$' "$STATE/t64m1"
+mv -f "$_work/t64m1.entry" "$STATE/t64m1"
+run cn stop --kill t64m1
+is "... its container can still be stopped" 0 "$RC"
+restore_policy
+assert_clean "an older helper's entry"
+
 # --- F6: the userns "same user, same rule" exception follows the edit ----------
 # Before: the running container recorded the rule's old line, so after a line was
 # added above, a second container of the same user under the same rule was
