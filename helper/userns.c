@@ -49,6 +49,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -69,14 +70,31 @@
 #define USERNS_MAX_DEPTH 4096
 
 /*
- * A directory only root (and group root) can search. Under one, no host
- * user can reach a setuid-root file or device the container made.
+ * Does the directory carry an access ACL? Its named entries can grant
+ * search to a user that the mode bits shut out. Any error but "none" or
+ * "not supported here" counts as yes: fail closed.
  */
 static bool
-dir_is_closed(const struct stat *st)
+has_access_acl(int fd)
+{
+	char path[64];
+
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (getxattr(path, "system.posix_acl_access", NULL, 0) >= 0)
+		return true;
+	return errno != ENODATA && errno != EOPNOTSUPP;
+}
+
+/*
+ * A directory only root (and group root) can search: by its mode, and with
+ * no ACL that could let someone else in. Under one, no host user can reach
+ * a setuid-root file or device the container made.
+ */
+static bool
+dir_is_closed(int fd, const struct stat *st)
 {
 	return st->st_uid == 0 && (st->st_mode & S_IXOTH) == 0 &&
-	    ((st->st_mode & S_IXGRP) == 0 || st->st_gid == 0);
+	    ((st->st_mode & S_IXGRP) == 0 || st->st_gid == 0) && !has_access_acl(fd);
 }
 
 /*
@@ -114,7 +132,7 @@ root_is_private(int root_fd, bool *ret)
 			return -errno;
 		if (up.st_dev == st.st_dev && up.st_ino == st.st_ino)
 			break; /* "/" is its own parent */
-		if (dir_is_closed(&up)) {
+		if (dir_is_closed(cur, &up)) {
 			*ret = true;
 			return 0;
 		}

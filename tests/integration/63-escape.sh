@@ -66,6 +66,29 @@ refused "F1: a root whose 0700 ancestor is reached through a symlink" \
 	"$LINK/t63link: a component is a symlink; name the real directory" \
 	cn -q -p "$LINK/t63link" -b br0 --init /bin/sh -- -c "$ATTACK"
 
+# A 0700 directory whose ACL lets a user search it is not closed: that user could
+# reach what container root plants below it.
+ACLD=$CHECK_PREFIX/uacl
+rm -rf "$ACLD"
+install -d -o root -g root -m 0700 "$ACLD"
+remove_on_exit "$ACLD"
+cp -a "$TEMPLATE" "$ACLD/c3"
+if setfacl -m u:cnother:x "$ACLD" 2> "$_work/acl.err"; then
+	put_policy <<-P
+		permit cntest root $ACLD/* $NET init /bin/sh userns $FIRST $COUNT
+	P
+	check "F1: the ACL does let cnother through the 0700 directory" \
+		as_user cnother /bin/ls -d "$ACLD/c3/bin"
+	refused "F1: a 0700 ancestor whose ACL grants a user search" \
+		"$ACLD/c3 is reachable by other host users, but what a userns container creates there is owned by host uid 0 (setuid bits included): put it below a root-owned directory of mode 0700 (the root itself does not count), as /var/lib/machines is" \
+		cn -q -p "$ACLD/c3" -b br0 --init /bin/sh -- -c "$ATTACK"
+	check_fail "... and nothing was planted" test -e "$ACLD/c3/rootsh"
+	restore_policy
+else
+	diag "$(cat "$_work/acl.err")"
+	skip "F1: a 0700 ancestor whose ACL grants a user search" "no ACLs on this file system"
+fi
+
 # A tree that a userns rule and a privileged rule share: what userns container
 # root plants (a new /sbin/init, owned by host uid 0), host root would run next.
 put_policy <<-P
