@@ -24,6 +24,8 @@
 #define POLICY_MAX_ITEMS 64u           /* roots, bridges or inits in one rule */
 #define POLICY_MAX_MAX 4096u           /* largest `max N` */
 #define POLICY_MSG_MAX 256u            /* bytes in one message, NUL included */
+#define POLICY_DEFAULT_PIDS 4096u      /* tasks of a container whose rule sets no `pids` */
+#define POLICY_MAX_PIDS 4194304u       /* largest `pids N` (the kernel's PID_MAX_LIMIT) */
 
 struct policy; /* opaque */
 
@@ -90,6 +92,10 @@ struct policy_request {
 	bool has_gateway;
 	struct in_addr gateway;
 	const char *init; /* NULL means /sbin/init */
+	/* Ceilings the user asks for (--memory, --pids, --cpus); 0: not asked. */
+	uint64_t memory;     /* bytes */
+	uint32_t pids;       /* tasks */
+	uint32_t cpus_milli; /* CPU bandwidth in 1/1000 CPUs */
 };
 
 /* What the deciding rule grants (valid when permit is true). */
@@ -101,6 +107,14 @@ struct policy_grant {
 	unsigned max;           /* 0: no limit beyond the addresses of the range */
 	bool privileged;
 	uint32_t userns_first, userns_count; /* valid when !privileged */
+	/*
+	 * The ceilings the container gets: what was asked if anything, else the
+	 * rule's. memory and cpus_milli 0: no ceiling; pids is never 0 (the
+	 * rule's, else POLICY_DEFAULT_PIDS).
+	 */
+	uint64_t memory;
+	uint32_t pids;
+	uint32_t cpus_milli;
 };
 
 struct policy_decision {
@@ -214,6 +228,9 @@ struct policy_rule {
 	unsigned max; /* 0: no limit */
 	bool privileged, has_userns;
 	uint32_t userns_first, userns_count;
+	uint64_t memory;     /* `memory SIZE` in bytes; 0: not set */
+	uint32_t pids;       /* `pids N`; 0: not set (POLICY_DEFAULT_PIDS applies) */
+	uint32_t cpus_milli; /* `cpus N` in 1/1000 CPUs; 0: not set */
 };
 
 size_t policy_rule_count(const struct policy *p);
