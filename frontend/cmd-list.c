@@ -14,6 +14,7 @@
 #include "cmd-list.h"
 #include "names.h"
 #include "report.h"
+#include "units.h"
 #include "util.h"
 
 /* More sockets than this in the state dir is not a real host: stop there. */
@@ -111,19 +112,73 @@ format_uptime(long long s, char *buf, size_t size)
 		(void)snprintf(buf, size, "%llds", s);
 }
 
+/* Bytes for people: "512K", "21.4M", "2G"; "-" when unknown. */
+static void
+format_bytes(uint64_t b, char *buf, size_t size)
+{
+	static const char units[] = "KMGTP";
+	double v = (double)b;
+	int k = -1;
+
+	if (b == IPC_UNKNOWN64) {
+		(void)snprintf(buf, size, "-");
+		return;
+	}
+	while (v >= 1024 && k < 4) {
+		v /= 1024;
+		k++;
+	}
+	if (k < 0)
+		(void)snprintf(buf, size, "%lluB", (unsigned long long)b);
+	else if (v < 10 && v != (double)(uint64_t)v)
+		(void)snprintf(buf, size, "%.1f%c", v, units[k]);
+	else
+		(void)snprintf(buf, size, "%.0f%c", v, units[k]);
+}
+
+/* "USED/MAX", "USED" without a ceiling. */
+static void
+format_memory(const struct ipc_info *i, char *buf, size_t size)
+{
+	char used[24], max[24];
+
+	format_bytes(i->memory, used, sizeof(used));
+	if (i->memory_max == 0) {
+		(void)snprintf(buf, size, "%s", used);
+		return;
+	}
+	format_bytes(i->memory_max, max, sizeof(max));
+	(void)snprintf(buf, size, "%s/%s", used, max);
+}
+
+static void
+format_tasks(const struct ipc_info *i, char *buf, size_t size)
+{
+	char used[24] = "-";
+
+	if (i->tasks != IPC_UNKNOWN32)
+		(void)snprintf(used, sizeof(used), "%u", (unsigned)i->tasks);
+	if (i->tasks_max == 0)
+		(void)snprintf(buf, size, "%s", used);
+	else
+		(void)snprintf(buf, size, "%s/%u", used, (unsigned)i->tasks_max);
+}
+
 static void
 print_table(const struct list_item *v, size_t n)
 {
-	printf("%-16s %-10s %-8s %-18s %-8s %-8s %s\n", "NAME", "OWNER", "PID", "ADDRESS", "BRIDGE",
-	    "UPTIME", "ROOT");
+	printf("%-16s %-10s %-8s %-18s %-8s %-8s %-12s %-10s %s\n", "NAME", "OWNER", "PID",
+	    "ADDRESS", "BRIDGE", "UPTIME", "MEMORY", "TASKS", "ROOT");
 	for (size_t i = 0; i < n; i++) {
-		char owner[64], up[32];
+		char owner[64], up[32], mem[56], tasks[40];
 
 		owner_name((uid_t)v[i].info.uid, owner, sizeof(owner));
 		format_uptime(uptime_of(&v[i].info), up, sizeof(up));
-		printf("%-16s %-10s %-8u %-18s %-8s %-8s %s\n", v[i].info.machine, owner,
-		    (unsigned)v[i].info.init_pid, v[i].info.address, v[i].info.bridge, up,
-		    v[i].info.root);
+		format_memory(&v[i].info, mem, sizeof(mem));
+		format_tasks(&v[i].info, tasks, sizeof(tasks));
+		printf("%-16s %-10s %-8u %-18s %-8s %-8s %-12s %-10s %s\n", v[i].info.machine,
+		    owner, (unsigned)v[i].info.init_pid, v[i].info.address, v[i].info.bridge, up,
+		    mem, tasks, v[i].info.root);
 	}
 }
 
@@ -140,6 +195,29 @@ json_str(const char *s)
 			putchar(*p);
 	}
 	putchar('"');
+}
+
+/* Use and ceilings: numbers, null when unknown or unlimited. */
+static void
+json_num(const char *key, uint64_t v, bool null)
+{
+	if (null)
+		printf(", \"%s\": null", key);
+	else
+		printf(", \"%s\": %llu", key, (unsigned long long)v);
+}
+
+static void
+print_json_use(const struct ipc_info *f)
+{
+	char cpus[UNITS_BUF];
+
+	json_num("memory", f->memory, f->memory == IPC_UNKNOWN64);
+	json_num("memory_max", f->memory_max, f->memory_max == 0);
+	json_num("tasks", f->tasks, f->tasks == IPC_UNKNOWN32);
+	json_num("tasks_max", f->tasks_max, f->tasks_max == 0);
+	units_format_cpus(f->cpus_milli, cpus);
+	printf(", \"cpus\": %s", f->cpus_milli == 0 ? "null" : cpus);
 }
 
 static void
@@ -162,8 +240,10 @@ print_json(const struct list_item *v, size_t n)
 		json_str(f->bridge);
 		printf(", \"root\": ");
 		json_str(f->root);
-		printf(", \"started\": %llu, \"uptime\": %lld, \"attached\": %s}",
+		printf(", \"started\": %llu, \"uptime\": %lld, \"attached\": %s",
 		    (unsigned long long)f->started, uptime_of(f), f->attached ? "true" : "false");
+		print_json_use(f);
+		putchar('}');
 	}
 	printf("%s]\n", n > 0 ? "\n" : "");
 }

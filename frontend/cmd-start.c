@@ -153,6 +153,9 @@ send_start(int sock, const struct start_options *o, const char *root)
 	if (!isatty(STDIN_FILENO) && !o->detach)
 		m.start.flags |= IPC_F_STOP_ON_EXIT;
 	m.start.kill_signal = o->kill_signal;
+	m.start.memory = o->memory;
+	m.start.pids = o->pids;
+	m.start.cpus_milli = o->cpus_milli;
 	return ipc_send(sock, &m);
 }
 

@@ -23,6 +23,9 @@ struct start_options {
 	uint32_t kill_signal; /* --kill-signal; 0: the default (SIGRTMIN+4) */
 	bool escape;
 	uint8_t escape_key;
+	uint64_t memory; /* --memory in bytes; 0: the policy's ceiling */
+	uint32_t pids;   /* --pids; 0: the policy's */
+	uint32_t cpus_milli;
 };
 
 /* Check the options (printing one line and returning EXIT_CNSPAWN), run, return the exit status. */

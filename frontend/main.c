@@ -17,7 +17,9 @@
 #include "cmd-start.h"
 #include "cmd-stop.h"
 #include "escape.h"
+#include "policy.h"
 #include "report.h"
+#include "units.h"
 
 enum {
 	OPT_INIT = 0x100,
@@ -25,6 +27,9 @@ enum {
 	OPT_NO_ESCAPE,
 	OPT_VERSION,
 	OPT_KILL_SIGNAL,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_CPUS,
 };
 
 static const struct option long_options[] = {
@@ -37,6 +42,9 @@ static const struct option long_options[] = {
     {"quiet", no_argument, NULL, 'q'},
     {"detach", no_argument, NULL, 'd'},
     {"kill-signal", required_argument, NULL, OPT_KILL_SIGNAL},
+    {"memory", required_argument, NULL, OPT_MEMORY},
+    {"pids", required_argument, NULL, OPT_PIDS},
+    {"cpus", required_argument, NULL, OPT_CPUS},
     {"escape", required_argument, NULL, OPT_ESCAPE},
     {"no-escape", no_argument, NULL, OPT_NO_ESCAPE},
     {"help", no_argument, NULL, 'h'},
@@ -63,6 +71,9 @@ usage(void)
 	       "  -q, --quiet                   no start line\n"
 	       "  -d, --detach                  start detached: print the name and return\n"
 	       "      --kill-signal=SIG         what `cnspawn stop` sends (default SIGRTMIN+4)\n"
+	       "      --memory=SIZE             memory ceiling, e.g. 512M (at most the policy's)\n"
+	       "      --pids=N                  task ceiling (at most the policy's)\n"
+	       "      --cpus=N                  CPU bandwidth, e.g. 0.5 (at most the policy's)\n"
 	       "      --escape=KEY              escape key, ^X notation (default: ^])\n"
 	       "      --no-escape               no escape key\n"
 	       "  -h, --help                    show this help\n"
@@ -113,10 +124,38 @@ parse_escape(struct start_options *o, const char *arg)
 	return 0;
 }
 
+/* --memory, --pids, --cpus: the grammar of the policy's options (common/units.h). */
+static int
+parse_ceiling(struct start_options *o, int c, const char *arg)
+{
+	const char *errstr = NULL;
+	long long v;
+
+	if (c == OPT_MEMORY && units_parse_size(arg, &o->memory) < 0)
+		return report_fail("invalid --memory '%s' (a size such as 512M or 2G, 1M to 1024T)",
+		    arg);
+	if (c == OPT_CPUS && units_parse_cpus(arg, &o->cpus_milli) < 0)
+		return report_fail("invalid --cpus '%s' (a number such as 0.5 or 2, 0.01 to 1024)",
+		    arg);
+	if (c == OPT_PIDS) {
+		/* Digits only, as the policy writes it (strtonum alone takes " +7"). */
+		v = strtonum(arg, 1, POLICY_MAX_PIDS, &errstr);
+		if (strspn(arg, "0123456789") != strlen(arg) || arg[0] == '0' || errstr != NULL)
+			return report_fail("invalid --pids '%s' (a number of tasks, 1 to %u)", arg,
+			    POLICY_MAX_PIDS);
+		o->pids = (uint32_t)v;
+	}
+	return 0;
+}
+
 static int
 parse_one(struct start_options *o, int c, char **argv)
 {
 	switch (c) {
+	case OPT_MEMORY:
+	case OPT_PIDS:
+	case OPT_CPUS:
+		return parse_ceiling(o, c, optarg);
 	case 'p':
 		o->directory = optarg;
 		return 0;

@@ -343,6 +343,12 @@ sock_read(struct relay *r)
 		drain_master(r);
 		tty_restore();
 		r->status = exit_status(&m.exit);
+		/* Always said, -q or not: it explains a status such as 137. */
+		if (m.exit.oom_kills > 0)
+			(void)report_fail("%s hit its memory ceiling: the kernel killed %u "
+			                  "process%s in it",
+			    r->cfg->machine, (unsigned)m.exit.oom_kills,
+			    m.exit.oom_kills == 1 ? "" : "es");
 		ipc_msg_done(&m);
 		return -1;
 	case IPC_T_DETACHED:

@@ -33,6 +33,7 @@
 
 #define CGROUP_MAX_DEPTH 64
 #define CGROUP_DELEGATE_DEPTH "32" /* below a delegated cgroup; < CGROUP_MAX_DEPTH */
+#define CGROUP_V1_PATH 64          /* "/sys/fs/cgroup/" and a controller's mount name */
 #define CGROUP_RMDIR_TRIES 100     /* x 20 ms: the last tasks of a dead pid ns finish exiting */
 
 static bool
@@ -144,6 +145,76 @@ write_file(int dir_fd, const char *name, const char *text)
 	return 0;
 }
 
+/* A small cgroupfs file, NUL-terminated, into buf. */
+static int
+read_file(int dir_fd, const char *name, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	size_t n = 0;
+	int r = openat_safe(dir_fd, name, O_RDONLY, OPENAT_HOST, &fd);
+
+	if (r < 0)
+		return r;
+	r = util_read_upto(fd, buf, size - 1, &n);
+	if (r < 0)
+		return r;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Is word one of the space-separated words of list (a cgroup.controllers line)? */
+static bool
+list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * The controllers a ceiling needs (enum cgroup_controller order): the name
+ * cgroup.controllers gives it on v2, a file every v1 cgroup of it has, and
+ * the mount points of its v1 hierarchy under /sys/fs/cgroup (cpu is
+ * co-mounted with cpuacct on many hosts, under either name).
+ */
+static const struct controller {
+	const char *name;
+	const char *v1_file;
+	const char *v1_mounts[3];
+} controllers[HELPER_CGROUP_CONTROLLERS] = {
+    [CGROUP_MEMORY] = {"memory", "memory.limit_in_bytes", {"memory", NULL, NULL}},
+    [CGROUP_PIDS] = {"pids", "pids.max", {"pids", NULL, NULL}},
+    [CGROUP_CPU] = {"cpu", "cpu.cfs_quota_us", {"cpu", "cpu,cpuacct", "cpuacct,cpu"}},
+};
+
+const char *
+cgroup_controller_name(enum cgroup_controller c)
+{
+	return controllers[c].name;
+}
+
+/* v2: enable each ceiling's controller for dir's children, where dir may use it. */
+static void
+enable_ceiling_controllers(int dir_fd)
+{
+	char have[512], on[512];
+
+	if (read_file(dir_fd, "cgroup.controllers", have, sizeof(have)) < 0 ||
+	    read_file(dir_fd, "cgroup.subtree_control", on, sizeof(on)) < 0)
+		return;
+	/* One write each: the kernel refuses a whole line for one refused controller. */
+	for (size_t i = 0; i < ELEMENTSOF(controllers); i++) {
+		char plus[16];
+		if (!list_has(have, controllers[i].name) || list_has(on, controllers[i].name))
+			continue;
+		(void)snprintf(plus, sizeof(plus), "+%s", controllers[i].name);
+		(void)write_file(dir_fd, "cgroup.subtree_control", plus);
+	}
+}
+
 /* v2: enable for base's children what base may use, so the container gets it. */
 static void
 delegate_controllers(int base_fd)
@@ -187,8 +258,12 @@ cgroup_create(struct helper_session *s, enum cgroup_layout l, const char *name)
 	r = openat_safe(root, CGROUP_BASE, O_RDONLY | O_DIRECTORY, OPENAT_HOST, &base);
 	if (r < 0)
 		return r;
-	if (l != CGROUP_LAYOUT_LEGACY)
+	/* The path down to the container: the hierarchy's root, then CGROUP_BASE
+	 * (whether it worked is checked where a ceiling needs it). */
+	if (l != CGROUP_LAYOUT_LEGACY) {
+		enable_ceiling_controllers(root);
 		delegate_controllers(base);
+	}
 	/* The name is reserved for us: a cgroup of that name is a killed helper's. */
 	r = remove_tree(base, name, 0);
 	if (r < 0)
@@ -206,6 +281,108 @@ cgroup_create(struct helper_session *s, enum cgroup_layout l, const char *name)
 	return 0;
 }
 
+/* The v1 hierarchy of controller c, if one is mounted: an O_PATH fd and its path, else -ENOENT. */
+static int
+open_v1_hierarchy(enum cgroup_controller c, int *ret_fd, char path[CGROUP_V1_PATH])
+{
+	for (size_t i = 0; i < ELEMENTSOF(controllers[c].v1_mounts); i++) {
+		const char *m = controllers[c].v1_mounts[i];
+		struct statfs sf;
+		int fd = -1;
+
+		if (m == NULL)
+			break;
+		(void)snprintf(path, CGROUP_V1_PATH, "/sys/fs/cgroup/%s", m);
+		/* A symlink (cpu -> cpu,cpuacct) is refused; the next name is the real one. */
+		if (openat_safe(AT_FDCWD, path, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd) < 0)
+			continue;
+		if (fstatfs(fd, &sf) == 0 && (long)sf.f_type == CGROUP_SUPER_MAGIC) {
+			*ret_fd = fd;
+			return 0;
+		}
+		(void)close(fd);
+	}
+	return -ENOENT;
+}
+
+/*
+ * v1: make CGROUP_BASE/name in c's own hierarchy (as cgroup_create does in
+ * the main one, from fixed strings and the reserved name) and record it.
+ * -ENOENT when no v1 hierarchy carries c.
+ */
+static int
+make_v1_dir(struct helper_session *s, enum cgroup_controller c, const char *name)
+{
+	_cleanup_close_ int h = -1, base = -1, dir = -1;
+	char mnt[CGROUP_V1_PATH];
+	int n, r;
+
+	r = open_v1_hierarchy(c, &h, mnt);
+	if (r < 0)
+		return r;
+	if (mkdirat(h, CGROUP_BASE, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	r = openat_safe(h, CGROUP_BASE, O_RDONLY | O_DIRECTORY, OPENAT_HOST, &base);
+	if (r == 0)
+		r = remove_tree(base, name, 0); /* a killed helper's, as in cgroup_create */
+	if (r < 0)
+		return r;
+	n = snprintf(s->cgroup_v1[c], sizeof(s->cgroup_v1[c]), "%s/%s/%s", mnt, CGROUP_BASE, name);
+	if (n < 0 || (size_t)n >= sizeof(s->cgroup_v1[c])) {
+		s->cgroup_v1[c][0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	/* Recorded before it exists, so that every exit path removes it. */
+	if (mkdirat(base, name, 0755) < 0) {
+		r = -errno;
+		s->cgroup_v1[c][0] = '\0';
+		return r;
+	}
+	r = openat_safe(base, name, O_PATH | O_DIRECTORY, OPENAT_HOST, &dir);
+	if (r < 0)
+		return r;
+	/* The mount point named it; its own control file proves it. */
+	return faccessat(dir, controllers[c].v1_file, F_OK, AT_EACCESS) == 0 ? 0 : -ENOENT;
+}
+
+int
+cgroup_attach_controllers(struct helper_session *s, const char *name, unsigned need,
+    unsigned *ret_missing)
+{
+	char have[512] = "";
+	_cleanup_close_ int main_fd = -1;
+
+	*ret_missing = 0;
+	/* The v2 controllers the container's cgroup got (cgroup_create enabled them). */
+	if (s->cgroup[0] != '\0' &&
+	    openat_safe(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &main_fd) == 0)
+		(void)read_file(main_fd, "cgroup.controllers", have, sizeof(have));
+	for (unsigned c = 0; c < HELPER_CGROUP_CONTROLLERS; c++) {
+		int r;
+		if (!(need & (1u << c)) || list_has(have, controllers[c].name))
+			continue;
+		r = make_v1_dir(s, (enum cgroup_controller)c, name);
+		if (r == -ENOENT)
+			*ret_missing |= 1u << c;
+		else if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+cgroup_open_controller(const struct helper_session *s, enum cgroup_controller c, bool *ret_v1,
+    int *ret_fd)
+{
+	const char *dir = s->cgroup_v1[c][0] != '\0' ? s->cgroup_v1[c] : s->cgroup;
+
+	*ret_fd = -1;
+	*ret_v1 = s->cgroup_v1[c][0] != '\0';
+	if (dir[0] == '\0')
+		return -ENOENT;
+	return openat_safe(AT_FDCWD, dir, O_PATH | O_DIRECTORY, OPENAT_HOST, ret_fd);
+}
+
 /* The container's cgroup directory; 0 with *ret_fd -1 when it has none. */
 static int
 open_cgroup(const struct helper_session *s, int *ret_fd)
@@ -216,18 +393,29 @@ open_cgroup(const struct helper_session *s, int *ret_fd)
 	return openat_safe(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, ret_fd);
 }
 
+/* Write pid into dir's cgroup.procs. */
+static int
+enter_dir(const char *dir, const char *pid)
+{
+	_cleanup_close_ int fd = -1;
+	int r = openat_safe(AT_FDCWD, dir, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
+
+	return r < 0 ? r : write_file(fd, "cgroup.procs", pid);
+}
+
 int
 cgroup_enter(const struct helper_session *s, pid_t pid)
 {
-	_cleanup_close_ int fd = -1;
 	char buf[32];
 	int r;
 
-	r = open_cgroup(s, &fd);
-	if (r < 0 || fd < 0)
-		return r;
 	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
-	return write_file(fd, "cgroup.procs", buf);
+	if (s->cgroup[0] != '\0' && (r = enter_dir(s->cgroup, buf)) < 0)
+		return r;
+	for (size_t c = 0; c < ELEMENTSOF(s->cgroup_v1); c++)
+		if (s->cgroup_v1[c][0] != '\0' && (r = enter_dir(s->cgroup_v1[c], buf)) < 0)
+			return r;
+	return 0;
 }
 
 int
@@ -262,10 +450,8 @@ cgroup_delegate(struct helper_session *s, uid_t uid, gid_t gid)
  * are its host uid's. Raise it for the removal only; false if nothing changed.
  */
 static bool
-dac_override(const struct helper_session *s, bool on)
+dac_override(bool on)
 {
-	if (!s->cgroup_delegated)
-		return false;
 	if (capng_get_caps_process() < 0)
 		return false;
 	if (!capng_have_capability(CAPNG_PERMITTED, CAP_DAC_OVERRIDE) ||
@@ -276,41 +462,66 @@ dac_override(const struct helper_session *s, bool on)
 	return capng_apply(CAPNG_SELECT_CAPS) == 0;
 }
 
-void
-cgroup_remove(struct helper_session *s)
+/* Remove the cgroup at path (and below), then forget it. */
+static void
+remove_path(char path[], bool raise)
 {
-	char *slash = strrchr(s->cgroup, '/');
+	char *slash = strrchr(path, '/');
 	_cleanup_close_ int base = -1;
 	int r;
 
-	if (s->cgroup[0] == '\0' || slash == NULL)
+	if (path[0] == '\0' || slash == NULL)
 		return;
 	*slash = '\0';
-	r = openat_safe(AT_FDCWD, s->cgroup, O_PATH | O_DIRECTORY, OPENAT_HOST, &base);
+	r = openat_safe(AT_FDCWD, path, O_PATH | O_DIRECTORY, OPENAT_HOST, &base);
 	*slash = '/';
 	/* CGROUP_BASE itself stays: another helper may be creating its cgroup in it. */
 	if (r == 0) {
-		bool raised = dac_override(s, true);
+		bool raised = raise && dac_override(true);
 		(void)remove_tree(base, slash + 1, 0);
 		if (raised)
-			(void)dac_override(s, false);
+			(void)dac_override(false);
 	}
-	s->cgroup[0] = '\0';
+	path[0] = '\0';
+}
+
+void
+cgroup_remove(struct helper_session *s)
+{
+	/* Only the main cgroup is ever delegated; the v1 ones stay root's. */
+	remove_path(s->cgroup, s->cgroup_delegated);
+	for (size_t c = 0; c < ELEMENTSOF(s->cgroup_v1); c++)
+		remove_path(s->cgroup_v1[c], false);
+}
+
+/* Full root: remove CGROUP_BASE/name under the hierarchy at h, if there. */
+static void
+remove_stale_in(const char *h, const char *name)
+{
+	_cleanup_close_ int root = -1, base = -1;
+
+	if (openat_safe(AT_FDCWD, h, O_PATH | O_DIRECTORY, OPENAT_HOST, &root) < 0)
+		return;
+	if (openat_safe(root, CGROUP_BASE, O_PATH | O_DIRECTORY, OPENAT_HOST, &base) == 0)
+		(void)remove_tree(base, name, 0);
 }
 
 void
 cgroup_remove_stale(const char *name)
 {
 	const char *h = hierarchy(cgroup_detect());
-	_cleanup_close_ int root = -1, base = -1;
 
-	if (h == NULL)
-		return;
-	if (openat_safe(AT_FDCWD, h, O_PATH | O_DIRECTORY, OPENAT_HOST, &root) < 0)
-		return;
 	/* Still full root here (before the decision's setup): delegated subtrees go too. */
-	if (openat_safe(root, CGROUP_BASE, O_PATH | O_DIRECTORY, OPENAT_HOST, &base) == 0)
-		(void)remove_tree(base, name, 0);
+	if (h != NULL)
+		remove_stale_in(h, name);
+	for (unsigned c = 0; c < HELPER_CGROUP_CONTROLLERS; c++) {
+		char mnt[CGROUP_V1_PATH];
+		int fd = -1;
+		if (open_v1_hierarchy((enum cgroup_controller)c, &fd, mnt) < 0)
+			continue;
+		(void)close(fd);
+		remove_stale_in(mnt, name);
+	}
 }
 
 int

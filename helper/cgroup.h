@@ -18,10 +18,16 @@
  *                                               -> container gets a tmpfs
  *            with name=systemd at /sys/fs/cgroup/systemd
  *   none     no cgroup file system: no cgroup is made, nothing is mounted.
- * v1 controller hierarchies (cpu, memory, ...) are never touched: the
+ * Ceilings (ceilings.c) need the memory, pids and cpu controllers. Where the
+ * container's v2 cgroup has one (unified hosts: the helper enables it on
+ * the path down), its files there are used. Where a v1 hierarchy carries it
+ * instead (hybrid and legacy hosts), the container gets a directory
+ * CGROUP_BASE/<machine> of its own in that hierarchy too, made, entered and
+ * removed with the main one. Other v1 hierarchies are never touched: the
  * container stays in the caller's cgroups there.
  */
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct fail;           /* fail.h */
@@ -44,6 +50,16 @@ enum cgroup_layout {
 #define CGROUP_BASE CNSPAWN_CGROUP_BASE
 _Static_assert(sizeof(CGROUP_BASE) <= 64, "RUNSTATEDIR makes too long a cgroup base name");
 
+/* The controllers a ceiling needs; bit 1 << c in masks. */
+enum cgroup_controller {
+	CGROUP_MEMORY = 0,
+	CGROUP_PIDS = 1,
+	CGROUP_CPU = 2,
+};
+
+/* "memory", "pids", "cpu". */
+const char *cgroup_controller_name(enum cgroup_controller c);
+
 /* Which layout the host has; never fails (NONE when nothing is usable). */
 enum cgroup_layout cgroup_detect(void);
 
@@ -58,7 +74,24 @@ const char *cgroup_layout_name(enum cgroup_layout l);
  */
 int cgroup_create(struct helper_session *s, enum cgroup_layout l, const char *name);
 
-/* Host side: move pid (init, not yet exec'd) into the container's cgroup. */
+/*
+ * Host side, as root, after cgroup_create: for each controller in the mask
+ * need that the container's v2 cgroup lacks, make and record its v1
+ * directory (see above). Controllers found nowhere are set in *ret_missing
+ * (the caller decides whether that fails the start). 0 or -errno.
+ */
+int cgroup_attach_controllers(struct helper_session *s, const char *name, unsigned need,
+    unsigned *ret_missing);
+
+/*
+ * The directory holding controller c's files for this container: its v1
+ * directory if it has one (*ret_v1 true), else the main cgroup. O_PATH fd
+ * in *ret_fd; -ENOENT when there is none. Host side, any privilege.
+ */
+int cgroup_open_controller(const struct helper_session *s, enum cgroup_controller c, bool *ret_v1,
+    int *ret_fd);
+
+/* Host side: move pid (init, not yet exec'd) into the container's cgroups. */
 int cgroup_enter(const struct helper_session *s, pid_t pid);
 
 /*
@@ -71,13 +104,15 @@ int cgroup_delegate(struct helper_session *s, uid_t uid, gid_t gid);
 /*
  * Host side, every exit path (helper_cleanup): remove the container's cgroup
  * and every cgroup systemd made below it, depth first, retrying while the
- * last processes finish exiting. No-op when none was created.
+ * last processes finish exiting, and its v1 directories. No-op when none
+ * was created.
  */
 void cgroup_remove(struct helper_session *s);
 
 /*
- * Host side, full root: remove CGROUP_BASE/name left by a container whose
- * monitor was killed (its state entry is stale). name must be a valid
+ * Host side, full root: remove CGROUP_BASE/name, in the main hierarchy and
+ * in each v1 one, left by a container whose monitor was killed (its state
+ * entry is stale). name must be a valid
  * machine name. Best effort.
  */
 void cgroup_remove_stale(const char *name);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "ceilings.h"
 #include "names.h"
 #include "session.h"
 #include "util.h"
@@ -266,6 +267,7 @@ handle_stop(struct control *c, size_t i, const struct ipc_msg *m)
 static int
 handle_status(struct control *c, size_t i, const struct ipc_msg *m)
 {
+	struct ceilings_usage use;
 	struct ipc_msg s;
 
 	(void)m;
@@ -278,6 +280,13 @@ handle_status(struct control *c, size_t i, const struct ipc_msg *m)
 	s.info.root = (char *)(uintptr_t)c->root;
 	s.info.started = c->started > 0 ? (uint64_t)c->started : 0;
 	s.info.attached = anyone_attached(c) ? 1 : 0;
+	/* Read now from the container's cgroups (world-readable files). */
+	ceilings_read(&helper_session, &use);
+	s.info.memory = use.memory;
+	s.info.tasks = use.tasks;
+	s.info.memory_max = helper_session.memory_max;
+	s.info.tasks_max = helper_session.pids_max;
+	s.info.cpus_milli = helper_session.cpus_milli;
 	return ipc_send(c->conns[i].fd, &s);
 }
 

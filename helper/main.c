@@ -21,6 +21,7 @@
 #include "clone.h"
 #include "control.h"
 #include "ipc.h"
+#include "ceilings.h"
 #include "monitor.h"
 #include "net.h"
 #include "policy.h"
@@ -154,8 +155,10 @@ read_request(struct ipc_msg *msg)
 		helper_fail(-EPROTO, "expected a start request");
 	/* Caller-chosen text: helper_log escapes it; truncation only shortens the log line. */
 	(void)snprintf(helper_session.request, sizeof(helper_session.request),
-	    "start root=%s bridge=%s address=%s gateway=%s machine=%s init=%s", s->root, s->bridge,
-	    s->address, s->gateway, s->machine, s->init);
+	    "start root=%s bridge=%s address=%s gateway=%s machine=%s init=%s memory=%llu pids=%u "
+	    "cpus_milli=%u",
+	    s->root, s->bridge, s->address, s->gateway, s->machine, s->init,
+	    (unsigned long long)s->memory, (unsigned)s->pids, (unsigned)s->cpus_milli);
 }
 
 /*
@@ -281,6 +284,12 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	r = cgroup_create(s, (enum cgroup_layout)cfg.cgroup_layout, e->name);
 	if (r < 0)
 		helper_fail(r, "creating the cgroup for %s", e->name);
+	/* Before the clone: init is born into its ceilings (cgroup_enter before "G"). */
+	r = ceilings_apply(s, e->name,
+	    &(struct ceilings){.memory = g->memory, .pids = g->pids, .cpus_milli = g->cpus_milli},
+	    &f);
+	if (r < 0)
+		helper_fail_at(r, &f, "applying the container's ceilings");
 	cfg.userns_fd = -1;
 	if (!g->privileged)
 		prepare_userns(s, g, root_fd, &cfg);
@@ -315,8 +324,12 @@ announce(struct state_entry *e, int master)
 	/* The monitor keeps its copy of the master: it drains and re-hands the console. */
 	if (r < 0)
 		helper_fail(r, "sending the console");
-	helper_log(LOG_NOTICE, "started %s root=%s bridge=%s address=%s init_pid=%d rule=%u",
-	    e->name, e->root, e->bridge, addr, (int)e->init_pid, e->rule);
+	helper_log(LOG_NOTICE,
+	    "started %s root=%s bridge=%s address=%s init_pid=%d rule=%u memory_max=%llu "
+	    "pids_max=%u cpus_milli=%u",
+	    e->name, e->root, e->bridge, addr, (int)e->init_pid, e->rule,
+	    (unsigned long long)helper_session.memory_max, (unsigned)helper_session.pids_max,
+	    (unsigned)helper_session.cpus_milli);
 }
 
 /* The monitor phase: serve the control socket until init is gone, then clean up. */
@@ -325,6 +338,7 @@ monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc
 {
 	static struct control c; /* holds the 128 KiB console ring */
 	char addr[INET_ADDRSTRLEN + 4];
+	struct ceilings_usage use;
 	struct ipc_exit x = {0};
 	int r;
 
@@ -344,9 +358,13 @@ monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc
 	if (r < 0)
 		helper_fail(r, "waiting for init");
 	helper_session.init_pid = 0;
+	/* Before the cgroups go: how many processes the memory ceiling killed. */
+	ceilings_read(&helper_session, &use);
+	x.oom_kills = use.oom_kills;
 	helper_cleanup();
-	helper_log(LOG_NOTICE, "stopped %s: %s %d", e->name,
-	    x.how == IPC_EXIT_CODE ? "exit" : "signal", (int)x.code);
+	helper_log(LOG_NOTICE, "stopped %s: %s %d oom_kills=%u%s", e->name,
+	    x.how == IPC_EXIT_CODE ? "exit" : "signal", (int)x.code, (unsigned)x.oom_kills,
+	    x.oom_kills > 0 ? " (the memory ceiling was hit)" : "");
 	control_finish(&c, &x);
 }
 

@@ -8,6 +8,7 @@
 #include "names.h"
 #include "policy.h"
 #include "request.h"
+#include "units.h"
 #include "util.h"
 
 static int
@@ -95,6 +96,19 @@ request_plan_new(const struct ipc_start *s, struct request_plan *ret, struct fai
 			goto fail;
 		p.has_gateway = true;
 	}
+	what = "memory ceiling (a size from 1M to 1024T)";
+	if (s->memory != 0 && (s->memory < UNITS_SIZE_MIN || s->memory > UNITS_SIZE_MAX))
+		goto fail;
+	what = "pids ceiling (1 to 4194304 tasks)";
+	if (s->pids > POLICY_MAX_PIDS)
+		goto fail;
+	what = "cpus ceiling (0.01 to 1024 CPUs)";
+	if (s->cpus_milli != 0 &&
+	    (s->cpus_milli < UNITS_CPUS_MIN || s->cpus_milli > UNITS_CPUS_MAX))
+		goto fail;
+	p.memory = s->memory;
+	p.pids = s->pids;
+	p.cpus_milli = s->cpus_milli;
 	what = "environment (only TERM, COLORTERM, NO_COLOR)";
 	r = build_env(&s->env, &p);
 	if (r == 0)
@@ -120,7 +134,10 @@ request_plan_ask(const struct request_plan *p)
 	    .prefix = p->prefix,
 	    .has_gateway = p->has_gateway,
 	    .gateway = p->gateway,
-	    .init = p->init};
+	    .init = p->init,
+	    .memory = p->memory,
+	    .pids = p->pids,
+	    .cpus_milli = p->cpus_milli};
 }
 
 void

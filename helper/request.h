@@ -31,6 +31,9 @@ struct request_plan {
 	char *envp[REQUEST_MAX_ENV + 1]; /* owned; NULL-terminated */
 	char **argv;                     /* owned array, borrowed strings; argv[0] = init */
 	uint16_t rows, cols;
+	uint64_t memory; /* asked ceilings, checked against the rule by the policy; 0: not asked */
+	uint32_t pids;
+	uint32_t cpus_milli;
 };
 
 /*

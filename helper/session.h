@@ -8,6 +8,7 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "fail.h"
@@ -16,6 +17,7 @@
 #include "net.h"
 
 #define HELPER_NAME_MAX IPC_NAME_MAX
+#define HELPER_CGROUP_CONTROLLERS 3 /* memory, pids, cpu (cgroup.h) */
 
 struct helper_session {
 	int sock;                       /* IPC socket to the frontend; -1 once closed */
@@ -28,6 +30,12 @@ struct helper_session {
 	pid_t init_pid;                 /* host pid of init once cloned, else 0 */
 	char cgroup[160];               /* the container's cgroup directory once made, else "" */
 	bool cgroup_delegated;          /* cgroup given to container root (userns) */
+	/* Its directory in the v1 hierarchy of each controller v2 lacks (enum
+	 * cgroup_controller), once made, else "". */
+	char cgroup_v1[HELPER_CGROUP_CONTROLLERS][160];
+	/* The ceilings applied (0: none; pids 0 until applied), for status and the log. */
+	uint64_t memory_max;
+	uint32_t pids_max, cpus_milli;
 };
 
 extern struct helper_session helper_session;

@@ -114,6 +114,11 @@ encode_info(const struct ipc_info *i, struct ipc_wbuf *w)
 	ipc_put_str(w, i->root);
 	ipc_put_u64(w, i->started);
 	ipc_put_u8(w, i->attached);
+	ipc_put_u64(w, i->memory);
+	ipc_put_u64(w, i->memory_max);
+	ipc_put_u32(w, i->tasks);
+	ipc_put_u32(w, i->tasks_max);
+	ipc_put_u32(w, i->cpus_milli);
 }
 
 /* The control types added for the monitor (issue 5); 1 when m is not one of them. */
@@ -166,6 +171,9 @@ encode_body(const struct ipc_msg *m, struct ipc_wbuf *w)
 		ipc_put_u16(w, s->cols);
 		ipc_put_u32(w, s->flags);
 		ipc_put_u32(w, s->kill_signal);
+		ipc_put_u64(w, s->memory);
+		ipc_put_u32(w, s->pids);
+		ipc_put_u32(w, s->cpus_milli);
 		return 0;
 	case IPC_T_ERROR:
 		ipc_put_str(w, m->error.text);
@@ -180,6 +188,7 @@ encode_body(const struct ipc_msg *m, struct ipc_wbuf *w)
 			return -EINVAL;
 		ipc_put_u8(w, m->exit.how);
 		ipc_put_i32(w, m->exit.code);
+		ipc_put_u32(w, m->exit.oom_kills);
 		return 0;
 	default:
 		r = encode_control(m, w);
@@ -219,7 +228,9 @@ decode_start(struct ipc_rbuf *r, struct ipc_start *s)
 	    (k = ipc_get_str(r, &s->machine)) < 0 || (k = ipc_get_str(r, &s->init)) < 0 ||
 	    (k = ipc_get_strv(r, &s->argv)) < 0 || (k = ipc_get_strv(r, &s->env)) < 0 ||
 	    (k = ipc_get_u16(r, &s->rows)) < 0 || (k = ipc_get_u16(r, &s->cols)) < 0 ||
-	    (k = ipc_get_u32(r, &s->flags)) < 0 || (k = ipc_get_u32(r, &s->kill_signal)) < 0)
+	    (k = ipc_get_u32(r, &s->flags)) < 0 || (k = ipc_get_u32(r, &s->kill_signal)) < 0 ||
+	    (k = ipc_get_u64(r, &s->memory)) < 0 || (k = ipc_get_u32(r, &s->pids)) < 0 ||
+	    (k = ipc_get_u32(r, &s->cpus_milli)) < 0)
 		return k;
 	if ((s->flags & ~IPC_F_ALL_FLAGS) != 0 || s->kill_signal > IPC_MAX_SIGNAL)
 		return -EPROTO;
@@ -234,7 +245,10 @@ decode_info(struct ipc_rbuf *r, struct ipc_info *i)
 	if ((k = ipc_get_str(r, &i->machine)) < 0 || (k = ipc_get_u32(r, &i->uid)) < 0 ||
 	    (k = ipc_get_u32(r, &i->init_pid)) < 0 || (k = ipc_get_str(r, &i->address)) < 0 ||
 	    (k = ipc_get_str(r, &i->bridge)) < 0 || (k = ipc_get_str(r, &i->root)) < 0 ||
-	    (k = ipc_get_u64(r, &i->started)) < 0 || (k = ipc_get_u8(r, &i->attached)) < 0)
+	    (k = ipc_get_u64(r, &i->started)) < 0 || (k = ipc_get_u8(r, &i->attached)) < 0 ||
+	    (k = ipc_get_u64(r, &i->memory)) < 0 || (k = ipc_get_u64(r, &i->memory_max)) < 0 ||
+	    (k = ipc_get_u32(r, &i->tasks)) < 0 || (k = ipc_get_u32(r, &i->tasks_max)) < 0 ||
+	    (k = ipc_get_u32(r, &i->cpus_milli)) < 0)
 		return k;
 	return i->attached <= 1 ? 0 : -EPROTO;
 }
@@ -281,7 +295,8 @@ decode_body(struct ipc_rbuf *r, struct ipc_msg *m)
 		return ipc_get_u32(r, &m->console.init_pid);
 	case IPC_T_EXIT:
 		if ((k = ipc_get_u8(r, &m->exit.how)) < 0 ||
-		    (k = ipc_get_i32(r, &m->exit.code)) < 0)
+		    (k = ipc_get_i32(r, &m->exit.code)) < 0 ||
+		    (k = ipc_get_u32(r, &m->exit.oom_kills)) < 0)
 			return k;
 		return exit_valid(m->exit.how, m->exit.code) ? 0 : -EPROTO;
 	default:

@@ -19,11 +19,14 @@
  *   IPC_T_START    (frontend -> helper, no fd)
  *                  str root, str bridge, str address, str gateway,
  *                  str machine, str init, strlist argv, strlist env,
- *                  u16 rows, u16 cols, u32 flags, u32 kill_signal
+ *                  u16 rows, u16 cols, u32 flags, u32 kill_signal,
+ *                  u64 memory, u32 pids, u32 cpus_milli (asked ceilings;
+ *                  0: not asked)
  *   IPC_T_ERROR    (helper -> frontend, no fd)     str text
  *   IPC_T_CONSOLE  (helper -> frontend, one fd: the PTY master)
  *                  str machine, str address, u32 init_pid
- *   IPC_T_EXIT     (helper -> frontend, no fd)     u8 how, i32 code
+ *   IPC_T_EXIT     (helper -> frontend, no fd)     u8 how, i32 code,
+ *                  u32 oom_kills (processes the memory ceiling killed)
  *
  * The monitor's control socket (CNSPAWN_STATE_DIR/NAME.sock, one request
  * type per packet; see helper/control.c for who may send what):
@@ -37,7 +40,9 @@
  *   IPC_T_STATUS   (client -> monitor, no fd)      (no fields)
  *   IPC_T_INFO     (monitor -> client, no fd)      str machine, u32 uid,
  *                  u32 init_pid, str address, str bridge, str root,
- *                  u64 started (unix time), u8 attached (0 or 1)
+ *                  u64 started (unix time), u8 attached (0 or 1),
+ *                  u64 memory, u64 memory_max, u32 tasks, u32 tasks_max,
+ *                  u32 cpus_milli (use and ceilings; see struct ipc_info)
  *   IPC_T_OUTPUT   (monitor -> client, no fd)      bytes data: u32 length
  *                  (1..IPC_MAX_DATA) then that many bytes, any value
  *   IPC_T_DETACHED (monitor -> client, no fd)      (no fields): another
@@ -48,7 +53,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IPC_VERSION 1
+#define IPC_VERSION 2      /* 2: resource ceilings (issue 14) */
 #define IPC_MAX_MSG 65536u /* bytes in one packet */
 #define IPC_MAX_STR 4096u  /* bytes in one string, NUL included (PATH_MAX) */
 #define IPC_MAX_ARGS 64u   /* entries in one string list */
@@ -112,6 +117,9 @@ struct ipc_start {
 	uint16_t rows, cols;
 	uint32_t flags;
 	uint32_t kill_signal; /* 0: default */
+	uint64_t memory;      /* bytes; 0: not asked (the helper checks the range) */
+	uint32_t pids;
+	uint32_t cpus_milli;
 };
 
 struct ipc_error {
@@ -127,6 +135,7 @@ struct ipc_console {
 struct ipc_exit {
 	uint8_t how; /* enum ipc_exit_how */
 	int32_t code;
+	uint32_t oom_kills; /* processes killed at the memory ceiling */
 };
 
 struct ipc_stop {
@@ -143,7 +152,13 @@ struct ipc_info {
 	char *root;
 	uint64_t started; /* unix time */
 	uint8_t attached; /* 0 or 1 */
+	/* IPC_UNKNOWN (all bits set): cannot be read; *_max and cpus_milli 0: no ceiling. */
+	uint64_t memory, memory_max; /* bytes in use (page cache counted), ceiling */
+	uint32_t tasks, tasks_max;
+	uint32_t cpus_milli;
 };
+#define IPC_UNKNOWN32 UINT32_MAX
+#define IPC_UNKNOWN64 UINT64_MAX
 
 struct ipc_output {
 	uint8_t *data; /* len bytes, any value */

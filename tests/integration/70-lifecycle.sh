@@ -46,7 +46,8 @@ check "list --json parses" python3 -m json.tool "$_work/list.json"
 like "list --json: name, owner, root" '"name": "tick", "owner": "cntest".*"root": "'"$TEMPLATE"'"' "$OUT"
 run as_user cntest script -qec "$CNSPAWN list" /dev/null
 OUT=$(printf '%s\n' "$OUT" | tr -d '\r')
-like "list (tty): header" '^NAME +OWNER +PID +ADDRESS +BRIDGE +UPTIME +ROOT' "$OUT"
+like "list (tty): header" '^NAME +OWNER +PID +ADDRESS +BRIDGE +UPTIME +MEMORY +TASKS +ROOT' "$OUT"
+like "list (tty): memory in use and tasks in use/ceiling" '^tick +cntest +[0-9]+ .* [0-9.]+[KMG] +[0-9]+/4096 ' "$OUT"
 like "list (tty): the row" "^tick +cntest +[0-9]+ +198\.18\.0\.[0-9]+/24 +br0 .*$TEMPLATE" "$OUT"
 sleep 3
 attach_tty tick 2

@@ -100,6 +100,10 @@ p_start(struct pkt *p, uint32_t nargs, uint32_t flags, uint32_t killsig)
 	p_u16(p, 80);
 	p_u32(p, flags);
 	p_u32(p, killsig);
+	p_u32(p, 0); /* memory, u64 */
+	p_u32(p, 0);
+	p_u32(p, 0); /* pids */
+	p_u32(p, 0); /* cpus_milli */
 }
 
 static void
@@ -108,6 +112,7 @@ p_exit(struct pkt *p, uint8_t how, uint32_t code)
 	p_hdr(p, IPC_VERSION, IPC_T_EXIT, 0);
 	p_u8(p, how);
 	p_u32(p, code);
+	p_u32(p, 0); /* oom_kills */
 }
 
 static void
@@ -407,6 +412,10 @@ p_info(struct pkt *p, uint8_t attached)
 	p_u32(p, 1700000000u);
 	p_u32(p, 0);
 	p_u8(p, attached);
+	for (int i = 0; i < 4; i++)
+		p_u32(p, 0); /* memory, memory_max (u64 each) */
+	for (int i = 0; i < 3; i++)
+		p_u32(p, 0); /* tasks, tasks_max, cpus_milli */
 }
 static void
 b_info_attached2(struct pkt *p)
@@ -575,7 +584,13 @@ test_ipc_roundtrip_start(void **state)
 	in.start.cols = 0xffff;
 	in.start.flags = IPC_F_QUIET;
 	in.start.kill_signal = 37;
+	in.start.memory = (3ULL << 40) + 5;
+	in.start.pids = 0xfffffffeu;
+	in.start.cpus_milli = 1250;
 	roundtrip(&in, 0, &out);
+	assert_true(out.start.memory == (3ULL << 40) + 5);
+	assert_int_equal(out.start.pids, 0xfffffffeu);
+	assert_int_equal(out.start.cpus_milli, 1250);
 	assert_string_equal(out.start.root, in.start.root);
 	assert_string_equal(out.start.bridge, "br0");
 	assert_string_equal(out.start.address, "198.18.0.5/24");
@@ -666,9 +681,11 @@ test_ipc_roundtrip_exit(void **state)
 		ipc_msg_init(&in, IPC_T_EXIT);
 		in.exit.how = cases[i].how;
 		in.exit.code = cases[i].code;
+		in.exit.oom_kills = (uint32_t)i * 0x10001u;
 		roundtrip(&in, 0, &out);
 		assert_int_equal(out.exit.how, cases[i].how);
 		assert_int_equal(out.exit.code, cases[i].code);
+		assert_int_equal(out.exit.oom_kills, (uint32_t)i * 0x10001u);
 		ipc_msg_done(&out);
 	}
 }
@@ -708,7 +725,17 @@ test_ipc_roundtrip_control(void **state)
 	in.info.root = W("/srv/web");
 	in.info.started = 0x123456789aULL;
 	in.info.attached = 1;
+	in.info.memory = IPC_UNKNOWN64;
+	in.info.memory_max = 512ULL << 20;
+	in.info.tasks = 7;
+	in.info.tasks_max = 4096;
+	in.info.cpus_milli = 500;
 	roundtrip(&in, 0, &out);
+	assert_true(out.info.memory == IPC_UNKNOWN64);
+	assert_true(out.info.memory_max == 512ULL << 20);
+	assert_int_equal(out.info.tasks, 7);
+	assert_int_equal(out.info.tasks_max, 4096);
+	assert_int_equal(out.info.cpus_milli, 500);
 	assert_string_equal(out.info.machine, "web");
 	assert_string_equal(out.info.root, "/srv/web");
 	assert_int_equal(out.info.started, 0x123456789aULL);
