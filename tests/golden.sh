@@ -180,9 +180,10 @@ else
 
 	VISUAL= EDITOR="$tmp/ed-same" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
 	rc=$?
-	# The edited file's warnings come first (its rule is privileged), then the verdict.
-	printf '%s:2:25: warning: privileged gives root root on the host (container root is host root); prefer userns FIRST COUNT\n%s: no changes\n' \
-	    "$d/policy" "$d/policy" >"$tmp/want"
+	# The edited file's warnings come first (its rule sets no memory ceiling and is
+	# privileged), then the verdict.
+	printf '%s:2:1: warning: permit rule sets no memory ceiling: one of its containers can use all of the host'"'"'s memory (add memory SIZE)\n%s:2:25: warning: privileged gives root root on the host (container root is host root); prefer userns FIRST COUNT\n%s: no changes\n' \
+	    "$d/policy" "$d/policy" "$d/policy" >"$tmp/want"
 	compare "edit without changes says so" "$tmp/want" "$tmp/out" 0 "$rc"
 
 	# The lock is a flock on the policy's directory: flock(1) holds it here.
