@@ -267,11 +267,20 @@ once(struct parse_state *st, const struct lex_token **seen, const struct lex_tok
 	return true;
 }
 
-/* A ceiling's value that does not parse: name the option and what it may be. */
+static int limit_bad(struct parse_state *st, const struct lex_token *kw, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A ceiling's value that does not parse: name the option and what it may be (fmt). */
 static int
-limit_bad(struct parse_state *st, const struct lex_token *kw, const char *may_be)
+limit_bad(struct parse_state *st, const struct lex_token *kw, const char *fmt, ...)
 {
-	diag(st, -EINVAL, kw[1].line, kw[1].col, "%s must be %s, found '%.64s'", kw->s, may_be,
+	char may_be[POLICY_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(may_be, sizeof(may_be), fmt, ap);
+	va_end(ap);
+	diag(st, -EINVAL, kw[1].line, kw[1].col, "%s must be %.160s, found '%.64s'", kw->s, may_be,
 	    kw[1].s);
 	return -EINVAL;
 }
@@ -285,7 +294,7 @@ static int
 opt_memory(struct parse_state *st, struct policy_rule *r, struct parse_seen *seen,
     const struct lex_token *kw)
 {
-	char lo[UNITS_BUF], hi[UNITS_BUF], may_be[160];
+	char lo[UNITS_BUF], hi[UNITS_BUF];
 
 	if (!once(st, &seen->memory, kw))
 		return -EINVAL;
@@ -293,32 +302,28 @@ opt_memory(struct parse_state *st, struct policy_rule *r, struct parse_seen *see
 		return 0;
 	units_format_size(UNITS_SIZE_MIN, lo);
 	units_format_size(UNITS_SIZE_MAX, hi);
-	(void)snprintf(may_be, sizeof(may_be), "a size such as 512M or 2G (%s to %s)", lo, hi);
-	return limit_bad(st, kw, may_be);
+	return limit_bad(st, kw, "a size such as 512M or 2G (%s to %s)", lo, hi);
 }
 
 static int
 opt_pids(struct parse_state *st, struct policy_rule *r, struct parse_seen *seen,
     const struct lex_token *kw)
 {
-	char may_be[160];
 	long long v;
 
 	if (!once(st, &seen->pids, kw))
 		return -EINVAL;
-	if (parse_num(kw[1].s, 1, POLICY_MAX_PIDS, &v) == 0) {
-		r->pids = (uint32_t)v;
-		return 0;
-	}
-	(void)snprintf(may_be, sizeof(may_be), "a number of tasks from 1 to %u", POLICY_MAX_PIDS);
-	return limit_bad(st, kw, may_be);
+	if (parse_num(kw[1].s, 1, POLICY_MAX_PIDS, &v) < 0)
+		return limit_bad(st, kw, "a number of tasks from 1 to %u", POLICY_MAX_PIDS);
+	r->pids = (uint32_t)v;
+	return 0;
 }
 
 static int
 opt_cpus(struct parse_state *st, struct policy_rule *r, struct parse_seen *seen,
     const struct lex_token *kw)
 {
-	char lo[UNITS_BUF], hi[UNITS_BUF], may_be[160];
+	char lo[UNITS_BUF], hi[UNITS_BUF];
 
 	if (!once(st, &seen->cpus, kw))
 		return -EINVAL;
@@ -326,9 +331,8 @@ opt_cpus(struct parse_state *st, struct policy_rule *r, struct parse_seen *seen,
 		return 0;
 	units_format_cpus(UNITS_CPUS_MIN, lo);
 	units_format_cpus(UNITS_CPUS_MAX, hi);
-	(void)snprintf(may_be, sizeof(may_be),
+	return limit_bad(st, kw,
 	    "a number of CPUs such as 0.5 or 2 (%s to %s, at most two decimals)", lo, hi);
-	return limit_bad(st, kw, may_be);
 }
 
 /* Number of words an option takes after its keyword; -1: unknown. */
