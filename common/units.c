@@ -81,7 +81,8 @@ units_parse_cpus(const char *s, uint32_t *ret_milli)
 		size_t nf = strlen(dot + 1);
 		if (nf == 0 || nf > 2 || strspn(dot + 1, "0123456789") != nf)
 			return -EINVAL;
-		frac = (uint64_t)(dot[1] - '0') * 100 + (nf == 2 ? (uint64_t)(dot[2] - '0') * 10 : 0);
+		frac =
+		    (uint64_t)(dot[1] - '0') * 100 + (nf == 2 ? (uint64_t)(dot[2] - '0') * 10 : 0);
 	}
 	if (w > UNITS_CPUS_MAX / 1000 || w * 1000 + frac < UNITS_CPUS_MIN ||
 	    w * 1000 + frac > UNITS_CPUS_MAX)
