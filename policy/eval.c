@@ -9,6 +9,7 @@
 #include "parse.h"
 #include "path.h"
 #include "policy.h"
+#include "units.h"
 #include "util.h"
 
 bool
@@ -173,6 +174,52 @@ net_fits(const struct policy_rule *rule, const struct eval_ctx *x, struct eval_m
 	return true;
 }
 
+/* "alice may not ask for memory 2G: rule at line 4 allows at most 1G" */
+static void
+why_limit(struct eval_msg *m, const struct eval_ctx *x, const char *what, const char *asked,
+    unsigned line, const char *most, bool dflt)
+{
+	msg_add(m, "%s may not ask for %s %s: rule at line %u allows at most %s%s", x->who, what,
+	    asked, line, most, dflt ? " (the default)" : "");
+}
+
+/*
+ * The ceilings: a user may ask for less than the rule's, never more, and may
+ * set one where the rule sets none (except pids, which always has one: the
+ * rule's, else POLICY_DEFAULT_PIDS). Fills the grant's ceilings.
+ */
+static bool
+limits_fit(const struct policy_rule *rule, const struct eval_ctx *x, struct eval_msg *m,
+    struct policy_grant *g)
+{
+	const struct policy_request *r = x->r;
+	uint32_t pids = rule->pids != 0 ? rule->pids : POLICY_DEFAULT_PIDS;
+	char a[UNITS_BUF], b[UNITS_BUF];
+
+	if (rule->memory != 0 && r->memory > rule->memory) {
+		units_format_size(r->memory, a);
+		units_format_size(rule->memory, b);
+		why_limit(m, x, "memory", a, rule->line, b, false);
+		return false;
+	}
+	if (r->pids > pids) {
+		(void)snprintf(a, sizeof(a), "%u", r->pids);
+		(void)snprintf(b, sizeof(b), "%u", pids);
+		why_limit(m, x, "pids", a, rule->line, b, rule->pids == 0);
+		return false;
+	}
+	if (rule->cpus_milli != 0 && r->cpus_milli > rule->cpus_milli) {
+		units_format_cpus(r->cpus_milli, a);
+		units_format_cpus(rule->cpus_milli, b);
+		why_limit(m, x, "cpus", a, rule->line, b, false);
+		return false;
+	}
+	g->memory = r->memory != 0 ? r->memory : rule->memory;
+	g->pids = r->pids != 0 ? r->pids : pids;
+	g->cpus_milli = r->cpus_milli != 0 ? r->cpus_milli : rule->cpus_milli;
+	return true;
+}
+
 /* Does the permit rule allow everything asked? If not, m says why. */
 static bool
 permit_fits(const struct policy_rule *rule, const struct eval_ctx *x, struct eval_msg *m,
@@ -197,7 +244,7 @@ permit_fits(const struct policy_rule *rule, const struct eval_ctx *x, struct eva
 	    .privileged = rule->privileged,
 	    .userns_first = rule->userns_first,
 	    .userns_count = rule->userns_count};
-	return net_fits(rule, x, m, g);
+	return net_fits(rule, x, m, g) && limits_fit(rule, x, m, g);
 }
 
 static int
@@ -213,6 +260,15 @@ check_request(const struct policy_request *r)
 	if (r->bridge == NULL && (r->has_address || r->has_gateway))
 		return -EINVAL;
 	if (r->prefix < -1 || r->prefix > 32 || (r->prefix >= 0 && !r->has_address))
+		return -EINVAL;
+	/* A ceiling asked for is one the frontend's flags can spell (common/units). */
+	if (r->memory != 0 && (r->memory < UNITS_SIZE_MIN || r->memory > UNITS_SIZE_MAX))
+		return -EINVAL;
+	if (r->pids > POLICY_MAX_PIDS)
+		return -EINVAL;
+	if (r->cpus_milli != 0 &&
+	    (r->cpus_milli < UNITS_CPUS_MIN || r->cpus_milli > UNITS_CPUS_MAX ||
+	        r->cpus_milli % 10 != 0))
 		return -EINVAL;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "parse.h"
 #include "path.h"
 #include "policy.h"
+#include "units.h"
 #include "util.h"
 
 /* The whole parse: diagnostics go through fn, the first error's code is kept. */
@@ -170,6 +171,7 @@ items_add(struct parse_state *st, struct policy_items *it, const char *what,
 /* Where each single option was seen (0: not yet), for duplicate and later checks. */
 struct parse_seen {
 	const struct lex_token *address, *gateway, *max, *userns, *privileged;
+	const struct lex_token *memory, *pids, *cpus;
 };
 
 static int
@@ -265,6 +267,74 @@ once(struct parse_state *st, const struct lex_token **seen, const struct lex_tok
 	return true;
 }
 
+static int limit_bad(struct parse_state *st, const struct lex_token *kw, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A ceiling's value that does not parse: name the option and what it may be (fmt). */
+static int
+limit_bad(struct parse_state *st, const struct lex_token *kw, const char *fmt, ...)
+{
+	char may_be[POLICY_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(may_be, sizeof(may_be), fmt, ap);
+	va_end(ap);
+	diag(st, -EINVAL, kw[1].line, kw[1].col, "%s must be %.160s, found '%.64s'", kw->s, may_be,
+	    kw[1].s);
+	return -EINVAL;
+}
+
+/*
+ * memory SIZE, pids N, cpus N: the ceilings of each container. The values use
+ * common/units, the grammar of the frontend's --memory and --cpus, so whatever
+ * a user can ask for reads the same here. Each may appear once in a rule.
+ */
+static int
+opt_memory(struct parse_state *st, struct policy_rule *r, struct parse_seen *seen,
+    const struct lex_token *kw)
+{
+	char lo[UNITS_BUF], hi[UNITS_BUF];
+
+	if (!once(st, &seen->memory, kw))
+		return -EINVAL;
+	if (units_parse_size(kw[1].s, &r->memory) == 0)
+		return 0;
+	units_format_size(UNITS_SIZE_MIN, lo);
+	units_format_size(UNITS_SIZE_MAX, hi);
+	return limit_bad(st, kw, "a size such as 512M or 2G (%s to %s)", lo, hi);
+}
+
+static int
+opt_pids(struct parse_state *st, struct policy_rule *r, struct parse_seen *seen,
+    const struct lex_token *kw)
+{
+	long long v;
+
+	if (!once(st, &seen->pids, kw))
+		return -EINVAL;
+	if (parse_num(kw[1].s, 1, POLICY_MAX_PIDS, &v) < 0)
+		return limit_bad(st, kw, "a number of tasks from 1 to %u", POLICY_MAX_PIDS);
+	r->pids = (uint32_t)v;
+	return 0;
+}
+
+static int
+opt_cpus(struct parse_state *st, struct policy_rule *r, struct parse_seen *seen,
+    const struct lex_token *kw)
+{
+	char lo[UNITS_BUF], hi[UNITS_BUF];
+
+	if (!once(st, &seen->cpus, kw))
+		return -EINVAL;
+	if (units_parse_cpus(kw[1].s, &r->cpus_milli) == 0)
+		return 0;
+	units_format_cpus(UNITS_CPUS_MIN, lo);
+	units_format_cpus(UNITS_CPUS_MAX, hi);
+	return limit_bad(st, kw,
+	    "a number of CPUs such as 0.5 or 2 (%s to %s, at most two decimals)", lo, hi);
+}
+
 /* Number of words an option takes after its keyword; -1: unknown. */
 static int
 opt_arity(const char *kw)
@@ -281,6 +351,9 @@ opt_arity(const char *kw)
 	    {"init", 1},
 	    {"userns", 2},
 	    {"privileged", 0},
+	    {"memory", 1},
+	    {"pids", 1},
+	    {"cpus", 1},
 	};
 
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
@@ -323,6 +396,12 @@ parse_option(struct parse_state *st, struct policy_rule *r, struct parse_seen *s
 		r->max = (unsigned)v;
 		return 0;
 	}
+	if (strcmp(kw, "memory") == 0)
+		return opt_memory(st, r, seen, &a[0]);
+	if (strcmp(kw, "pids") == 0)
+		return opt_pids(st, r, seen, &a[0]);
+	if (strcmp(kw, "cpus") == 0)
+		return opt_cpus(st, r, seen, &a[0]);
 	if (seen->userns != NULL || seen->privileged != NULL) {
 		const struct lex_token *prev =
 		    seen->userns != NULL ? seen->userns : seen->privileged;
@@ -473,8 +552,13 @@ rules_append(struct policy *p, struct policy_rule *r)
 }
 
 static void
-warn_rule(struct parse_state *st, const struct policy_rule *r, const struct parse_seen *seen)
+warn_rule(struct parse_state *st, const struct policy_rule *r, const struct parse_seen *seen,
+    const struct lex_token *t0)
 {
+	if (!r->deny && r->memory == 0)
+		diag(st, 0, t0->line, t0->col,
+		    "permit rule sets no memory ceiling: one of its containers can use all of the "
+		    "host's memory (add memory SIZE)");
 	if (!r->privileged)
 		return;
 	if (parse_who_is_group(r))
@@ -513,7 +597,7 @@ parse_line(struct parse_state *st, const struct lex_line *l)
 	if (rr >= 0)
 		rr = check_rule(st, &r, &seen, t0);
 	if (rr >= 0) {
-		warn_rule(st, &r, &seen);
+		warn_rule(st, &r, &seen, t0);
 		rr = rules_append(st->p, &r);
 	}
 	rule_done(&r);

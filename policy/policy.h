@@ -127,7 +127,8 @@ struct policy_decision {
 /*
  * Decide a request: the last rule that matches decides, no match denies.
  * A permit rule matches when WHO matches the caller and every asked thing
- * (root, bridge, address, gateway, init) is allowed by it; a deny rule
+ * (root, bridge, address, gateway, init, and no ceiling above the rule's) is
+ * allowed by it; a deny rule
  * matches on WHO (and on its root, if it names one). When nothing matches,
  * the reason names the rule for this caller that came closest and why it
  * failed: the last one allowing the root asked for, else the last one
@@ -157,9 +158,12 @@ int policy_check_count(const struct policy_grant *g, unsigned current);
  * - policy_evaluate returns -EINVAL when root or init is not canonical
  *   (root "/" included), the bridge name is invalid, an address or gateway
  *   is given without a bridge, or prefix is outside -1..32 or given without
- *   an address. When no rule matches, decision.line is the line of the last
- *   rule naming the caller that did not fit (the one the reason explains),
- *   or 0 when no rule names the caller.
+ *   an address, or a ceiling is one the frontend's flags cannot spell
+ *   (memory outside UNITS_SIZE_MIN..UNITS_SIZE_MAX, pids above
+ *   POLICY_MAX_PIDS, cpus_milli outside UNITS_CPUS_MIN..UNITS_CPUS_MAX or
+ *   not a multiple of 10). When no rule matches, decision.line is the line
+ *   of the last rule naming the caller that did not fit (the one the reason
+ *   explains), or 0 when no rule names the caller.
  * - A request without a bridge asks for no network; with a bridge the rule
  *   must list it and have an address range.
  */

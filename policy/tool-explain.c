@@ -18,6 +18,7 @@
 #include "policy.h"
 #include "tool-explain.h"
 #include "tool-open.h"
+#include "units.h"
 #include "util.h"
 
 #define EXPLAIN_MAX_GROUPS 65536
@@ -147,6 +148,28 @@ print_net(const struct policy_rule *r)
 		printf("    any gateway inside the range, or none\n");
 }
 
+/* Every ceiling: pids always (the rule's or the default), memory and cpus when set. */
+static void
+print_limits(const struct policy_rule *r)
+{
+	char buf[UNITS_BUF];
+
+	printf("    ceilings per container: ");
+	if (r->memory != 0) {
+		units_format_size(r->memory, buf);
+		printf("memory %s, ", buf);
+	}
+	if (r->pids != 0)
+		printf("pids %u", r->pids);
+	else
+		printf("pids %u (default)", POLICY_DEFAULT_PIDS);
+	if (r->cpus_milli != 0) {
+		units_format_cpus(r->cpus_milli, buf);
+		printf(", cpus %s", buf);
+	}
+	printf("\n");
+}
+
 static void
 print_permit(const struct policy_rule *r)
 {
@@ -165,6 +188,7 @@ print_permit(const struct policy_rule *r)
 		printf("    at most %u at once under this rule\n", r->max);
 	else
 		printf("    no limit on how many at once (beyond free addresses)\n");
+	print_limits(r);
 	printf("    init:");
 	for (size_t i = 0; i < r->inits.n; i++)
 		printf("%s %s", i > 0 ? "," : "", r->inits.v[i].s);

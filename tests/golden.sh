@@ -180,9 +180,10 @@ else
 
 	VISUAL= EDITOR="$tmp/ed-same" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
 	rc=$?
-	# The edited file's warnings come first (its rule is privileged), then the verdict.
-	printf '%s:2:25: warning: privileged gives root root on the host (container root is host root); prefer userns FIRST COUNT\n%s: no changes\n' \
-	    "$d/policy" "$d/policy" >"$tmp/want"
+	# The edited file's warnings come first (its rule sets no memory ceiling and is
+	# privileged), then the verdict.
+	printf '%s:2:1: warning: permit rule sets no memory ceiling: one of its containers can use all of the host'"'"'s memory (add memory SIZE)\n%s:2:25: warning: privileged gives root root on the host (container root is host root); prefer userns FIRST COUNT\n%s: no changes\n' \
+	    "$d/policy" "$d/policy" "$d/policy" >"$tmp/want"
 	compare "edit without changes says so" "$tmp/want" "$tmp/out" 0 "$rc"
 
 	# The lock is a flock on the policy's directory: flock(1) holds it here.
@@ -219,6 +220,26 @@ else
 	rc=$?
 	compare "edit runs an EDITOR with arguments" "$tmp/want" "$d/policy" 0 "$rc"
 	cp "$d/policy" "$tmp/before"
+
+	# edit checks the file as check does: ceilings are accepted, a bad one is refused.
+	printf '#!/bin/sh\nprintf "permit root root /usr/* memory 1G pids 100 cpus 0.5 privileged\\n" >>"$1"\n' \
+	    >"$tmp/ed-limits"
+	printf '#!/bin/sh\nprintf "permit root root /usr/* memory 1.5G privileged\\n" >>"$1"\n' \
+	    >"$tmp/ed-badlimit"
+	chmod 755 "$tmp/ed-limits" "$tmp/ed-badlimit"
+	cp "$d/policy" "$tmp/want"
+	printf 'permit root root /usr/* memory 1G pids 100 cpus 0.5 privileged\n' >>"$tmp/want"
+	VISUAL= EDITOR="$tmp/ed-limits" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	compare "edit installs a rule with memory, pids and cpus" "$tmp/want" "$d/policy" 0 "$rc"
+	cp "$d/policy" "$tmp/before"
+	VISUAL= EDITOR="$tmp/ed-badlimit" "$TOOL" edit "$d/policy" </dev/null >"$tmp/out" 2>&1
+	rc=$?
+	compare "edit refuses a bad memory ceiling and keeps the old file" "$tmp/before" \
+	    "$d/policy" 1 "$rc"
+	grep -q "error: memory must be a size such as 512M or 2G (1M to 1024T), found '1.5G'" \
+	    "$tmp/out"
+	result $? "edit prints the bad ceiling's error"
 
 	# Ctrl-C while editing reaches the whole foreground group: edit must survive it.
 	printf '#!/bin/sh\nkill -INT $PPID\nsleep 0.2\nprintf "deny int\\n" >>"$1"\n' >"$tmp/ed-int"

@@ -10,18 +10,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 evaluate(const struct policy *p, const struct policy_caller *c, const char *root,
-    const char *bridge, bool addr)
+    const char *bridge, bool addr, bool limits)
 {
 	struct policy_request r = {.root = root, .bridge = bridge, .prefix = -1};
 	struct policy_decision d;
 	struct in_addr a, used[2];
 
+	if (limits) {
+		/* the ceilings: 1G, 5000 tasks (above the default), half a CPU */
+		r.memory = 1ull << 30;
+		r.pids = 5000;
+		r.cpus_milli = 500;
+	}
 	if (addr) {
 		r.has_address = true;
 		r.address.s_addr = htonl(0xc6120005u); /* 198.18.0.5 */
 	}
 	if (policy_evaluate(p, c, &r, &d) != 0 || !d.permit)
 		return;
+	/* a grant never exceeds what was asked, and always limits the tasks */
+	if (d.grant.pids == 0 ||
+	    (limits &&
+	        (d.grant.memory > r.memory || d.grant.pids > r.pids ||
+	            d.grant.cpus_milli > r.cpus_milli)))
+		__builtin_trap();
 	(void)policy_check_count(&d.grant, 1);
 	used[0].s_addr = htonl(0xc6120002u);
 	used[1].s_addr = htonl(0xc6120003u);
@@ -50,9 +62,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		return 0;
 	}
-	evaluate(p, &c, "/var/lib/machines/web", NULL, false);
-	evaluate(p, &c, "/var/lib/machines/web", "br0", false);
-	evaluate(p, &c, "/m/x", "br0", true);
+	evaluate(p, &c, "/var/lib/machines/web", NULL, false, false);
+	evaluate(p, &c, "/var/lib/machines/web", "br0", false, false);
+	evaluate(p, &c, "/m/x", "br0", true, false);
+	evaluate(p, &c, "/var/lib/machines/web", NULL, false, true);
+	evaluate(p, &c, "/m/x", "br0", true, true);
 	policy_free(p);
 	return 0;
 }

@@ -28,7 +28,12 @@ static const char policy_text[] =
 	/* 9 */ "permit dave root /m/d" NET " userns 600000 65536\n"
 	/* 10 */ "deny dave\n"
 	/* 11 */ "permit erin root /m/e/* address 198.18.2.0/24 bridge br0 userns 700000 65536\n"
-	/* 12 */ "permit carol root /q/* userns 800000 65536\n";
+	/* 12 */ "permit carol root /q/* userns 800000 65536\n"
+	/* 13 */ "permit gina root /m/l memory 1G pids 100 cpus 0.5 userns 900000 65536\n"
+	/* 14 */ "permit hank root /m/h userns 1000000 65536\n"
+	/* 15 */ "permit ivan root /m/i memory 4G userns 1100000 65536\n"
+	/* 16 */ "permit ivan root /m/i memory 1G cpus 2 userns 1100000 65536\n"
+	/* 17 */ "permit ivan root /m/k pids 10 userns 1100000 65536\n";
 /* clang-format on */
 
 static const gid_t groups_ct[] = {500};
@@ -57,11 +62,19 @@ static const struct policy_caller c_g3000 = {.uid = 4000,
     .ngroups = 1,
     .name = "frank"};
 static const struct policy_caller c_zed = CALLER("zed");
+static const struct policy_caller c_gina = CALLER("gina");
+static const struct policy_caller c_hank = CALLER("hank");
+static const struct policy_caller c_ivan = CALLER("ivan");
 
 struct req {
 	const char *root, *bridge, *addr, *gw, *init;
 	int prefix;
+	uint64_t memory;
+	uint32_t pids, cpus_milli;
 };
+
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
 
 static const struct {
 	const struct policy_caller *c;
@@ -132,7 +145,50 @@ static const struct {
         "frank may not use bridge br0: rule at line 8 allows only br1"},
     {&c_erin, {"/m/e/1", "br0", NULL, NULL, NULL, -1}, 0, true, 11, NULL},
     {&c_zed, {"/m/web", NULL, NULL, NULL, NULL, -1}, 0, false, 0, "no rule permits zed"},
+    /* ceilings (issue 14): less than the rule's, or as much, never more */
+    {&c_gina, {"/m/l", NULL, NULL, NULL, NULL, -1}, 0, true, 13, NULL},
+    {&c_gina, {"/m/l", NULL, NULL, NULL, NULL, -1, GiB, 100, 500}, 0, true, 13, NULL},
+    {&c_gina, {"/m/l", NULL, NULL, NULL, NULL, -1, 512 * MiB, 1, 10}, 0, true, 13, NULL},
+    {&c_gina, {"/m/l", NULL, NULL, NULL, NULL, -1, 2 * GiB}, 0, false, 13,
+        "gina may not ask for memory 2G: rule at line 13 allows at most 1G"},
+    {&c_gina, {"/m/l", NULL, NULL, NULL, NULL, -1, GiB + MiB}, 0, false, 13,
+        "gina may not ask for memory 1025M: rule at line 13 allows at most 1G"},
+    {&c_gina, {"/m/l", NULL, NULL, NULL, NULL, -1, 0, 101}, 0, false, 13,
+        "gina may not ask for pids 101: rule at line 13 allows at most 100"},
+    {&c_gina, {"/m/l", NULL, NULL, NULL, NULL, -1, 0, 0, 3000}, 0, false, 13,
+        "gina may not ask for cpus 3: rule at line 13 allows at most 0.5"},
+    {&c_gina, {"/m/l", NULL, NULL, NULL, NULL, -1, 0, 0, 510}, 0, false, 13,
+        "gina may not ask for cpus 0.51: rule at line 13 allows at most 0.5"},
+    /* what is asked for first (root, init, network) explains first */
+    {&c_gina, {"/m/l", "br0", NULL, NULL, NULL, -1, 2 * GiB}, 0, false, 13,
+        "gina may not use bridge br0: rule at line 13 allows no bridge"},
+    /* no ceiling in the rule: the user may set one, of any size; pids has the default */
+    {&c_hank, {"/m/h", NULL, NULL, NULL, NULL, -1, 1024 * 1024 * GiB, 4096, 1024000}, 0, true, 14,
+        NULL},
+    {&c_hank, {"/m/h", NULL, NULL, NULL, NULL, -1, 0, 4097}, 0, false, 14,
+        "hank may not ask for pids 4097: rule at line 14 allows at most 4096 (the default)"},
+    {&c_hank, {"/m/h", NULL, NULL, NULL, NULL, -1, 0, 9000}, 0, false, 14,
+        "hank may not ask for pids 9000: rule at line 14 allows at most 4096 (the default)"},
+    /* a ceiling too high for the last rule may fit an earlier one; else the last rule
+     * allowing the root explains (16), not the later one for another root (17) */
+    {&c_ivan, {"/m/i", NULL, NULL, NULL, NULL, -1, 2 * GiB}, 0, true, 15, NULL},
+    {&c_ivan, {"/m/i", NULL, NULL, NULL, NULL, -1, GiB, 0, 2000}, 0, true, 16, NULL},
+    {&c_ivan, {"/m/i", NULL, NULL, NULL, NULL, -1, 8 * GiB}, 0, false, 16,
+        "ivan may not ask for memory 8G: rule at line 16 allows at most 1G"},
+    {&c_ivan, {"/m/i", NULL, NULL, NULL, NULL, -1, 0, 4097}, 0, false, 16,
+        "ivan may not ask for pids 4097: rule at line 16 allows at most 4096 (the default)"},
+    {&c_ivan, {"/m/k", NULL, NULL, NULL, NULL, -1, 0, 11}, 0, false, 17,
+        "ivan may not ask for pids 11: rule at line 17 allows at most 10"},
+    /* line 16 caps cpus at 2, line 15 sets no cpus ceiling: it decides */
+    {&c_ivan, {"/m/i", NULL, NULL, NULL, NULL, -1, 0, 0, 2010}, 0, true, 15, NULL},
     /* malformed requests */
+    {&c_hank, {"/m/h", NULL, NULL, NULL, NULL, -1, MiB - 1}, -EINVAL, false, 0, NULL},
+    {&c_hank, {"/m/h", NULL, NULL, NULL, NULL, -1, 1024 * 1024 * GiB + 1}, -EINVAL, false, 0, NULL},
+    {&c_hank, {"/m/h", NULL, NULL, NULL, NULL, -1, 0, POLICY_MAX_PIDS + 1}, -EINVAL, false, 0,
+        NULL},
+    {&c_hank, {"/m/h", NULL, NULL, NULL, NULL, -1, 0, 0, 5}, -EINVAL, false, 0, NULL},
+    {&c_hank, {"/m/h", NULL, NULL, NULL, NULL, -1, 0, 0, 1024010}, -EINVAL, false, 0, NULL},
+    {&c_hank, {"/m/h", NULL, NULL, NULL, NULL, -1, 0, 0, 1234}, -EINVAL, false, 0, NULL},
     {&c_alice, {"/m/web/", NULL, NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
     {&c_alice, {"/m/../m/web", NULL, NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
     {&c_alice, {"m/web", NULL, NULL, NULL, NULL, -1}, -EINVAL, false, 0, NULL},
@@ -160,7 +216,10 @@ test_policy_evaluate_table(void **state)
 		struct policy_request r = {.root = q->root,
 		    .bridge = q->bridge,
 		    .init = q->init,
-		    .prefix = q->prefix};
+		    .prefix = q->prefix,
+		    .memory = q->memory,
+		    .pids = q->pids,
+		    .cpus_milli = q->cpus_milli};
 		struct policy_decision d = {0};
 		int rr;
 
@@ -210,6 +269,10 @@ test_policy_evaluate_grant(void **state)
 	assert_int_equal(policy_check_count(&d.grant, 2), -EUSERS);
 	assert_int_equal(policy_pick_address(&d.grant, NULL, 0, &a), 0);
 	assert_int_equal(a.s_addr, A("198.18.0.2").s_addr);
+	/* a rule with no ceilings: none but the default pids */
+	assert_true(d.grant.memory == 0);
+	assert_int_equal(d.grant.pids, POLICY_DEFAULT_PIDS);
+	assert_int_equal(d.grant.cpus_milli, 0);
 	/* carol: privileged, requested gateway handed out, no max */
 	r = (struct policy_request){.root = "/p/a",
 	    .bridge = "br0",
@@ -222,6 +285,53 @@ test_policy_evaluate_grant(void **state)
 	assert_true(d.grant.privileged);
 	assert_int_equal(d.grant.max, 0);
 	assert_int_equal(d.grant.gateway.s_addr, A("198.18.1.9").s_addr);
+	policy_free(p);
+}
+
+static void
+expect_grant(const struct policy *p, const struct policy_caller *c, struct policy_request r,
+    unsigned line, uint64_t memory, uint32_t pids, uint32_t cpus_milli)
+{
+	struct policy_decision d;
+
+	assert_int_equal(policy_evaluate(p, c, &r, &d), 0);
+	assert_true(d.permit);
+	assert_int_equal(d.line, line);
+	assert_true(d.grant.memory == memory);
+	assert_int_equal(d.grant.pids, pids);
+	assert_int_equal(d.grant.cpus_milli, cpus_milli);
+}
+
+/* The ceilings granted: what was asked if anything, else the rule's; pids never 0. */
+static void
+test_policy_evaluate_grant_limits(void **state)
+{
+	struct policy *p = NULL;
+	struct policy_request r = {.root = "/m/l", .prefix = -1};
+	struct policy_decision d;
+
+	(void)state;
+	assert_int_equal(policy_parse(policy_text, strlen(policy_text), &p, NULL), 0);
+	expect_grant(p, &c_gina, r, 13, GiB, 100, 500);
+	r.memory = 512 * MiB;
+	expect_grant(p, &c_gina, r, 13, 512 * MiB, 100, 500);
+	r.pids = 50;
+	r.cpus_milli = 250;
+	expect_grant(p, &c_gina, r, 13, 512 * MiB, 50, 250);
+	r = (struct policy_request){.root = "/m/h", .prefix = -1};
+	expect_grant(p, &c_hank, r, 14, 0, POLICY_DEFAULT_PIDS, 0);
+	r.memory = 2 * GiB;
+	r.cpus_milli = 1500;
+	expect_grant(p, &c_hank, r, 14, 2 * GiB, POLICY_DEFAULT_PIDS, 1500);
+	r = (struct policy_request){.root = "/m/i", .prefix = -1, .memory = 2 * GiB};
+	expect_grant(p, &c_ivan, r, 15, 2 * GiB, POLICY_DEFAULT_PIDS, 0);
+	r.memory = 0;
+	expect_grant(p, &c_ivan, r, 16, GiB, POLICY_DEFAULT_PIDS, 2000);
+	/* a refusal grants nothing */
+	r.memory = 8 * GiB;
+	assert_int_equal(policy_evaluate(p, &c_ivan, &r, &d), 0);
+	assert_false(d.permit);
+	assert_true(d.grant.memory == 0 && d.grant.pids == 0 && d.grant.cpus_milli == 0);
 	policy_free(p);
 }
 
@@ -261,6 +371,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_policy_evaluate_table),
 	    cmocka_unit_test(test_policy_evaluate_grant),
+	    cmocka_unit_test(test_policy_evaluate_grant_limits),
 	    cmocka_unit_test(test_policy_evaluate_groups),
 	};
 

@@ -98,6 +98,49 @@ static const struct {
     {"permit alice \\ root /m/a" OKR, -EINVAL, 1, 14},
     {P OKR " \\", -EINVAL, 1, 46},
     {"permit alice root /m/a\r" OKR, -EINVAL, 1, 23},
+    /* ceilings (issue 14): memory SIZE, pids N, cpus N, each once, only on permit */
+    {P OKR " memory 512M", 0, 0, 0},
+    {P OKR " memory 2G pids 100 cpus 0.5", 0, 0, 0},
+    {P " cpus 2 pids 9000 memory 1536M" OKR, 0, 0, 0},
+    {P " privileged memory 1g", 0, 0, 0},
+    {P OKR " memory 1M pids 1 cpus 0.01", 0, 0, 0},
+    {P OKR " memory 1024T pids 4194304 cpus 1024", 0, 0, 0},
+    {P OKR " memory 1048576", 0, 0, 0},
+    {P OKR " memory 1.5G", -EINVAL, 1, 53},
+    {P OKR " memory 1MB", -EINVAL, 1, 53},
+    {P OKR " memory 1 M", -EINVAL, 1, 53},
+    {P OKR " memory 0", -EINVAL, 1, 53},
+    {P OKR " memory 01M", -EINVAL, 1, 53},
+    {P OKR " memory -1", -EINVAL, 1, 53},
+    {P OKR " memory 1023K", -EINVAL, 1, 53},
+    {P OKR " memory 1025T", -EINVAL, 1, 53},
+    {P OKR " memory 99999999999999999999", -EINVAL, 1, 53},
+    {P OKR " memory", -EINVAL, 1, 46},
+    {P OKR " memory 1G memory 1G", -EINVAL, 1, 56},
+    {P OKR " pids 0", -EINVAL, 1, 51},
+    {P OKR " pids 4194305", -EINVAL, 1, 51},
+    {P OKR " pids 01", -EINVAL, 1, 51},
+    {P OKR " pids +1", -EINVAL, 1, 51},
+    {P OKR " pids 1.5", -EINVAL, 1, 51},
+    {P OKR " pids 1K", -EINVAL, 1, 51},
+    {P OKR " pids 99999999999999999999", -EINVAL, 1, 51},
+    {P OKR " pids", -EINVAL, 1, 46},
+    {P OKR " pids 10 pids 20", -EINVAL, 1, 54},
+    {P OKR " cpus 0.001", -EINVAL, 1, 51},
+    {P OKR " cpus 0", -EINVAL, 1, 51},
+    {P OKR " cpus 0.00", -EINVAL, 1, 51},
+    {P OKR " cpus 1024.01", -EINVAL, 1, 51},
+    {P OKR " cpus 1025", -EINVAL, 1, 51},
+    {P OKR " cpus 0.5.", -EINVAL, 1, 51},
+    {P OKR " cpus .5", -EINVAL, 1, 51},
+    {P OKR " cpus 1e3", -EINVAL, 1, 51},
+    {P OKR " cpus 1G", -EINVAL, 1, 51},
+    {P OKR " cpus", -EINVAL, 1, 46},
+    {P OKR " cpus 1 cpus 1", -EINVAL, 1, 53},
+    {"deny mallory memory 1G", -EINVAL, 1, 14},
+    {"deny mallory pids 10", -EINVAL, 1, 14},
+    {"deny mallory cpus 1", -EINVAL, 1, 14},
+    {"deny mallory root /m/a memory 1G", -EINVAL, 1, 24},
     /* the first error of the file is reported; later lines are still checked */
     {"deny a\nbogus\ndeny b bridge x\n", -EINVAL, 2, 1},
 };
@@ -165,7 +208,90 @@ test_policy_parse_all_reports_every_error(void **state)
 	assert_int_equal(c.lines[0], 1);
 	assert_int_equal(c.lines[1], 3);
 	assert_int_equal(c.lines[2], 5);
-	assert_int_equal(c.n_warn, 1);
+	/* line 2: no memory ceiling; line 4: no memory ceiling, privileged */
+	assert_int_equal(c.n_warn, 3);
+}
+
+/* The ceilings as parsed; 0 where the rule sets none. */
+static void
+test_policy_parse_limits(void **state)
+{
+	const char *t = P OKR " memory 512M pids 100 cpus 1.25\n" P OKR "\n";
+	struct policy *p = NULL;
+	const struct policy_rule *r;
+
+	(void)state;
+	assert_int_equal(policy_parse(t, strlen(t), &p, NULL), 0);
+	r = policy_rule_at(p, 0);
+	assert_true(r->memory == 512ull << 20);
+	assert_int_equal(r->pids, 100);
+	assert_int_equal(r->cpus_milli, 1250);
+	r = policy_rule_at(p, 1);
+	assert_true(r->memory == 0);
+	assert_int_equal(r->pids, 0);
+	assert_int_equal(r->cpus_milli, 0);
+	policy_free(p);
+}
+
+static void
+expect_msg(const char *text, const char *msg)
+{
+	struct policy *p = NULL;
+	struct policy_error e;
+
+	assert_int_equal(policy_parse(text, strlen(text), &p, &e), -EINVAL);
+	assert_string_equal(e.msg, msg);
+}
+
+/* Each refusal names the option and what it may be, in the words of the frontend's flags. */
+static void
+test_policy_parse_limit_messages(void **state)
+{
+	(void)state;
+	expect_msg(P OKR " memory 1.5G",
+	    "memory must be a size such as 512M or 2G (1M to 1024T), found '1.5G'");
+	expect_msg(P OKR " pids 0", "pids must be a number of tasks from 1 to 4194304, found '0'");
+	expect_msg(P OKR " cpus 0.001",
+	    "cpus must be a number of CPUs such as 0.5 or 2 "
+	    "(0.01 to 1024, at most two decimals), found '0.001'");
+	expect_msg(P OKR " pids 1 pids 2", "duplicate option pids (first at column 46)");
+	expect_msg("deny a cpus 1", "a deny rule takes no option but root (found cpus)");
+}
+
+struct warnings {
+	unsigned n;
+	char msg[4][POLICY_MSG_MAX];
+	unsigned line[4];
+};
+
+static void
+warn_fn(const struct policy_diag *d, void *userdata)
+{
+	struct warnings *w = userdata;
+
+	if (d->warning && w->n < 4) {
+		w->line[w->n] = d->line;
+		memcpy(w->msg[w->n++], d->msg, sizeof(d->msg));
+	}
+}
+
+/* A permit rule without memory warns (one container can take the host's memory); deny never. */
+static void
+test_policy_parse_warns_no_memory(void **state)
+{
+	const char *t = P OKR " memory 1G\n" P OKR "\ndeny bob\n" P OKR " pids 10 cpus 1\n";
+	struct warnings w = {0};
+	struct policy *p = NULL;
+
+	(void)state;
+	assert_int_equal(policy_parse_all(t, strlen(t), &p, warn_fn, &w), 0);
+	assert_int_equal(w.n, 2);
+	assert_int_equal(w.line[0], 2);
+	assert_int_equal(w.line[1], 4);
+	assert_string_equal(w.msg[0],
+	    "permit rule sets no memory ceiling: one of its containers "
+	    "can use all of the host's memory (add memory SIZE)");
+	policy_free(p);
 }
 
 static char *
@@ -324,6 +450,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_policy_parse_table),
 	    cmocka_unit_test(test_policy_parse_all_reports_every_error),
+	    cmocka_unit_test(test_policy_parse_limits),
+	    cmocka_unit_test(test_policy_parse_limit_messages),
+	    cmocka_unit_test(test_policy_parse_warns_no_memory),
 	    cmocka_unit_test(test_policy_parse_cap_rules),
 	    cmocka_unit_test(test_policy_parse_cap_file),
 	    cmocka_unit_test(test_policy_parse_cap_token),
