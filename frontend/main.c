@@ -20,6 +20,7 @@
 #include "policy.h"
 #include "report.h"
 #include "units.h"
+#include "version.h"
 
 enum {
 	OPT_INIT = 0x100,
@@ -195,7 +196,7 @@ parse_one(struct start_options *o, int c, char **argv)
 		usage();
 		exit(0);
 	case OPT_VERSION:
-		printf("cnspawn %s\n", CNSPAWN_VERSION);
+		printf("cnspawn %s\n%s", CNSPAWN_VERSION, VERSION_NOTICE);
 		exit(0);
 	default:
 		return option_error(c, argv);

@@ -6,6 +6,7 @@
 #include "tool-edit.h"
 #include "tool-explain.h"
 #include "tool.h"
+#include "version.h"
 
 /*
  * cnspawn-policy: the administrator's tool for the policy file. It is not
@@ -37,7 +38,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("cnspawn-policy %s\n", CNSPAWN_VERSION);
+		printf("cnspawn-policy (cnspawn) %s\n%s", CNSPAWN_VERSION, VERSION_NOTICE);
 		return 0;
 	}
 	if (strcmp(argv[1], "check") == 0)

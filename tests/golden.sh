@@ -60,6 +60,16 @@ for conf in "$DATA"/*.conf; do
 	done
 done
 
+# --version: the GNU form, "NAME (PACKAGE) VERSION" with the Makefile's VERSION.
+"$TOOL" --version >"$tmp/out" 2>&1
+rc=$?
+printf '%s\n' "cnspawn-policy (cnspawn) $(sed -n 's/^VERSION *= *//p' Makefile)" \
+    'Copyright (C) 2026 the cnspawn authors' \
+    'License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.' \
+    'This is free software: you are free to change and redistribute it.' \
+    'There is NO WARRANTY, to the extent permitted by law.' >"$tmp/want"
+compare "--version prints name, version, copyright and licence" "$tmp/want" "$tmp/out" 0 "$rc"
+
 # check: an explicit FILE that others can write gets a warning, not an error.
 cp "$DATA/empty.conf" "$tmp/gw.conf"
 chmod 664 "$tmp/gw.conf"

@@ -6,6 +6,8 @@ PKGS="build-essential pkg-config clang libcap-ng-dev libbsd-dev libmnl-dev libcm
       busybox-static iproute2 iputils-ping tmux socat util-linux procps clang-format
       libclang-rt-14-dev debhelper dpkg-dev fakeroot python3 debootstrap acl"
 missing=""
+# tests/packaging.sh (make deb) runs lintian on the package it builds.
+PKGS="$PKGS lintian"
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 	    missing="$missing $p"

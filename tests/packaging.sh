@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Build the Debian package from the committed tree and check what it installs:
 # the helper setuid root 4755 in /usr/libexec/cnspawn, the programs, the man
-# pages, and the compiled-in /etc and /run paths (never DESTDIR).
+# pages, and the compiled-in /etc and /run paths (never DESTDIR). Then lintian
+# on the .changes (the source, both .debs, the .buildinfo and the .changes):
+# any E: or W: line fails, and the one override is the setuid helper's.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/deb
@@ -11,7 +13,7 @@ mkdir -p "$out/src"
 cd "$top"
 git ls-files -z | tar --null -T - -cf - | tar -C "$out/src" -xf -
 cp -a packaging/debian "$out/src/debian"
-(cd "$out/src" && dpkg-buildpackage -b -uc -us > "$out/build.log" 2>&1) ||
+(cd "$out/src" && dpkg-buildpackage -uc -us > "$out/build.log" 2>&1) ||
     { tail -30 "$out/build.log"; echo "packaging: 0 passed, 1 failed"; exit 1; }
 deb=$(ls "$out"/cnspawn_*.deb)
 n=0 f=0
@@ -29,6 +31,25 @@ x=$out/x
 dpkg-deb -x "$deb" "$x"
 t "compiled-in policy path is /etc/cnspawn/policy" 'grep -qa "/etc/cnspawn/policy" "$x/usr/libexec/cnspawn/cnspawn-helper"'
 t "compiled-in helper path, no DESTDIR" 'grep -qa "/usr/libexec/cnspawn/cnspawn-helper" "$x/usr/bin/cnspawn" && ! grep -qa "debian/cnspawn" "$x/usr/bin/cnspawn" "$x/usr/libexec/cnspawn/cnspawn-helper"'
+# lintian --fail-on none: its status is then only about lintian failing to run;
+# the tags are judged here. As root it warns on stderr, which is no tag.
+lint_rc=0
+if command -v lintian > /dev/null; then
+	lint=$(lintian --fail-on none -I --pedantic --show-overrides "$out"/cnspawn_*.changes 2>&1) ||
+	    lint_rc=$?
+else
+	lint="lintian: not installed (make deps)" lint_rc=127
+fi
+lint_clean() {
+	bad=$(echo "$lint" | grep -E '^[EW]: ') || return 0
+	echo "$bad" | sed 's/^/# /'
+	return 1
+}
+t "lintian ran on the .changes (exit $lint_rc)" '[ "$lint_rc" = 0 ] || { echo "$lint" | sed "s/^/# /"; false; }'
+t "lintian: no errors, no warnings" lint_clean
+t "lintian: the only override is the setuid helper" \
+    '[ "$(echo "$lint" | grep "^O: ")" = "O: cnspawn: elevated-privileges 4755 root/root [usr/libexec/cnspawn/cnspawn-helper]" ]'
+echo "$lint" | grep -E '^[IPX]: ' | sed 's/^/# lintian: /' || true
 echo "1..$n"
 echo "packaging: $((n - f)) passed, $f failed"
 [ "$f" = 0 ]

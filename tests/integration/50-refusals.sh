@@ -135,6 +135,13 @@ like "--help shows usage on stdout" '^Usage: cnspawn \[start\] -p ROOT -b BRIDGE
 is "--help: nothing on stderr" "" "$ERR"
 run cn --version
 is "--version exits 0" 0 "$RC"
-like "--version prints the version" '^cnspawn [0-9]+\.[0-9]+' "$OUT"
+# The GNU form (GNU coding standards, --version), the version from the Makefile.
+ver=$(sed -n 's/^VERSION *= *//p' "$(dirname "$0")/../../Makefile")
+is "--version prints name, version, copyright and licence" "cnspawn $ver
+Copyright (C) 2026 the cnspawn authors
+License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.
+This is free software: you are free to change and redistribute it.
+There is NO WARRANTY, to the extent permitted by law." "$OUT"
+is "--version: nothing on stderr" "" "$ERR"
 assert_clean "end"
 done_testing
