@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config clang libcap-ng-dev libbsd-dev libmnl-dev libcmocka-dev
       busybox-static iproute2 iputils-ping tmux socat util-linux procps clang-format
-      libclang-rt-14-dev debhelper dpkg-dev fakeroot python3 debootstrap acl"
+      libclang-rt-14-dev debhelper dpkg-dev fakeroot python3 debootstrap acl libseccomp-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
