@@ -15,8 +15,8 @@
  * Shape (from systemd-nspawn's default, with our own list): allow by
  * default, refuse the calls below with EPERM, so a program sees an ordinary
  * "Operation not permitted" and takes its fallback instead of dying. One
- * exception: an audit socket fails with EAFNOSUPPORT (see
- * sysfilter_add_audit). Loaded without PR_SET_NO_NEW_PRIVS (sysfilter.h).
+ * exception: an audit socket fails with EAFNOSUPPORT, as if the kernel had
+ * no audit (sysfilter_add_audit says why). Loaded without PR_SET_NO_NEW_PRIVS (sysfilter.h).
  *
  * Not refused, deliberately: reboot (in a PID namespace the kernel turns it
  * into the end of the container's init; nothing reaches the host), the
@@ -230,10 +230,12 @@ sysfilter_add_denials(scmp_filter_ctx ctx, bool host_userfaultfd)
  * socket(AF_NETLINK, *, NETLINK_AUDIT). Audit is not namespaced: with
  * CAP_AUDIT_WRITE privileged root would append forged records to the host's
  * audit log (userns root is refused by the kernel anyway). EAFNOSUPPORT, not
- * EPERM: libaudit's users read it as "this kernel has no audit" and go on,
- * while shadow's login (Debian 12's /bin/login) aborts on any other error
- * ("Cannot open audit interface - aborting."): EPERM would lock everyone out
- * of the console. systemd-nspawn returns EAFNOSUPPORT for the same reason.
+ * EPERM: libpam (pam_audit) and shadow read EINVAL, EPROTONOSUPPORT and
+ * EAFNOSUPPORT as "this kernel has no audit" and go on, and fail on anything
+ * else. With EPERM, Debian 12's `login -f root` says "System error" and
+ * refuses (measured), so nobody could log in on the console; su, sudo and
+ * sshd go through the same libpam code. systemd-nspawn returns EAFNOSUPPORT
+ * for the same reason.
  *
  * Native and x32 only. i386 also makes sockets through socketcall(SYS_SOCKET,
  * args), whose arguments are in memory a filter cannot read; libseccomp 2.5
