@@ -26,9 +26,10 @@ X86_64=0
 DENIED="kexec_load kexec_file_load init_module finit_module delete_module create_module
 	query_module swapon swapoff open_by_handle_at add_key request_key keyctl bpf
 	perf_event_open fanotify_init quotactl quotactl_fd lookup_dcookie acct settimeofday
-	clock_settime clock_adjtime adjtimex ioperm iopl syslog _sysctl uselib keyctl-nr-hi32"
+	clock_settime clock_adjtime adjtimex ioperm iopl syslog _sysctl uselib io_uring_setup io_uring_enter io_uring_register
+	keyctl-nr-hi32"
 DENIED_I386="keyctl bpf perf_event_open kexec_load open_by_handle_at add_key stime
-	clock_settime64 settimeofday iopl"
+	clock_settime64 settimeofday iopl io_uring_setup"
 DENIED_X32="keyctl bpf perf_event_open kexec_load open_by_handle_at"
 
 # compat_case MODE: the i386 and x32 lines of the last probe run (in OUT).

@@ -214,6 +214,9 @@ probe_native(int uffd_want)
 #ifdef SYS_uselib
 	    {NATIVE, "uselib", SYS_uselib, {0}, EPERM},
 #endif
+	    {NATIVE, "io_uring_setup", SYS_io_uring_setup, {1, (long)zero}, EPERM},
+	    {NATIVE, "io_uring_enter", SYS_io_uring_enter, {-1, 0, 0, 0, 0}, EPERM},
+	    {NATIVE, "io_uring_register", SYS_io_uring_register, {-1, 0, 0, 0}, EPERM},
 	    {NATIVE, "userfaultfd", SYS_userfaultfd, {O_CLOEXEC}, uffd_want},
 	    {NATIVE, "socket-netlink-audit", SYS_socket, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT},
 		EAFNOSUPPORT},
@@ -250,6 +253,7 @@ probe_i386(void)
 	    {I386, "clock_settime64", 404, {CLOCK_REALTIME, 0}, EPERM},
 	    {I386, "settimeofday", 79, {1, 0}, EPERM},
 	    {I386, "iopl", 110, {4}, EPERM},
+	    {I386, "io_uring_setup", 425, {1, (long)zero}, EPERM},
 	    /* A documented gap (sysfilter.c): socketcall's arguments are in memory. */
 	    {I386, "socketcall-netlink-audit", 102, {1 /* SYS_SOCKET */, (long)i386_sock_args},
 		WANT_INFO},
