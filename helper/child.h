@@ -50,8 +50,8 @@ struct child_config {
 	uint8_t prefix;
 	bool has_gateway;
 	struct in_addr gateway;
-	uint16_t rows, cols; /* initial console size; 0 0 = leave the default */
-	int cgroup_layout;   /* enum cgroup_layout: what to mount at /sys/fs/cgroup (cgroup.h) */
+	uint16_t rows, cols;   /* initial console size; 0 0 = leave the default */
+	int cgroup_layout;     /* enum cgroup_layout: what to mount at /sys/fs/cgroup (cgroup.h) */
 	bool host_userfaultfd; /* sysfilter_host_userfaultfd(), read by the helper at start */
 	/* userns rules (userns.c): container root is host userns_first */
 	bool userns;

@@ -122,8 +122,8 @@ static const int sysfilter_denied[] = {
 #ifdef __NR_quotactl_fd
     SCMP_SYS(quotactl_fd),
 #endif
-    /* A kernel dcookie's path: host paths (oprofile; gone since Linux 6.10). */
 #ifdef __NR_lookup_dcookie
+    /* A kernel dcookie's path: host paths (oprofile; gone since Linux 6.10). */
     SCMP_SYS(lookup_dcookie),
 #endif
     /* Process accounting: the kernel appends a record per exit to a file

@@ -70,9 +70,9 @@ int80(long nr, const long *a)
 	long ret;
 
 	__asm__ volatile("int $0x80"
-			 : "=a"(ret)
-			 : "a"(nr), "b"(a[0]), "c"(a[1]), "d"(a[2]), "S"(a[3]), "D"(a[4])
-			 : "memory", "r8", "r9", "r10", "r11");
+	                 : "=a"(ret)
+	                 : "a"(nr), "b"(a[0]), "c"(a[1]), "d"(a[2]), "S"(a[3]), "D"(a[4])
+	                 : "memory", "r8", "r9", "r10", "r11");
 	return ret;
 }
 #endif
@@ -184,11 +184,11 @@ probe_native(int uffd_want)
 	    {NATIVE, "add_key", SYS_add_key, {0, 0, 0, 0, 0}, EPERM},
 	    {NATIVE, "request_key", SYS_request_key, {0, 0, 0, 0}, EPERM},
 	    {NATIVE, "keyctl", SYS_keyctl, {KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0},
-		EPERM},
+	        EPERM},
 	    {NATIVE, "bpf", SYS_bpf, {0x7fffffff, (long)zero, sizeof(zero)}, EPERM},
 	    {NATIVE, "perf_event_open", SYS_perf_event_open, {0, 0, -1, -1, -1L}, EPERM},
 	    {NATIVE, "fanotify_init", SYS_fanotify_init,
-		{FAN_CLASS_NOTIF_ | FAN_REPORT_FID_, O_RDONLY}, EPERM},
+	        {FAN_CLASS_NOTIF_ | FAN_REPORT_FID_, O_RDONLY}, EPERM},
 	    {NATIVE, "quotactl", SYS_quotactl, {QCMD_(0x800005, 0xff), 0, 0, 0}, EPERM},
 #ifdef SYS_quotactl_fd
 	    {NATIVE, "quotactl_fd", SYS_quotactl_fd, {-1, QCMD_(0x800005, 0xff), 0, 0}, EPERM},
@@ -219,17 +219,17 @@ probe_native(int uffd_want)
 	    {NATIVE, "io_uring_register", SYS_io_uring_register, {-1, 0, 0, 0}, EPERM},
 	    {NATIVE, "userfaultfd", SYS_userfaultfd, {O_CLOEXEC}, uffd_want},
 	    {NATIVE, "socket-netlink-audit", SYS_socket, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT},
-		EAFNOSUPPORT},
+	        EAFNOSUPPORT},
 	    /* Hostile: the kernel truncates int arguments and the number to 32 bits. */
 	    {NATIVE, "socket-netlink-audit-hi32", SYS_socket,
-		{HI32 | AF_NETLINK, SOCK_DGRAM, HI32 | NETLINK_AUDIT}, EAFNOSUPPORT},
+	        {HI32 | AF_NETLINK, SOCK_DGRAM, HI32 | NETLINK_AUDIT}, EAFNOSUPPORT},
 	    {NATIVE, "keyctl-nr-hi32", HI32 | SYS_keyctl,
-		{KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0}, EPERM},
+	        {KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0}, EPERM},
 	    /* Still allowed. */
 	    {NATIVE, "socket-netlink-route", SYS_socket, {AF_NETLINK, SOCK_RAW, NETLINK_ROUTE},
-		WANT_OK},
+	        WANT_OK},
 	    {NATIVE, "userfaultfd-user-mode-only", SYS_userfaultfd,
-		{O_CLOEXEC | UFFD_USER_MODE_ONLY_}, WANT_OK},
+	        {O_CLOEXEC | UFFD_USER_MODE_ONLY_}, WANT_OK},
 	    {NATIVE, "reboot-bad-magic", SYS_reboot, {0, 0, 0, 0}, WANT_INFO},
 	};
 
@@ -237,28 +237,56 @@ probe_native(int uffd_want)
 }
 
 #if defined(__x86_64__)
-/* i386 numbers (arch/x86/entry/syscalls/syscall_32.tbl). */
+/*
+ * The compat ABIs' rows: numbers from syscall_32.tbl (i386) and from
+ * syscall_64.tbl's common and x32 entries (x32, plus bit 30); -1: not probed
+ * on that ABI.
+ */
+struct compat {
+	const char *name;
+	long i386_nr, x32_nr;
+	long a[5];
+	int want;
+};
+
+static const struct compat compat_rows[] = {
+    {"keyctl", 288, 250, {KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0}, EPERM},
+    {"bpf", 357, 321, {0x7fffffff, (long)zero, sizeof(zero)}, EPERM},
+    {"perf_event_open", 336, 298, {0, 0, -1, -1, -1L}, EPERM},
+    {"kexec_load", 283, 528, {0, 0, 0, 0}, EPERM},
+    {"open_by_handle_at", 342, 304, {-1, 0, 0}, EPERM},
+    {"add_key", 286, -1, {0, 0, 0, 0, 0}, EPERM},
+    {"stime", 25, -1, {0}, EPERM},
+    {"clock_settime64", 404, -1, {CLOCK_REALTIME, 0}, EPERM},
+    {"settimeofday", 79, -1, {1, 0}, EPERM},
+    {"iopl", 110, -1, {4}, EPERM},
+    {"io_uring_setup", 425, -1, {1, (long)zero}, EPERM},
+    {"socket-netlink-audit", -1, 41, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, EAFNOSUPPORT},
+    /* A documented gap (sysfilter.c): socketcall's arguments are in memory. */
+    {"socketcall-netlink-audit", 102, -1, {1 /* SYS_SOCKET */, (long)i386_sock_args}, WANT_INFO},
+    {"socket-netlink-audit", 359, -1, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, WANT_INFO},
+    /* x86-64's own kexec_load number with bit 30: not an x32 call at all. */
+    {"kexec_load-64-number", -1, 246, {0, 0, 0, 0}, WANT_INFO},
+};
+
+static void
+judge_compat(enum abi abi)
+{
+	for (size_t i = 0; i < sizeof(compat_rows) / sizeof(compat_rows[0]); i++) {
+		const struct compat *c = &compat_rows[i];
+		struct probe p = {abi, c->name, abi == I386 ? c->i386_nr : c->x32_nr,
+		    {c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]}, c->want};
+
+		if (p.nr >= 0)
+			judge(&p);
+	}
+}
+
+/* i386 runs where its getpid (20) does; otherwise the ABI is skipped. */
 static void
 probe_i386(void)
 {
 	const struct probe ctl = {I386, "getpid", 20, {0}, WANT_OK};
-	const struct probe p[] = {
-	    {I386, "keyctl", 288, {KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0}, EPERM},
-	    {I386, "bpf", 357, {0x7fffffff, (long)zero, sizeof(zero)}, EPERM},
-	    {I386, "perf_event_open", 336, {0, 0, -1, -1, -1L}, EPERM},
-	    {I386, "kexec_load", 283, {0, 0, 0, 0}, EPERM},
-	    {I386, "open_by_handle_at", 342, {-1, 0, 0}, EPERM},
-	    {I386, "add_key", 286, {0, 0, 0, 0, 0}, EPERM},
-	    {I386, "stime", 25, {0}, EPERM},
-	    {I386, "clock_settime64", 404, {CLOCK_REALTIME, 0}, EPERM},
-	    {I386, "settimeofday", 79, {1, 0}, EPERM},
-	    {I386, "iopl", 110, {4}, EPERM},
-	    {I386, "io_uring_setup", 425, {1, (long)zero}, EPERM},
-	    /* A documented gap (sysfilter.c): socketcall's arguments are in memory. */
-	    {I386, "socketcall-netlink-audit", 102, {1 /* SYS_SOCKET */, (long)i386_sock_args},
-		WANT_INFO},
-	    {I386, "socket-netlink-audit", 359, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, WANT_INFO},
-	};
 	char got[96];
 	int sig;
 	long r = call_in_child(&ctl, &sig);
@@ -270,24 +298,14 @@ probe_i386(void)
 		return;
 	}
 	judge(&ctl);
-	judge_all(p, sizeof(p) / sizeof(p[0]));
+	judge_compat(I386);
 }
 
-/* x32 numbers (syscall_64.tbl: common and x32 entries, plus bit 30). */
+/* x32's getpid (39) gives a pid, or ENOSYS on a kernel without x32. */
 static void
 probe_x32(void)
 {
 	const struct probe ctl = {X32, "getpid", 39, {0}, WANT_OK};
-	const struct probe p[] = {
-	    {X32, "keyctl", 250, {KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0}, EPERM},
-	    {X32, "bpf", 321, {0x7fffffff, (long)zero, sizeof(zero)}, EPERM},
-	    {X32, "perf_event_open", 298, {0, 0, -1, -1, -1L}, EPERM},
-	    {X32, "kexec_load", 528, {0, 0, 0, 0}, EPERM},
-	    {X32, "open_by_handle_at", 304, {-1, 0, 0}, EPERM},
-	    {X32, "socket-netlink-audit", 41, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, EAFNOSUPPORT},
-	    /* x86-64's own kexec_load number with bit 30: not an x32 call at all. */
-	    {X32, "kexec_load-64-number", 246, {0, 0, 0, 0}, WANT_INFO},
-	};
 	char got[96];
 	int sig;
 	long r = call_in_child(&ctl, &sig);
@@ -308,7 +326,7 @@ probe_x32(void)
 	} else {
 		judge(&ctl);
 	}
-	judge_all(p, sizeof(p) / sizeof(p[0]));
+	judge_compat(X32);
 }
 #endif
 
