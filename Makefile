@@ -38,7 +38,7 @@ ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
 
-PKGS      = libcap-ng libbsd-overlay libmnl
+PKGS      = libcap-ng libbsd-overlay libmnl libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

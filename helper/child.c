@@ -31,6 +31,7 @@
 #include "pty.h"
 #include "sdiface.h"
 #include "session.h"
+#include "sysfilter.h"
 #include "userns.h"
 #include "util.h"
 
@@ -317,6 +318,24 @@ child_recheck_parent(struct child_state *s)
 		child_fail(s->sync, "unexpected message from the helper");
 }
 
+/*
+ * The syscall filter, last before exec: every privileged step is done
+ * (bounding set dropped, user namespace entered, console set up), and what
+ * is left (close_range, chdir, execve, and the error report over the sync
+ * socket) is not filtered. Loaded with CAP_SYS_ADMIN, which init still
+ * holds (in its own user namespace under userns rules), and without
+ * PR_SET_NO_NEW_PRIVS, so setuid programs inside keep working. A filter
+ * that does not load fails the start: never exec init unfiltered.
+ */
+static void
+child_filter(struct child_state *s)
+{
+	int r = sysfilter_apply(s->cfg->host_userfaultfd);
+
+	if (r < 0)
+		child_fail_step(s, r, "loading the syscall filter");
+}
+
 _Noreturn void
 child_run(const struct child_config *cfg)
 {
@@ -331,6 +350,7 @@ child_run(const struct child_config *cfg)
 	child_wait_go(&s);
 	child_enter_root(&s);
 	child_recheck_parent(&s);
+	child_filter(&s);
 	/* Every fd but 0-2 closes at exec; the sync socket stays usable
 	 * until then so an exec failure can still be reported. */
 	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)

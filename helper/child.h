@@ -30,7 +30,8 @@
  * pivot_root and detach the old root, drop the bounding set (caps.c), make
  * the console init's stdin/stdout/stderr in a new session (no controlling
  * terminal, as the kernel starts init, so its getty or shell can take it),
- * close every other fd, exec init with envp.
+ * close every other fd, load the syscall filter (sysfilter.c), exec init
+ * with envp.
  */
 
 #include <netinet/in.h>
@@ -49,8 +50,9 @@ struct child_config {
 	uint8_t prefix;
 	bool has_gateway;
 	struct in_addr gateway;
-	uint16_t rows, cols; /* initial console size; 0 0 = leave the default */
-	int cgroup_layout;   /* enum cgroup_layout: what to mount at /sys/fs/cgroup (cgroup.h) */
+	uint16_t rows, cols;   /* initial console size; 0 0 = leave the default */
+	int cgroup_layout;     /* enum cgroup_layout: what to mount at /sys/fs/cgroup (cgroup.h) */
+	bool host_userfaultfd; /* sysfilter_host_userfaultfd(), read by the helper at start */
 	/* userns rules (userns.c): container root is host userns_first */
 	bool userns;
 	int userns_fd; /* /proc/PID/ns/user, maps written; used only when userns */

@@ -31,6 +31,7 @@
 #include "sanitize.h"
 #include "sdiface.h"
 #include "session.h"
+#include "sysfilter.h"
 #include "userns.h"
 #include "util.h"
 
@@ -277,7 +278,8 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	    .gateway = g->gateway,
 	    .rows = plan->rows,
 	    .cols = plan->cols,
-	    .cgroup_layout = (int)cgroup_detect()};
+	    .cgroup_layout = (int)cgroup_detect(),
+	    .host_userfaultfd = sysfilter_host_userfaultfd()};
 	struct fail f = {0};
 	int master = -1, r;
 

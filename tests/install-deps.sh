@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config clang libcap-ng-dev libbsd-dev libmnl-dev libcmocka-dev
       busybox-static iproute2 iputils-ping tmux socat util-linux procps clang-format
-      libclang-rt-14-dev debhelper dpkg-dev fakeroot python3 debootstrap acl"
+      libclang-rt-14-dev debhelper dpkg-dev fakeroot python3 debootstrap acl libseccomp-dev"
 missing=""
 # tests/packaging.sh (make deb) runs lintian on the package it builds.
 PKGS="$PKGS lintian"

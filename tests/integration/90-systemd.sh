@@ -4,7 +4,8 @@
 # iputils-ping bookworm, cached by mkdebian.sh; only a root password set on a
 # per-run copy) with systemd as PID 1, as cntest, on the console in tmux:
 # login prompt, root login, system state, network, the container interface
-# (cgroup2, container_uuid, /run/host, detect-virt), then `poweroff` -> 0,
+# (cgroup2, container_uuid, /run/host, detect-virt), PID 1 under the syscall
+# filter without no_new_privs, no failed unit, then `poweroff` -> 0,
 # and SIGRTMIN+4 from the host -> 0; nothing (cgroup included) left behind.
 # Once under the privileged rule, once under the userns rule (skipped while
 # the helper refuses userns rules). Boot time to the login prompt is printed.
@@ -90,6 +91,7 @@ login_and_check() {
 	_cmd="$_cmd; ip -4 -o addr show eth0 | sed 's/^/addr=/'"
 	_cmd="$_cmd; ping -c 1 -W 3 198.18.0.1 > /dev/null && echo ping=ok"
 	_cmd="$_cmd; echo comm=\$(cat /proc/1/comm); echo virt=\$(systemd-detect-virt -c)"
+	_cmd="$_cmd; sed -n 's/^\\(Seccomp\\|NoNewPrivs\\):[[:space:]]*/\\1=/p' /proc/1/status"
 	_cmd="$_cmd; echo manager=\$(cat /run/host/container-manager)"
 	_cmd="$_cmd; echo cgfs=\$(stat -fc %T /sys/fs/cgroup); echo cg=\$(tr '\\n' ' ' < /proc/1/cgroup)"
 	_cmd="$_cmd; echo mid=\$(cat /etc/machine-id) uuid=\$(tr '\\0' '\\n' < /proc/1/environ | sed -n 's/^container_uuid=//p' | tr -d -)"
@@ -106,9 +108,12 @@ login_and_check() {
 	_f=$(printf '%s\n' "$_out" | sed -n 's/^failed=//p')
 	[ -z "$_f" ] && diag "$_lt: no failed units" || diag "$_lt: failed units:" "$_f"
 	unlike "$_lt: no failed unit about the console, cgroups or mounts" 'console|cgroup|mount' "$_f"
+	is "$_lt: no failed unit at all (issue 14: with the syscall filter)" "" "$_f"
 	like "$_lt: eth0 has $_la/24" "^addr=.*inet $_la/24" "$_out"
 	like "$_lt: ping of the gateway" '^ping=ok$' "$_out"
 	like "$_lt: PID 1 is systemd" '^comm=systemd$' "$_out"
+	like "$_lt: PID 1 is under the syscall filter (Seccomp: 2)" '^Seccomp=2$' "$_out"
+	like "$_lt: ... without no_new_privs (NoNewPrivs: 0)" '^NoNewPrivs=0$' "$_out"
 	like "$_lt: systemd-detect-virt -c says container-other" '^virt=container-other$' "$_out"
 	like "$_lt: /run/host/container-manager says cnspawn" '^manager=cnspawn$' "$_out"
 	like "$_lt: /sys/fs/cgroup is cgroup2, rooted at the container" '^cgfs=cgroup2fs$' "$_out"
