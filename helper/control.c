@@ -467,7 +467,7 @@ control_finish(struct control *c, const struct ipc_exit *x)
 		if (k->fd < 0)
 			continue;
 		if (i == 0 || k->attached || k->wants_exit)
-			(void)ipc_send_exit(k->fd, x->how, x->code);
+			(void)ipc_send_exit(k->fd, x);
 		(void)close(k->fd);
 		*k = (struct control_conn){.fd = -1};
 	}

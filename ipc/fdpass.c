@@ -187,12 +187,11 @@ ipc_send_error(int sock, const char *text)
 }
 
 int
-ipc_send_exit(int sock, uint8_t how, int32_t code)
+ipc_send_exit(int sock, const struct ipc_exit *x)
 {
 	struct ipc_msg m;
 
 	ipc_msg_init(&m, IPC_T_EXIT);
-	m.exit.how = how;
-	m.exit.code = code;
+	m.exit = *x;
 	return ipc_send(sock, &m);
 }

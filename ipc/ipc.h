@@ -230,4 +230,4 @@ int ipc_recv(int sock, struct ipc_msg *ret);
  * than IPC_MAX_STR - 1 bytes instead of failing, so an error always goes out.
  */
 int ipc_send_error(int sock, const char *text);
-int ipc_send_exit(int sock, uint8_t how, int32_t code);
+int ipc_send_exit(int sock, const struct ipc_exit *x);

@@ -184,17 +184,40 @@ check "cpus 0.5: a busy loop gets 0.35 to 0.65 of a CPU over 1.5 s" \
 assert_clean "cpus"
 
 # --- userns: container root cannot raise its own ceilings ------------------------
+# Its cgroup namespace is its own (userns.c), so it may mount a v1 hierarchy
+# of its cgroup: what it then sees is the host root's directory and files,
+# which it can neither write nor make children in.
 if [ -n "$UR" ]; then
 	incont "$UR" 'for f in memory.max pids.max cpu.max; do
 		if echo max > /sys/fs/cgroup/$f 2> /dev/null; then echo "wrote $f"; else echo "refused $f"; fi
 	done
-	mkdir -p /tmp/cg; if mount -t cgroup -o pids none /tmp/cg 2> /dev/null; then echo mounted-v1; else echo no-v1-mount; fi
+	for c in pids memory; do
+		mkdir -p /tmp/cg-$c
+		if mount -t cgroup -o $c none /tmp/cg-$c 2> /dev/null; then
+			f=pids.max; [ $c = memory ] && f=memory.limit_in_bytes
+			if echo 1073741824 > /tmp/cg-$c/$f 2> /dev/null; then echo "v1 wrote $f"; else echo "v1 refused $f"; fi
+			if mkdir /tmp/cg-$c/sub 2> /dev/null; then echo "v1 made $c/sub"; else echo "v1 no $c/sub"; fi
+			echo "v1 $f=$(cat /tmp/cg-$c/$f)"
+			umount /tmp/cg-$c
+		else
+			echo "v1 no $c mount"
+		fi
+	done
 	/limitprobe fork 0 | head -n 1; true'
 	is "userns: container starts" 0 "$RC"
 	for f in memory.max pids.max cpu.max; do
 		like "userns: writing /sys/fs/cgroup/$f fails" "^refused $f\$" "$OUT"
 	done
-	like "userns: mounting a v1 pids hierarchy fails" '^no-v1-mount$' "$OUT"
+	if [ "$v1_here" = 1 ] && [ -z "$V2" ]; then
+		like "userns: its v1 pids cgroup, mounted inside, refuses a write of pids.max" '^v1 refused pids.max$' "$OUT"
+		like "userns: ... and a child cgroup" '^v1 no pids/sub$' "$OUT"
+		like "userns: its v1 memory cgroup refuses a write of memory.limit_in_bytes" '^v1 refused memory.limit_in_bytes$' "$OUT"
+		like "userns: ... and a child cgroup" '^v1 no memory/sub$' "$OUT"
+		like "userns: pids.max is still the rule's" '^v1 pids.max=64$' "$OUT"
+		like "userns: memory.limit_in_bytes is still the rule's" '^v1 memory.limit_in_bytes=100663296$' "$OUT"
+	else
+		skip "userns: v1 hierarchies mounted inside" "the controllers are not on cgroup v1 here"
+	fi
 	like "userns: the pids ceiling still holds" '^forked=[0-9]+ errno=EAGAIN$' "$OUT"
 	assert_clean "userns ceilings"
 else

@@ -90,11 +90,12 @@ test_ipc_send_recv_no_fd(void **state)
 	struct ipc_msg got;
 
 	(void)state;
-	assert_int_equal(ipc_send_exit(sp[0], IPC_EXIT_SIGNAL, 15), 0);
+	assert_int_equal(ipc_send_exit(sp[0], &(struct ipc_exit){IPC_EXIT_SIGNAL, 15, 2}), 0);
 	assert_int_equal(ipc_recv(sp[1], &got), 0);
 	assert_int_equal(got.type, IPC_T_EXIT);
 	assert_int_equal(got.exit.how, IPC_EXIT_SIGNAL);
 	assert_int_equal(got.exit.code, 15);
+	assert_int_equal(got.exit.oom_kills, 2);
 	assert_int_equal(got.fd, -1);
 	ipc_msg_done(&got);
 	assert_int_equal(ipc_send_error(sp[0], "no"), 0);
@@ -256,7 +257,7 @@ test_ipc_send_invalid(void **state)
 	assert_int_equal(ipc_send(sp[0], &m), -EINVAL); /* CONSOLE needs its fd */
 	ipc_msg_init(&m, (enum ipc_type)99);
 	assert_int_equal(ipc_send(sp[0], &m), -EINVAL);
-	assert_int_equal(ipc_send_exit(sp[0], IPC_EXIT_CODE, 300), -EINVAL);
+	assert_int_equal(ipc_send_exit(sp[0], &(struct ipc_exit){IPC_EXIT_CODE, 300, 0}), -EINVAL);
 	assert_int_equal(ipc_send_error(sp[0], NULL), -EINVAL);
 }
 
