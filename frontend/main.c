@@ -15,6 +15,7 @@
 #include "cmd-attach.h"
 #include "cmd-list.h"
 #include "cmd-start.h"
+#include "cmd-status.h"
 #include "cmd-stop.h"
 #include "escape.h"
 #include "policy.h"
@@ -59,6 +60,7 @@ usage(void)
 	printf("Usage: cnspawn [start] -p ROOT -b BRIDGE [OPTIONS] [-- INIT-ARGS...]\n"
 	       "       cnspawn list [--json]\n"
 	       "       cnspawn attach NAME\n"
+	       "       cnspawn status [--json] NAME\n"
 	       "       cnspawn stop [-t SECONDS] [--kill] NAME\n"
 	       "\n"
 	       "Start an OS container whose init is PID 1 and attach to its console.\n"
@@ -248,6 +250,8 @@ main(int argc, char **argv)
 		return cmd_attach_run(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "stop") == 0)
 		return cmd_stop_run(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "status") == 0)
+		return cmd_status_run(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "start") == 0) {
 		argv[1] = argv[0];
 		argc--;

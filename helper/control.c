@@ -287,6 +287,11 @@ handle_status(struct control *c, size_t i, const struct ipc_msg *m)
 	s.info.memory_max = helper_session.memory_max;
 	s.info.tasks_max = helper_session.pids_max;
 	s.info.cpus_milli = helper_session.cpus_milli;
+	s.info.monitor_pid = (uint32_t)c->monitor_pid;
+	s.info.veth = (char *)(uintptr_t)c->veth;
+	s.info.rule = c->rule;
+	s.info.userns_first = c->userns_first;
+	s.info.userns_count = c->userns_count;
 	return ipc_send(c->conns[i].fd, &s);
 }
 

@@ -43,8 +43,11 @@ struct control {
 	struct timespec master_retry; /* master hung up: do not poll before this */
 	bool master_hung;
 	struct ipc_ring ring;
-	const char *name, *address, *bridge, *root;
+	const char *name, *address, *bridge, *root, *veth;
 	long long started;
+	pid_t monitor_pid;
+	unsigned rule;
+	uint32_t userns_first, userns_count;
 	struct control_conn conns[CONTROL_MAX_CONNS + 1]; /* [0]: the starting frontend */
 };
 

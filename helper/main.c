@@ -353,7 +353,12 @@ monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc
 	    .address = addr,
 	    .bridge = e->bridge,
 	    .root = e->root,
-	    .started = e->started};
+	    .veth = e->veth,
+	    .started = e->started,
+	    .monitor_pid = e->monitor_pid,
+	    .rule = e->rule,
+	    .userns_first = e->userns_first,
+	    .userns_count = e->userns_count};
 	r = control_init(&c, helper_session.sock, listen_fd, master);
 	if (r == 0)
 		r = monitor_run(&c, &x);

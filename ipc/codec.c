@@ -48,6 +48,7 @@ ipc_msg_done(struct ipc_msg *m)
 		free_ptr(&m->info.address);
 		free_ptr(&m->info.bridge);
 		free_ptr(&m->info.root);
+		free_ptr(&m->info.veth);
 		break;
 	case IPC_T_OUTPUT:
 		free(m->output.data);
@@ -119,6 +120,11 @@ encode_info(const struct ipc_info *i, struct ipc_wbuf *w)
 	ipc_put_u32(w, i->tasks);
 	ipc_put_u32(w, i->tasks_max);
 	ipc_put_u32(w, i->cpus_milli);
+	ipc_put_u32(w, i->monitor_pid);
+	ipc_put_str(w, i->veth);
+	ipc_put_u32(w, i->rule);
+	ipc_put_u32(w, i->userns_first);
+	ipc_put_u32(w, i->userns_count);
 }
 
 /* The control types added for the monitor (issue 5); 1 when m is not one of them. */
@@ -248,7 +254,10 @@ decode_info(struct ipc_rbuf *r, struct ipc_info *i)
 	    (k = ipc_get_u64(r, &i->started)) < 0 || (k = ipc_get_u8(r, &i->attached)) < 0 ||
 	    (k = ipc_get_u64(r, &i->memory)) < 0 || (k = ipc_get_u64(r, &i->memory_max)) < 0 ||
 	    (k = ipc_get_u32(r, &i->tasks)) < 0 || (k = ipc_get_u32(r, &i->tasks_max)) < 0 ||
-	    (k = ipc_get_u32(r, &i->cpus_milli)) < 0)
+	    (k = ipc_get_u32(r, &i->cpus_milli)) < 0 || (k = ipc_get_u32(r, &i->monitor_pid)) < 0 ||
+	    (k = ipc_get_str(r, &i->veth)) < 0 || (k = ipc_get_u32(r, &i->rule)) < 0 ||
+	    (k = ipc_get_u32(r, &i->userns_first)) < 0 ||
+	    (k = ipc_get_u32(r, &i->userns_count)) < 0)
 		return k;
 	return i->attached <= 1 ? 0 : -EPROTO;
 }

@@ -42,7 +42,9 @@
  *                  u32 init_pid, str address, str bridge, str root,
  *                  u64 started (unix time), u8 attached (0 or 1),
  *                  u64 memory, u64 memory_max, u32 tasks, u32 tasks_max,
- *                  u32 cpus_milli (use and ceilings; see struct ipc_info)
+ *                  u32 cpus_milli (use and ceilings; see struct ipc_info),
+ *                  u32 monitor_pid, str veth, u32 rule, u32 userns_first,
+ *                  u32 userns_count (0: a privileged container)
  *   IPC_T_OUTPUT   (monitor -> client, no fd)      bytes data: u32 length
  *                  (1..IPC_MAX_DATA) then that many bytes, any value
  *   IPC_T_DETACHED (monitor -> client, no fd)      (no fields): another
@@ -156,6 +158,10 @@ struct ipc_info {
 	uint64_t memory, memory_max; /* bytes in use (page cache counted), ceiling */
 	uint32_t tasks, tasks_max;
 	uint32_t cpus_milli;
+	uint32_t monitor_pid;
+	char *veth;    /* host end of the container's veth */
+	uint32_t rule; /* line of the rule that allowed the start (when it started) */
+	uint32_t userns_first, userns_count; /* count 0: privileged */
 };
 #define IPC_UNKNOWN32 UINT32_MAX
 #define IPC_UNKNOWN64 UINT64_MAX

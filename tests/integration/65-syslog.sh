@@ -53,6 +53,20 @@ else not_ok "start logged with root, bridge, address, init pid and rule" "want /
 if logged "^<85>.*user=cntest .* stopped bb: exit 4"; then ok "stop logged with init's status"
 else not_ok "stop logged with init's status" "$(cat "$LOG")"; fi
 
+# The ceilings go into the start line; an OOM kill into the stop line (issue 14).
+# busybox dd allocates its block (64M) and fills it from /dev/zero: over a 32M
+# ceiling the kernel kills it, and init (sh) goes on to exit 0.
+incont "$TEMPLATE" 'dd if=/dev/zero of=/dev/null bs=64M count=1 2> /dev/null; echo "dd=$?"; exit 0' \
+	-M t65oom --memory=32M --pids=50
+is "memory hog: init's status" 0 "$RC"
+like "memory hog: dd was killed" '^dd=137$' "$OUT"
+if logged "^<85>.*user=cntest .* started t65oom .* memory_max=33554432 pids_max=50 cpus_milli=0"; then
+	ok "start logged with the ceilings"
+else not_ok "start logged with the ceilings" "$(cat "$LOG")"; fi
+if logged "^<85>.*user=cntest .* stopped t65oom: exit 0 oom_kills=1 \(the memory ceiling was hit\)"; then
+	ok "stop logged with the OOM kill"
+else not_ok "stop logged with the OOM kill" "$(cat "$LOG")"; fi
+
 # Caller-chosen text cannot forge a log line: control characters arrive escaped.
 # The frontend refuses a bad machine name itself (the helper's rule, ipc/names.c),
 # but passes on a root directory that exists: the helper refuses its newline and

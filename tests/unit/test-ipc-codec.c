@@ -416,6 +416,11 @@ p_info(struct pkt *p, uint8_t attached)
 		p_u32(p, 0); /* memory, memory_max (u64 each) */
 	for (int i = 0; i < 3; i++)
 		p_u32(p, 0); /* tasks, tasks_max, cpus_milli */
+	p_u32(p, 4243);      /* monitor_pid */
+	p_str(p, "ve-web-1");
+	p_u32(p, 7); /* rule */
+	p_u32(p, 200000);
+	p_u32(p, 65536);
 }
 static void
 b_info_attached2(struct pkt *p)
@@ -730,7 +735,17 @@ test_ipc_roundtrip_control(void **state)
 	in.info.tasks = 7;
 	in.info.tasks_max = 4096;
 	in.info.cpus_milli = 500;
+	in.info.monitor_pid = 76;
+	in.info.veth = W("ve-web-ab12");
+	in.info.rule = 9;
+	in.info.userns_first = 200000;
+	in.info.userns_count = 65536;
 	roundtrip(&in, 0, &out);
+	assert_int_equal(out.info.monitor_pid, 76);
+	assert_string_equal(out.info.veth, "ve-web-ab12");
+	assert_int_equal(out.info.rule, 9);
+	assert_int_equal(out.info.userns_first, 200000);
+	assert_int_equal(out.info.userns_count, 65536);
 	assert_true(out.info.memory == IPC_UNKNOWN64);
 	assert_true(out.info.memory_max == 512ULL << 20);
 	assert_int_equal(out.info.tasks, 7);
