@@ -10,6 +10,7 @@ set -eu
 
 NS=cnspawn-bench-start
 NET=198.18.2
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-30}
 WARMUP=${WARMUP:-3}

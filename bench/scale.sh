@@ -1,0 +1,153 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bench/scale.sh: N (200) detached containers of one user, started one after
+# another under one rule (max N, a /24 pool), then listed and stopped
+# (issue 12): start times, list and stop times, each monitor's memory, an
+# attached frontend's memory, host memory per container, and that nothing
+# is left. Not a test; never run in CI. Needs root; see bench/README.md.
+# Knobs: N (200, at most 250: the /24 pool), BENCH_PREFIX (/opt/cnspawn-bench).
+set -eu
+
+NS=cnspawn-bench-scale
+NET=198.18.4
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+N=${N:-200}
+if [ "$N" -lt 1 ] || [ "$N" -gt 250 ]; then die "N must be 1-250 (one /24 pool)"; fi
+
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+build_install
+make_root
+put_policy "max $N init /bin/sh"
+make_netns
+# A root runs once at a time: N roots, hard links of the template's files.
+i=1
+while [ "$i" -le "$N" ]; do
+	cp -a --link "$ROOT" "$MACHINES/c$i"
+	i=$((i + 1))
+done
+# Init: a shell that exits on its stop signal (SIGUSR2) and otherwise waits.
+INIT='trap "exit 0" USR2; sleep 2147483647 & wait'
+
+machine_note
+mem_before=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
+say "starting $N containers one after another (holding $INTEGRATION_LOCK)"
+measure_begin
+: > "$tmp/start.txt"
+i=1
+while [ "$i" -le "$N" ]; do
+	user "$tmp/stopwatch" -- "$CNSPAWN" -d -q -p "$MACHINES/c$i" -b br0 \
+		--kill-signal=SIGUSR2 --init /bin/sh -- -c "$INIT" < /dev/null > "$tmp/one.txt"
+	read -r _ ms st < "$tmp/one.txt"
+	[ "$st" = 0 ] || die "start of c$i failed (status $st)"
+	echo "$i $ms" >> "$tmp/start.txt"
+	i=$((i + 1))
+done
+running=$(user "$CNSPAWN" list | wc -l)
+user "$tmp/stopwatch" -n 10 -w 2 -- "$CNSPAWN" list < /dev/null > "$tmp/list.txt"
+user "$tmp/stopwatch" -n 5 -w 1 -- "$CNSPAWN" list --json < /dev/null > "$tmp/listjson.txt"
+sleep 2 # let the last starts settle before reading memory
+mem_after=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
+
+# Each monitor's memory (its pid is in the state entry).
+for f in "$STATE"/*; do
+	case $f in *.sock) continue ;; esac
+	pid=$(sed -n 's/^monitor_pid=//p' "$f")
+	awk '/^Pss:/ { p = $2 } /^Private_Dirty:/ { d = $2 } END { print p, d }' "/proc/$pid/smaps_rollup"
+done > "$tmp/monmem.txt"
+# An attached frontend (pipe mode: stdin a fifo we hold open; its pid is
+# cnspawn's, as nsenter, setpriv and env exec in place).
+mkfifo "$tmp/fifo"
+nsenter --net="/run/netns/$NS" setpriv --reuid=cntest --regid=cntest --init-groups -- \
+	env -i PATH=/usr/bin:/bin HOME=/home/cntest "$CNSPAWN" attach c1 < "$tmp/fifo" > /dev/null 2>&1 &
+att=$!
+_bg_pids="$att"
+exec 7> "$tmp/fifo"
+sleep 1
+att_pss=$(awk '/^Pss:/ { print $2 }' "/proc/$att/smaps_rollup" 2> /dev/null || echo "?")
+att_comm=$(cat "/proc/$att/comm" 2> /dev/null || echo "?")
+kill "$att" 2> /dev/null || true
+wait "$att" 2> /dev/null || true
+exec 7>&-
+_bg_pids=""
+
+say "stopping them"
+: > "$tmp/stop.txt"
+t0=$(date +%s%N)
+i=1
+while [ "$i" -le "$N" ]; do
+	user "$tmp/stopwatch" -- "$CNSPAWN" stop -t 5 "c$i" < /dev/null > "$tmp/one.txt"
+	read -r _ ms st < "$tmp/one.txt"
+	[ "$st" = 0 ] || say "stop of c$i: status $st"
+	echo "$i $ms" >> "$tmp/stop.txt"
+	i=$((i + 1))
+done
+t1=$(date +%s%N)
+measure_end
+
+# What is left of ours: nothing may be.
+left_veth=$(veths_left)
+left_state=$(states_left)
+left_cg=$(cgroups_left)
+left_sock=$(find "$STATE" -name '*.sock' 2> /dev/null | wc -l)
+left_mon=$(for p in /proc/[0-9]*; do
+	[ "$(readlink "$p/exe" 2> /dev/null)" = "$P/libexec/cnspawn/cnspawn-helper" ] && echo "$p"
+done | wc -l)
+
+at() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/start.txt"; }
+mid=$(( (N + 1) / 2 ))
+[ "$N" -ge 100 ] && mid=100
+echo
+echo "$N detached containers (cnspawn -d), one user, one rule (max $N, $NET.0/24), one after another:"
+printf '  start of the 1st, %dth, %dth:  %s ms, %s ms, %s ms   (%dth / 1st = %.2f; goal <= 1.5)\n' \
+	"$mid" "$N" "$(at 1)" "$(at "$mid")" "$(at "$N")" "$N" "$(echo "$(at "$N") $(at 1)" | awk '{ print $1 / $2 }')"
+read -r s_med s_max << EOF
+$(stats 2 < "$tmp/start.txt")
+EOF
+printf '  start, all %d:                  median %s ms, max %s ms\n' "$N" "$s_med" "$s_max"
+k=10
+[ "$N" -ge 20 ] || k=$(( (N + 1) / 2 ))
+read -r f_med _ << EOF
+$(head -n "$k" "$tmp/start.txt" | stats 2)
+EOF
+read -r e_med _ << EOF
+$(tail -n "$k" "$tmp/start.txt" | stats 2)
+EOF
+printf '  start, first %d and last %d:    median %s ms and %s ms (last / first = %.2f; less noisy than one start)\n' \
+	"$k" "$k" "$f_med" "$e_med" "$(echo "$e_med $f_med" | awk '{ print $1 / $2 }')"
+read -r l_med l_max << EOF
+$(stats 2 < "$tmp/list.txt")
+EOF
+read -r j_med _ << EOF
+$(stats 2 < "$tmp/listjson.txt")
+EOF
+printf '  cnspawn list with %d running:  median %s ms (max %s) of 10; --json %s ms   (goal <= 100 ms)\n' \
+	"$running" "$l_med" "$l_max" "$j_med"
+read -r p_med p_max << EOF
+$(awk '{ print 0, $1 }' "$tmp/monmem.txt" | stats 2)
+EOF
+read -r d_med d_max << EOF
+$(awk '{ print 0, $2 }' "$tmp/monmem.txt" | stats 2)
+EOF
+printf '  monitor memory (%d monitors):  Pss median %s KiB, max %s KiB (goal <= 2048); Private_Dirty median %s KiB, max %s KiB (goal <= 1024)\n' \
+	"$(wc -l < "$tmp/monmem.txt")" "$p_med" "$p_max" "$d_med" "$d_max"
+printf '  an attached frontend (%s):    Pss %s KiB   (goal <= 2048)\n' "$att_comm" "$att_pss"
+printf '  host memory per container:     %.0f KiB (MemAvailable %d MiB before, %d MiB with %d running)\n' \
+	"$(echo "$mem_before $mem_after $N" | awk '{ print ($1 - $2) / $3 }')" \
+	"$((mem_before / 1024))" "$((mem_after / 1024))" "$N"
+read -r t_med t_max << EOF
+$(stats 2 < "$tmp/stop.txt")
+EOF
+printf '  cnspawn stop (init exits on its stop signal): median %s ms, max %s ms each; %s ms for all %d (the loop, with nsenter/setpriv per stop)\n' \
+	"$t_med" "$t_max" "$(( (t1 - t0) / 1000000 ))" "$N"
+echo
+printf '  left after the stops: %d veth, %d state entries, %d sockets, %d cgroups (%s), %d monitors\n' \
+	"$left_veth" "$left_state" "$left_sock" "$left_cg" "$(echo "$CGROUP_DIRS" | tr -s ' \t\n' ' ' | sed 's/ $//')" "$left_mon"
+if [ "$left_veth$left_state$left_sock$left_cg$left_mon" = 00000 ]; then
+	echo "  everything was cleaned up"
+else
+	echo "  NOT CLEAN: something was left (removed now by the exit trap)"
+fi
+say "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
