@@ -78,7 +78,7 @@ PROGRAMS = $(if $(HELPER_SRC),$(HELPER)) $(if $(FRONTEND_SRC),$(FRONTEND)) \
            $(if $(POLICY_TOOL_SRC),$(TOOL))
 
 .PHONY: all build install uninstall deb check unit golden integration integration-locked fuzz fuzz-run demo deps \
-        format format-check banned analyze asan bench clean
+        format format-check banned analyze asan bench bench-relay bench-start bench-scale clean
 .DEFAULT_GOAL := all
 
 all build: $(PROGRAMS) $(UNITS)
@@ -225,8 +225,14 @@ analyze:
 asan:
 	$(MAKE) BUILDDIR=$(BUILDDIR)/asan HARDEN='-O1 -g -fsanitize=address,undefined -fPIE' unit
 
-bench:
+# Benchmarks (bench/README.md), as root; never part of `make check` (no timed tests in CI).
+bench: bench-relay bench-start bench-scale
+bench-relay:
 	@sh bench/run.sh
+bench-start:
+	@sh bench/start.sh
+bench-scale:
+	@sh bench/scale.sh
 
 clean:
 	rm -rf $(BUILDDIR)
