@@ -22,6 +22,10 @@ die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
 command -v socat > /dev/null || die "socat missing (apt-get install socat)"
 id -u cntest > /dev/null 2>&1 || useradd -m -s /bin/sh cntest
+# One bench script at a time: start.sh and scale.sh share the prefix.
+mkdir -p /run/lock
+exec 8> /run/lock/cnspawn-bench.lock
+flock -n 8 || die "another bench script holds /run/lock/cnspawn-bench.lock"
 
 tmp=$(mktemp -d /tmp/cnspawn-bench.XXXXXX)
 chmod 0755 "$tmp"
