@@ -278,6 +278,7 @@ cgroup_create(struct helper_session *s, enum cgroup_layout l, const char *name)
 		s->cgroup[0] = '\0';
 		return r;
 	}
+	s->cgroup_v2 = l != CGROUP_LAYOUT_LEGACY;
 	return 0;
 }
 
@@ -404,13 +405,22 @@ enter_dir(const char *dir, const char *pid)
 }
 
 int
-cgroup_enter(const struct helper_session *s, pid_t pid)
+cgroup_open_v2(const struct helper_session *s, int *ret_fd)
+{
+	*ret_fd = -1;
+	if (s->cgroup[0] == '\0' || !s->cgroup_v2)
+		return 0;
+	return openat_safe(AT_FDCWD, s->cgroup, O_RDONLY | O_DIRECTORY, OPENAT_HOST, ret_fd);
+}
+
+int
+cgroup_enter(const struct helper_session *s, pid_t pid, bool main_done)
 {
 	char buf[32];
 	int r;
 
 	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
-	if (s->cgroup[0] != '\0' && (r = enter_dir(s->cgroup, buf)) < 0)
+	if (!main_done && s->cgroup[0] != '\0' && (r = enter_dir(s->cgroup, buf)) < 0)
 		return r;
 	for (size_t c = 0; c < ELEMENTSOF(s->cgroup_v1); c++)
 		if (s->cgroup_v1[c][0] != '\0' && (r = enter_dir(s->cgroup_v1[c], buf)) < 0)

@@ -91,8 +91,18 @@ int cgroup_attach_controllers(struct helper_session *s, const char *name, unsign
 int cgroup_open_controller(const struct helper_session *s, enum cgroup_controller c, bool *ret_v1,
     int *ret_fd);
 
-/* Host side: move pid (init, not yet exec'd) into the container's cgroups. */
-int cgroup_enter(const struct helper_session *s, pid_t pid);
+/*
+ * Host side: an fd of the container's cgroup when it is a cgroup2 one (for
+ * clone3's CLONE_INTO_CGROUP), else 0 with *ret_fd -1.
+ */
+int cgroup_open_v2(const struct helper_session *s, int *ret_fd);
+
+/*
+ * Host side: move pid (init, not yet exec'd) into the container's cgroups;
+ * main_done: it was born in the main one (CLONE_INTO_CGROUP), only the v1
+ * directories are left.
+ */
+int cgroup_enter(const struct helper_session *s, pid_t pid, bool main_done);
 
 /*
  * Host side: give the container's cgroup directory and the files a

@@ -30,6 +30,7 @@ struct helper_session {
 	pid_t init_pid;                 /* host pid of init once cloned, else 0 */
 	char cgroup[160];               /* the container's cgroup directory once made, else "" */
 	bool cgroup_delegated;          /* cgroup given to container root (userns) */
+	bool cgroup_v2;                 /* cgroup is a cgroup2 directory */
 	/* Its directory in the v1 hierarchy of each controller v2 lacks (enum
 	 * cgroup_controller), once made, else "". */
 	char cgroup_v1[HELPER_CGROUP_CONTROLLERS][160];

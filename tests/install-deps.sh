@@ -8,6 +8,7 @@ PKGS="build-essential pkg-config clang libcap-ng-dev libbsd-dev libmnl-dev libcm
 missing=""
 # tests/packaging.sh (make deb) runs lintian on the package it builds.
 PKGS="$PKGS lintian"
+PKGS="$PKGS strace"
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 	    missing="$missing $p"
