@@ -455,26 +455,34 @@ cgroup_delegate(struct helper_session *s, uid_t uid, gid_t gid)
 }
 
 /*
- * The monitor holds CAP_DAC_OVERRIDE only as permitted when the cgroup was
- * delegated (monitor_drop_privileges): the directories container root made
- * are its host uid's. Raise it for the removal only; false if nothing changed.
+ * The monitor holds CAP_DAC_OVERRIDE and CAP_FOWNER only as permitted
+ * (monitor_drop_privileges): container root may have made directories below
+ * the container's cgroups and locked them (its host uid's, mode 0000, sticky).
+ * Raise them for the removal only; false if nothing changed. Full root (an
+ * exit path before the monitor) has them effective already.
  */
 static bool
-dac_override(bool on)
+raise_removal_caps(bool on)
 {
+	static const int caps[] = {CAP_DAC_OVERRIDE, CAP_FOWNER};
+	bool changed = false;
+
 	if (capng_get_caps_process() < 0)
 		return false;
-	if (!capng_have_capability(CAPNG_PERMITTED, CAP_DAC_OVERRIDE) ||
-	    capng_have_capability(CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) == on)
-		return false;
-	if (capng_update(on ? CAPNG_ADD : CAPNG_DROP, CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) < 0)
-		return false;
-	return capng_apply(CAPNG_SELECT_CAPS) == 0;
+	for (size_t i = 0; i < ELEMENTSOF(caps); i++) {
+		if (!capng_have_capability(CAPNG_PERMITTED, caps[i]) ||
+		    capng_have_capability(CAPNG_EFFECTIVE, caps[i]) == on)
+			continue;
+		if (capng_update(on ? CAPNG_ADD : CAPNG_DROP, CAPNG_EFFECTIVE, caps[i]) < 0)
+			return false;
+		changed = true;
+	}
+	return changed && capng_apply(CAPNG_SELECT_CAPS) == 0;
 }
 
 /* Remove the cgroup at path (and below), then forget it. */
 static void
-remove_path(char path[], bool raise)
+remove_path(char path[])
 {
 	char *slash = strrchr(path, '/');
 	_cleanup_close_ int base = -1;
@@ -486,22 +494,34 @@ remove_path(char path[], bool raise)
 	r = openat_safe(AT_FDCWD, path, O_PATH | O_DIRECTORY, OPENAT_HOST, &base);
 	*slash = '/';
 	/* CGROUP_BASE itself stays: another helper may be creating its cgroup in it. */
-	if (r == 0) {
-		bool raised = raise && dac_override(true);
+	if (r == 0)
 		(void)remove_tree(base, slash + 1, 0);
-		if (raised)
-			(void)dac_override(false);
-	}
 	path[0] = '\0';
+}
+
+bool
+cgroup_made(const struct helper_session *s)
+{
+	if (s->cgroup[0] != '\0')
+		return true;
+	for (size_t c = 0; c < ELEMENTSOF(s->cgroup_v1); c++)
+		if (s->cgroup_v1[c][0] != '\0')
+			return true;
+	return false;
 }
 
 void
 cgroup_remove(struct helper_session *s)
 {
-	/* Only the main cgroup is ever delegated; the v1 ones stay root's. */
-	remove_path(s->cgroup, s->cgroup_delegated);
+	/* Any of them: privileged root can make and lock sub-cgroups in the v1
+	 * hierarchies too (mounting them inside), not only in the main one. */
+	bool raised = cgroup_made(s) && raise_removal_caps(true);
+
+	remove_path(s->cgroup);
 	for (size_t c = 0; c < ELEMENTSOF(s->cgroup_v1); c++)
-		remove_path(s->cgroup_v1[c], false);
+		remove_path(s->cgroup_v1[c]);
+	if (raised)
+		(void)raise_removal_caps(false);
 }
 
 /* Full root: remove CGROUP_BASE/name under the hierarchy at h, if there. */

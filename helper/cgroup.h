@@ -111,6 +111,9 @@ int cgroup_enter(const struct helper_session *s, pid_t pid, bool main_done);
  */
 int cgroup_delegate(struct helper_session *s, uid_t uid, gid_t gid);
 
+/* Whether any cgroup directory of the container was made (and so is to be removed). */
+bool cgroup_made(const struct helper_session *s);
+
 /*
  * Host side, every exit path (helper_cleanup): remove the container's cgroup
  * and every cgroup systemd made below it, depth first, retrying while the

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "control.h"
 #include "monitor.h"
 #include "session.h"
@@ -24,10 +25,14 @@ monitor_drop_privileges(const struct helper_session *s)
 	 * every root process anyway; this adds only the container's ids. */
 	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_KILL) < 0)
 		return -EINVAL;
-	/* A delegated cgroup holds directories container root made (owned by
-	 * its host uid): removing them at the end needs CAP_DAC_OVERRIDE, kept
-	 * permitted but raised only around that removal (cgroup_remove). */
-	if (s->cgroup_delegated && capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_DAC_OVERRIDE) < 0)
+	/* The container's cgroups hold directories container root made and
+	 * may have locked against us: owned by its host uid (userns), mode
+	 * 0000, or sticky (privileged root can do all three, in v1 hierarchies
+	 * too). Removing them at the end needs CAP_DAC_OVERRIDE and CAP_FOWNER,
+	 * kept permitted but raised only around that removal (cgroup_remove). */
+	if (cgroup_made(s) &&
+	    (capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_DAC_OVERRIDE) < 0 ||
+	        capng_update(CAPNG_ADD, CAPNG_PERMITTED, CAP_FOWNER) < 0))
 		return -EINVAL;
 	/* Applies the capability sets and clears the bounding set but for those two. */
 	if (capng_apply(CAPNG_SELECT_BOTH) < 0)

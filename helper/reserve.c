@@ -162,6 +162,9 @@ fill_entry(const struct helper_session *s, const struct request_plan *plan,
 		return -ENAMETOOLONG;
 	e->has_gateway = plan->has_gateway;
 	e->gateway = plan->gateway;
+	e->memory = plan->memory;
+	e->pids = plan->pids;
+	e->cpus_milli = plan->cpus_milli;
 	reserve_veth_name(plan->machine, e->veth, sizeof(e->veth));
 	e->uid = s->uid;
 	e->monitor_pid = getpid();

@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "request.h"
 #include "statefile.h"
+#include "units.h"
 
 enum sf_key {
 	SF_NAME,
@@ -33,6 +34,9 @@ enum sf_key {
 	SF_STARTED,
 	SF_USERNS_FIRST,
 	SF_USERNS_COUNT,
+	SF_MEMORY,
+	SF_PIDS,
+	SF_CPUS_MILLI,
 	SF_NKEYS
 };
 
@@ -56,6 +60,10 @@ static const struct {
     [SF_STARTED] = {"started", 0, LLONG_MAX},
     [SF_USERNS_FIRST] = {"userns_first", 0, UINT32_MAX},
     [SF_USERNS_COUNT] = {"userns_count", 0, UINT32_MAX},
+    /* 0 (not asked) or what policy_evaluate accepts (entry_check). */
+    [SF_MEMORY] = {"memory", 0, UNITS_SIZE_MAX},
+    [SF_PIDS] = {"pids", 0, POLICY_MAX_PIDS},
+    [SF_CPUS_MILLI] = {"cpus_milli", 0, UNITS_CPUS_MAX},
 };
 
 /*
@@ -145,6 +153,13 @@ entry_check(const struct state_entry *e)
 	if (e->userns_count > 0 &&
 	    (e->userns_first == 0 || (uint64_t)e->userns_first + e->userns_count > UINT32_MAX))
 		return -EINVAL;
+	/* As check_request (policy/eval.c) takes them: else no rule would decide it again. */
+	if ((e->memory != 0 && (e->memory < UNITS_SIZE_MIN || e->memory > UNITS_SIZE_MAX)) ||
+	    e->pids > POLICY_MAX_PIDS ||
+	    (e->cpus_milli != 0 &&
+	        (e->cpus_milli < UNITS_CPUS_MIN || e->cpus_milli > UNITS_CPUS_MAX ||
+	            e->cpus_milli % 10 != 0)))
+		return -EINVAL;
 	return 0;
 }
 
@@ -160,10 +175,11 @@ statefile_format(const struct state_entry *e, char *buf, size_t size)
 	n = snprintf(buf, size,
 	    "name=%s\nuid=%u\nmonitor_pid=%d\nmonitor_start=%llu\ninit_pid=%d\naddress=%s/%u\n"
 	    "bridge=%s\nveth=%s\nroot=%s\ninit=%s\ngateway=%s\nrule=%u\nstarted=%lld\n"
-	    "userns_first=%u\nuserns_count=%u\n",
+	    "userns_first=%u\nuserns_count=%u\nmemory=%llu\npids=%u\ncpus_milli=%u\n",
 	    e->name, (unsigned)e->uid, (int)e->monitor_pid, e->monitor_start, (int)e->init_pid,
 	    addr, (unsigned)e->prefix, e->bridge, e->veth, e->root, e->init, gw, e->rule,
-	    e->started, (unsigned)e->userns_first, (unsigned)e->userns_count);
+	    e->started, (unsigned)e->userns_first, (unsigned)e->userns_count,
+	    (unsigned long long)e->memory, (unsigned)e->pids, (unsigned)e->cpus_milli);
 	if (n < 0 || (size_t)n >= size)
 		return -E2BIG;
 	return n;
@@ -196,6 +212,15 @@ set_number(struct state_entry *e, enum sf_key k, unsigned long long n)
 		break;
 	case SF_USERNS_COUNT:
 		e->userns_count = (uint32_t)n;
+		break;
+	case SF_MEMORY:
+		e->memory = (uint64_t)n;
+		break;
+	case SF_PIDS:
+		e->pids = (uint32_t)n;
+		break;
+	case SF_CPUS_MILLI:
+		e->cpus_milli = (uint32_t)n;
 		break;
 	default:
 		return -EINVAL;
@@ -310,5 +335,8 @@ statefile_request(const struct state_entry *e, struct policy_request *ret)
 	    .prefix = e->prefix,
 	    .has_gateway = e->has_gateway,
 	    .gateway = e->gateway,
-	    .init = e->init};
+	    .init = e->init,
+	    .memory = e->memory,
+	    .pids = e->pids,
+	    .cpus_milli = e->cpus_milli};
 }

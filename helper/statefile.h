@@ -44,6 +44,11 @@ struct state_entry {
 	long long started; /* unix time */
 	/* host ids of a userns container (count 0: privileged) */
 	uint32_t userns_first, userns_count;
+	/* The ceilings asked for (--memory, --pids, --cpus; 0: not asked), part of
+	 * the request too: asking for one only an earlier rule allows makes that
+	 * rule decide it, and so must deciding it again for `max`. */
+	uint64_t memory;
+	uint32_t pids, cpus_milli;
 };
 
 /*

@@ -71,6 +71,9 @@ check_entry(const struct request_plan *plan, const struct policy_decision *d)
 	e.has_gateway = plan->has_gateway;
 	e.gateway = plan->gateway;
 	e.rule = d->line;
+	e.memory = plan->memory;
+	e.pids = plan->pids;
+	e.cpus_milli = plan->cpus_milli;
 	if (!d->grant.privileged) {
 		e.userns_first = d->grant.userns_first;
 		e.userns_count = d->grant.userns_count;

@@ -167,6 +167,9 @@ static struct {
     {"started", "1700000000"},
     {"userns_first", "200000"},
     {"userns_count", "65536"},
+    {"memory", "100663296"},
+    {"pids", "64"},
+    {"cpus_milli", "500"},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -221,6 +224,9 @@ test_statefile_parse_every_key(void **state)
 	assert_true(e.started == 1700000000);
 	assert_int_equal(e.userns_first, 200000);
 	assert_int_equal(e.userns_count, 65536);
+	assert_true(e.memory == 100663296);
+	assert_int_equal(e.pids, 64);
+	assert_int_equal(e.cpus_milli, 500);
 	/* One spelling: formatting gives back the very text. */
 	assert_int_equal(statefile_format(&e, out, sizeof(out)), (int)n);
 	assert_memory_equal(out, text, n);
@@ -335,6 +341,21 @@ static const struct {
     {"userns_first", "0", -EINVAL},
     {"userns_count", "0", -EINVAL}, /* privileged is 0 0 */
     {"userns_count", "4294967296", -EINVAL},
+    /* The ceilings asked: 0 (none) or what a request may ask (check_request). */
+    {"memory", "0", 0},
+    {"memory", "1048575", -EINVAL},
+    {"memory", "1048576", 0},
+    {"memory", "1125899906842624", 0},
+    {"memory", "1125899906842625", -EINVAL},
+    {"pids", "0", 0},
+    {"pids", "4194304", 0},
+    {"pids", "4194305", -EINVAL},
+    {"cpus_milli", "0", 0},
+    {"cpus_milli", "9", -EINVAL},
+    {"cpus_milli", "10", 0},
+    {"cpus_milli", "15", -EINVAL},
+    {"cpus_milli", "1024000", 0},
+    {"cpus_milli", "1024010", -EINVAL},
 };
 
 static void
@@ -391,6 +412,10 @@ test_statefile_request(void **state)
 	assert_true(rq.has_address && rq.address.s_addr == e.address.s_addr);
 	assert_int_equal(rq.prefix, 24); /* asked again: a wider later rule must not take it over */
 	assert_true(rq.has_gateway && rq.gateway.s_addr == e.gateway.s_addr);
+	/* The ceilings asked are asked again: they choose the rule too. */
+	assert_true(rq.memory == 100663296);
+	assert_int_equal(rq.pids, 64);
+	assert_int_equal(rq.cpus_milli, 500);
 	assert_int_equal(parse_with("gateway", "", &e), 0);
 	statefile_request(&e, &rq);
 	assert_false(rq.has_gateway);
