@@ -43,7 +43,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # The cgroup base directory of this install (helper/cgroup.h): "cnspawn" for /run.
-CGROUP_BASE = cnspawn$(if $(filter /run,$(RUNSTATEDIR)),,$(subst /,-,$(RUNSTATEDIR)))
+CGROUP_BASE = cnspawn$(if $(filter /run,$(RUNSTATEDIR)),,$(subst /,-,$(subst -,--,$(RUNSTATEDIR))))
 
 PATHDEFS = -DCNSPAWN_VERSION='"$(VERSION)"' -DCNSPAWN_HELPER_PATH='"$(HELPER_PATH)"' \
            -DCNSPAWN_POLICY_PATH='"$(POLICY_PATH)"' -DCNSPAWN_STATE_DIR='"$(STATE_DIR)"' \

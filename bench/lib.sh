@@ -15,7 +15,7 @@ STATE=$P/run/cnspawn
 MACHINES=$P/machines
 ROOT=$MACHINES/bench
 # The install's cgroup base name, as the Makefile derives it (CGROUP_BASE).
-CGBASE=cnspawn$(printf '%s' "$P/run" | tr / -)
+CGBASE=cnspawn$(printf '%s' "$P/run" | sed 's/-/--/g; s|/|-|g')
 # Every hierarchy the helper may make a cgroup in (cgroup.h, ceilings.c).
 CGROUP_DIRS="/sys/fs/cgroup/$CGBASE /sys/fs/cgroup/unified/$CGBASE /sys/fs/cgroup/systemd/$CGBASE
 	/sys/fs/cgroup/memory/$CGBASE /sys/fs/cgroup/pids/$CGBASE /sys/fs/cgroup/cpu/$CGBASE

@@ -26,34 +26,29 @@
 #define CEILINGS_CPU_PERIOD_US 100000u /* 100 ms, the kernel's and podman's default */
 
 static int
-put(int dir_fd, const char *file, uint64_t v)
-{
-	_cleanup_close_ int fd = -1;
-	char buf[32];
-	int n, r;
-
-	r = openat_safe(dir_fd, file, O_WRONLY, OPENAT_HOST, &fd);
-	if (r < 0)
-		return r;
-	n = snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	/* cgroupfs takes one write(2) per value. */
-	if (write(fd, buf, (size_t)n) != n)
-		return -errno;
-	return 0;
-}
-
-static int
 put_str(int dir_fd, const char *file, const char *text)
 {
 	_cleanup_close_ int fd = -1;
 	size_t n = strlen(text);
+	ssize_t w;
 	int r = openat_safe(dir_fd, file, O_WRONLY, OPENAT_HOST, &fd);
 
 	if (r < 0)
 		return r;
-	if (write(fd, text, n) != (ssize_t)n)
+	/* cgroupfs takes one write(2) per value; a short one took none of it. */
+	w = write(fd, text, n);
+	if (w < 0)
 		return -errno;
-	return 0;
+	return (size_t)w == n ? 0 : -EIO;
+}
+
+static int
+put(int dir_fd, const char *file, uint64_t v)
+{
+	char buf[32];
+
+	(void)snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return put_str(dir_fd, file, buf);
 }
 
 static int
@@ -157,21 +152,37 @@ ceilings_apply(struct helper_session *s, const char *name, const struct ceilings
 	return 0;
 }
 
+/* Decimal digits at p, ended by a newline or the end: the kernel's numbers. */
+static bool
+parse_u64(const char *p, uint64_t *ret)
+{
+	uint64_t v = 0;
+	const char *q = p;
+
+	for (; *q >= '0' && *q <= '9'; q++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*q - '0');
+	}
+	if (q == p || (*q != '\n' && *q != '\0'))
+		return false;
+	*ret = v;
+	return true;
+}
+
 /* A decimal number alone in a file (memory.current, pids.current). */
 static bool
 get(int dir_fd, const char *file, uint64_t *ret)
 {
 	_cleanup_close_ int fd = -1;
-	char buf[32], *end = NULL;
+	char buf[32];
 	size_t n = 0;
 
 	if (openat_safe(dir_fd, file, O_RDONLY, OPENAT_HOST, &fd) < 0 ||
 	    util_read_upto(fd, buf, sizeof(buf) - 1, &n) < 0 || n == 0)
 		return false;
 	buf[n] = '\0';
-	errno = 0;
-	*ret = strtoull(buf, &end, 10);
-	return errno == 0 && end != buf && (*end == '\n' || *end == '\0');
+	return parse_u64(buf, ret);
 }
 
 /* "oom_kill N" in memory.events (v2) or memory.oom_control (v1). */
@@ -190,7 +201,7 @@ get_oom_kills(int dir_fd, bool v1, uint64_t *ret)
 	buf[n] = '\0';
 	for (p = buf; (p = strstr(p, "oom_kill ")) != NULL; p++)
 		if (p == buf || p[-1] == '\n')
-			return sscanf(p, "oom_kill %" SCNu64, ret) == 1;
+			return parse_u64(p + strlen("oom_kill "), ret);
 	return false;
 }
 

@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <sched.h>
 #include <stdio.h>
@@ -31,10 +32,12 @@
 #include "session.h"
 #include "util.h"
 
-#define CGROUP_MAX_DEPTH 64
-#define CGROUP_DELEGATE_DEPTH "32" /* below a delegated cgroup; < CGROUP_MAX_DEPTH */
-#define CGROUP_V1_PATH 64          /* "/sys/fs/cgroup/" and a controller's mount name */
-#define CGROUP_RMDIR_TRIES 100     /* x 20 ms: the last tasks of a dead pid ns finish exiting */
+#define CGROUP_REMOVE_STEPS                                                                        \
+	(1ul << 22)                /* steps of remove_tree: 2 a cgroup, far above any real tree */
+#define CGROUP_DELEGATE_DEPTH "32" /* below a delegated cgroup */
+#define CGROUP_DELEGATE_DESCENDANTS "4096" /* cgroups container root may make below it */
+#define CGROUP_V1_PATH 64                  /* "/sys/fs/cgroup/" and a controller's mount name */
+#define CGROUP_RMDIR_TRIES 100 /* x 20 ms: the last tasks of a dead pid ns finish exiting */
 
 static bool
 fs_is(const char *path, long magic)
@@ -92,43 +95,105 @@ hierarchy(enum cgroup_layout l)
 	}
 }
 
-/* Remove dir_fd/name and every directory below it, depth first. */
+/*
+ * The first subdirectory of the directory fd (cgroupfs lists its files
+ * too), or with ino != 0 the one of that inode, into name: 1 found, 0 none,
+ * -errno. The directory is opened again, so fd's own offset stays as it is.
+ */
 static int
-remove_tree(int dir_fd, const char *name, int depth)
+find_subdir(int fd, ino_t ino, char name[NAME_MAX + 1])
 {
-	int fd = -1, r;
-	DIR *d;
+	int again = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct dirent *de;
+	DIR *d;
+	int r = 0;
 
-	if (depth > CGROUP_MAX_DEPTH)
-		return -ELOOP;
-	r = openat_safe(dir_fd, name, O_RDONLY | O_DIRECTORY, OPENAT_HOST, &fd);
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	d = fdopendir(fd);
+	if (again < 0)
+		return -errno;
+	d = fdopendir(again);
 	if (d == NULL) {
 		r = -errno;
-		(void)close(fd);
+		(void)close(again);
 		return r;
 	}
-	/* cgroupfs files go away with their directory; only directories count. */
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
+		    strcmp(de->d_name, "..") == 0 || (ino != 0 && de->d_ino != ino))
 			continue;
-		int q = remove_tree(dirfd(d), de->d_name, depth + 1);
-		if (q < 0 && r == 0)
-			r = q;
+		(void)strlcpy(name, de->d_name, NAME_MAX + 1);
+		r = 1;
+		break;
 	}
 	(void)closedir(d);
+	return r;
+}
+
+/* rmdir, retried while the last tasks of a dead pid namespace finish exiting. */
+static int
+rmdir_retry(int dir_fd, const char *name)
+{
 	for (int i = 0; i < CGROUP_RMDIR_TRIES; i++) {
 		if (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
-			return r;
+			return 0;
 		if (errno != EBUSY)
 			return -errno;
 		(void)nanosleep(&(struct timespec){.tv_nsec = 20 * 1000 * 1000}, NULL);
 	}
 	return -EBUSY;
+}
+
+/*
+ * Remove dir_fd/name and every cgroup below it, deepest first. Container
+ * root (privileged, or owning a delegated v1 cgroup, which has no
+ * cgroup.max.depth) chooses the tree's depth and width, so the walk is a
+ * loop holding two fds, not a recursion: down along first subdirectories to
+ * a leaf, remove it from its parent (`..` of a cgroupfs directory, which has
+ * no symlinks and whose directories cannot be moved to another parent),
+ * and on from there; never above name, whose inode ends the walk.
+ */
+static int
+remove_tree(int dir_fd, const char *name)
+{
+	_cleanup_close_ int cur = -1;
+	char child[NAME_MAX + 1];
+	struct stat top, st;
+	int r;
+
+	r = openat_safe(dir_fd, name, O_RDONLY | O_DIRECTORY, OPENAT_HOST, &cur);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	if (fstat(cur, &top) < 0)
+		return -errno;
+	for (unsigned long n = 0; n < CGROUP_REMOVE_STEPS; n++) {
+		int next = -1;
+
+		r = find_subdir(cur, 0, child);
+		if (r == 1) {
+			r = openat_safe(cur, child, O_RDONLY | O_DIRECTORY, OPENAT_HOST, &next);
+			if (r == -ENOENT)
+				continue; /* removed meanwhile */
+			if (r < 0)
+				return r;
+			(void)close(cur);
+			cur = next;
+			continue;
+		}
+		if (r < 0 || fstat(cur, &st) < 0)
+			return r < 0 ? r : -errno;
+		if (st.st_ino == top.st_ino && st.st_dev == top.st_dev)
+			return rmdir_retry(dir_fd, name);
+		next = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0)
+			return -errno;
+		(void)close(cur);
+		cur = next;
+		r = find_subdir(cur, st.st_ino, child);
+		if (r == 1)
+			r = rmdir_retry(cur, child);
+		if (r < 0)
+			return r;
+	}
+	return -ELOOP;
 }
 
 static int
@@ -196,49 +261,34 @@ cgroup_controller_name(enum cgroup_controller c)
 	return controllers[c].name;
 }
 
-/* v2: enable each ceiling's controller for dir's children, where dir may use it. */
+/*
+ * v2: enable controllers for dir's children, where dir may use them: all of
+ * them (CGROUP_BASE: the container gets what it may use), or only those of
+ * the ceilings (the hierarchy's root, which systemd manages too).
+ */
 static void
-enable_ceiling_controllers(int dir_fd)
+enable_controllers(int dir_fd, bool all)
 {
 	char have[512], on[512];
 
 	if (read_file(dir_fd, "cgroup.controllers", have, sizeof(have)) < 0 ||
 	    read_file(dir_fd, "cgroup.subtree_control", on, sizeof(on)) < 0)
 		return;
-	/* One write each: the kernel refuses a whole line for one refused controller. */
-	for (size_t i = 0; i < ELEMENTSOF(controllers); i++) {
-		char plus[16];
-		if (!list_has(have, controllers[i].name) || list_has(on, controllers[i].name))
-			continue;
-		(void)snprintf(plus, sizeof(plus), "+%s", controllers[i].name);
-		(void)write_file(dir_fd, "cgroup.subtree_control", plus);
-	}
-}
-
-/* v2: enable for base's children what base may use, so the container gets it. */
-static void
-delegate_controllers(int base_fd)
-{
-	char have[256], want[512] = "";
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-
-	if (openat_safe(base_fd, "cgroup.controllers", O_RDONLY, OPENAT_HOST, &fd) < 0)
-		return;
-	n = read(fd, have, sizeof(have) - 1);
-	if (n <= 0)
-		return;
-	have[n] = '\0';
+	/* One write each: the kernel refuses a whole line for one refused
+	 * controller (threaded, rt cpu), and one a container does not need
+	 * must not cost it the others. Whether a ceiling's controller made it
+	 * down is checked where the ceiling is applied. */
 	for (char *save = NULL, *c = strtok_r(have, " \n", &save); c != NULL;
 	     c = strtok_r(NULL, " \n", &save)) {
-		if (strlcat(want, "+", sizeof(want)) >= sizeof(want) ||
-		    strlcat(want, c, sizeof(want)) >= sizeof(want) ||
-		    strlcat(want, " ", sizeof(want)) >= sizeof(want))
-			return;
+		char plus[64];
+		bool ceiling = false;
+		for (size_t i = 0; i < ELEMENTSOF(controllers); i++)
+			ceiling |= strcmp(c, controllers[i].name) == 0;
+		if ((!all && !ceiling) || list_has(on, c))
+			continue;
+		if (snprintf(plus, sizeof(plus), "+%s", c) < (int)sizeof(plus))
+			(void)write_file(dir_fd, "cgroup.subtree_control", plus);
 	}
-	/* Best effort: a controller that refuses (threaded, rt cpu) is not needed to boot. */
-	if (want[0] != '\0')
-		(void)write_file(base_fd, "cgroup.subtree_control", want);
 }
 
 int
@@ -261,11 +311,11 @@ cgroup_create(struct helper_session *s, enum cgroup_layout l, const char *name)
 	/* The path down to the container: the hierarchy's root, then CGROUP_BASE
 	 * (whether it worked is checked where a ceiling needs it). */
 	if (l != CGROUP_LAYOUT_LEGACY) {
-		enable_ceiling_controllers(root);
-		delegate_controllers(base);
+		enable_controllers(root, false);
+		enable_controllers(base, true);
 	}
 	/* The name is reserved for us: a cgroup of that name is a killed helper's. */
-	r = remove_tree(base, name, 0);
+	r = remove_tree(base, name);
 	if (r < 0)
 		return r;
 	n = snprintf(s->cgroup, sizeof(s->cgroup), "%s/%s/%s", h, CGROUP_BASE, name);
@@ -325,7 +375,7 @@ make_v1_dir(struct helper_session *s, enum cgroup_controller c, const char *name
 		return -errno;
 	r = openat_safe(h, CGROUP_BASE, O_RDONLY | O_DIRECTORY, OPENAT_HOST, &base);
 	if (r == 0)
-		r = remove_tree(base, name, 0); /* a killed helper's, as in cgroup_create */
+		r = remove_tree(base, name); /* a killed helper's, as in cgroup_create */
 	if (r < 0)
 		return r;
 	n = snprintf(s->cgroup_v1[c], sizeof(s->cgroup_v1[c]), "%s/%s/%s", mnt, CGROUP_BASE, name);
@@ -441,9 +491,13 @@ cgroup_delegate(struct helper_session *s, uid_t uid, gid_t gid)
 	if (r < 0 || fd < 0)
 		return r;
 	s->cgroup_delegated = true;
-	/* Container root may then make cgroups below: no deeper than remove_tree
-	 * walks. The limit file stays root's (v2 only; v1 has none). */
+	/* Container root may then make cgroups below: bound their depth. The
+	 * limit file stays root's (v2 only; v1 has none). */
 	r = write_file(fd, "cgroup.max.depth", CGROUP_DELEGATE_DEPTH);
+	if (r < 0 && r != -ENOENT)
+		return r;
+	/* Each cgroup is kernel memory no ceiling counts: bound how many. */
+	r = write_file(fd, "cgroup.max.descendants", CGROUP_DELEGATE_DESCENDANTS);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
@@ -495,7 +549,7 @@ remove_path(char path[])
 	*slash = '/';
 	/* CGROUP_BASE itself stays: another helper may be creating its cgroup in it. */
 	if (r == 0)
-		(void)remove_tree(base, slash + 1, 0);
+		(void)remove_tree(base, slash + 1);
 	path[0] = '\0';
 }
 
@@ -533,7 +587,7 @@ remove_stale_in(const char *h, const char *name)
 	if (openat_safe(AT_FDCWD, h, O_PATH | O_DIRECTORY, OPENAT_HOST, &root) < 0)
 		return;
 	if (openat_safe(root, CGROUP_BASE, O_PATH | O_DIRECTORY, OPENAT_HOST, &base) == 0)
-		(void)remove_tree(base, name, 0);
+		(void)remove_tree(base, name);
 }
 
 void

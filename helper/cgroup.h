@@ -43,7 +43,8 @@ enum cgroup_layout {
 /*
  * Directory made under the hierarchy's root; holds one cgroup per machine.
  * Keyed to the install (the Makefile derives it from RUNSTATEDIR: "cnspawn"
- * for /run, "cnspawn-opt-x-run" for /opt/x/run): two installs on one host
+ * for /run, "cnspawn-opt-x-run" for /opt/x/run, "cnspawn-opt-x--y-run" for
+ * /opt/x-y/run, so that no two state directories share one): two installs on one host
  * have separate state directories, so each must only ever see, and remove,
  * its own machines' cgroups (issue 10).
  */

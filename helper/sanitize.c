@@ -137,6 +137,12 @@ sanitize_process(void)
 		r = lift_limit(RLIMIT_CPU);
 	if (r < 0)
 		return r;
+	/* Inherited by init: with a real-time priority limit of the caller's
+	 * (PAM gives @audio 95 on Debian), root of a userns container could take
+	 * SCHED_FIFO, which cpu.max does not throttle, and run past its `cpus`
+	 * ceiling. Nothing here needs it; lowering a limit always works. */
+	if (setrlimit(RLIMIT_RTPRIO, &(struct rlimit){0, 0}) < 0)
+		return -errno;
 	if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
 		return -errno;
 	if (chdir("/") < 0)

@@ -66,6 +66,7 @@
 
 #define SYSFILTER_DENY SCMP_ACT_ERRNO(EPERM)
 #define SYSFILTER_INT_MASK 0xffffffffU
+#define SYSFILTER_I386_SOCKET 359 /* socket(2) on i386 (arch/x86/entry/syscalls/syscall_32.tbl) */
 
 /*
  * Refused with EPERM on every ABI. A name an ABI lacks (stime on x86-64)
@@ -162,6 +163,13 @@ static const int sysfilter_denied[] = {
     SCMP_SYS(io_uring_setup),
     SCMP_SYS(io_uring_enter),
     SCMP_SYS(io_uring_register),
+    /* x86 CPU emulation (nspawn's @cpu-emulation): per-process segment
+     * descriptors and virtual 8086 mode, needed only by 16-bit code (DOS
+     * emulators, old Wine), and a long line of kernel bugs (CVE-2015-5157,
+     * CVE-2017-17053, CVE-2014-8133). Names an ABI lacks match nothing. */
+    SCMP_SYS(modify_ldt),
+    SCMP_SYS(vm86),
+    SCMP_SYS(vm86old),
 };
 
 bool
@@ -251,8 +259,9 @@ sysfilter_add_denials(scmp_filter_ctx ctx, bool host_userfaultfd)
  * turns this rule into a compare of socketcall's registers that are not the
  * arguments (%edx for the protocol), refusing random i386 sockets and still
  * passing a chosen one. Refusing socketcall(SYS_SOCKET) outright would break
- * the networking of every i386 program (glibc there uses socketcall). So an
- * i386 program can open an audit socket: under userns rules every message
+ * the networking of every i386 program (glibc there uses socketcall). The
+ * direct i386 socket call (359) is covered (sysfilter_add_i386); through
+ * socketcall an i386 program can open an audit socket: under userns rules every message
  * on it is refused by the kernel, and under privileged rules its user, whom
  * the admin trusts with root, can add user records to the host's audit log.
  */
@@ -276,6 +285,14 @@ sysfilter_add_i386(scmp_filter_ctx ctx, bool host_userfaultfd)
 	if (r < 0)
 		return r;
 	r = sysfilter_add_denials(i386, host_userfaultfd);
+	/* i386's direct socket call (359, Linux 4.3) has its arguments in
+	 * registers: the audit rule holds for it, added exactly so that
+	 * libseccomp does not turn it into a socketcall rule (see above). */
+	if (r == 0)
+		r = seccomp_rule_add_exact(i386, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+		    SYSFILTER_I386_SOCKET, 2,
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, SYSFILTER_INT_MASK, AF_NETLINK),
+		    SCMP_A2(SCMP_CMP_MASKED_EQ, SYSFILTER_INT_MASK, NETLINK_AUDIT));
 	if (r == 0)
 		r = seccomp_merge(ctx, i386); /* consumes i386 on success */
 	if (r < 0)

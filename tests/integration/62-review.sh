@@ -80,6 +80,17 @@ if [ -d "$USERNS_ROOTS" ] && [ -n "$(cgroups_left; ls -d /sys/fs/cgroup/unified 
 else
 	skip "deep cgroup tree" "no userns roots or no cgroup v2 hierarchy"
 fi
+# Privileged container root has no depth limit at all (it is host root): a
+# tree of 200 levels, and a wide one, are still removed when the container
+# ends (the removal used to give up at 64 levels and leave them).
+if [ -n "$(ls -d /sys/fs/cgroup/unified /sys/fs/cgroup/cgroup.controllers 2> /dev/null)" ]; then
+	CN_TIMEOUT=90 incont "$TEMPLATE" 'd=/sys/fs/cgroup; i=0; while [ $i -lt 200 ] && mkdir $d/c 2> /dev/null; do d=$d/c; i=$((i + 1)); done
+		j=0; while [ $j -lt 50 ] && mkdir /sys/fs/cgroup/w$j 2> /dev/null; do j=$((j + 1)); done; echo depth=$i width=$j' -M t62deep2
+	is "privileged deep and wide cgroup tree: made inside" "depth=200 width=50" "$OUT"
+	assert_clean "privileged deep cgroup tree"
+else
+	skip "privileged deep cgroup tree" "no cgroup v2 hierarchy"
+fi
 
 # --- two names, one host veth ---------------------------------------------------
 # A name longer than 12 gets veth "ve-" + 6 characters + "-" + a 20-bit hash, which

@@ -27,9 +27,9 @@ DENIED="kexec_load kexec_file_load init_module finit_module delete_module create
 	query_module swapon swapoff open_by_handle_at add_key request_key keyctl bpf
 	perf_event_open fanotify_init quotactl quotactl_fd lookup_dcookie acct settimeofday
 	clock_settime clock_adjtime adjtimex ioperm iopl syslog _sysctl uselib io_uring_setup io_uring_enter io_uring_register
-	keyctl-nr-hi32"
+	modify_ldt keyctl-nr-hi32"
 DENIED_I386="keyctl bpf perf_event_open kexec_load open_by_handle_at add_key stime
-	clock_settime64 settimeofday iopl io_uring_setup"
+	clock_settime64 settimeofday iopl io_uring_setup modify_ldt vm86old"
 DENIED_X32="keyctl bpf perf_event_open kexec_load open_by_handle_at"
 
 # compat_case MODE: the i386 and x32 lines of the last probe run (in OUT).
@@ -40,6 +40,8 @@ compat_case() {
 		for n in $DENIED_I386; do
 			like "$1: i386 $n (int \$0x80) fails with EPERM" "^ok i386 $n: EPERM\$" "$OUT"
 		done
+		like "$1: i386 direct socket(AF_NETLINK, NETLINK_AUDIT) fails with EAFNOSUPPORT" \
+			'^ok i386 socket-netlink-audit-direct: EAFNOSUPPORT$' "$OUT"
 	fi
 	diag "$1: documented gap (sysfilter.c):" "$(printf '%s\n' "$OUT" | grep '^info i386' || true)"
 	if printf '%s\n' "$OUT" | grep -q '^skip x32:'; then

@@ -16,7 +16,7 @@ TEMPLATE=$MACHINES/bb
 HOSTTMP=$CHECK_PREFIX/tmp-host
 USERNS_ROOTS=$CHECK_PREFIX/userns # roots of the userns rule (mode 0700)
 # The install's cgroup base (Makefile CGROUP_BASE, from RUNSTATEDIR=$CHECK_PREFIX/run).
-CGBASE=cnspawn$(printf '%s' "$CHECK_PREFIX/run" | tr / -)
+CGBASE=cnspawn$(printf '%s' "$CHECK_PREFIX/run" | sed 's/-/--/g; s|/|-|g')
 # The main hierarchy's (unified, hybrid, legacy) and the v1 controllers' (ceilings.c).
 CGROUP_DIRS="/sys/fs/cgroup/$CGBASE /sys/fs/cgroup/unified/$CGBASE /sys/fs/cgroup/systemd/$CGBASE
 	/sys/fs/cgroup/memory/$CGBASE /sys/fs/cgroup/pids/$CGBASE /sys/fs/cgroup/cpu/$CGBASE

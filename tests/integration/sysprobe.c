@@ -207,6 +207,10 @@ probe_native(int uffd_want)
 #ifdef SYS_iopl
 	    {NATIVE, "iopl", SYS_iopl, {4}, EPERM},
 #endif
+#ifdef SYS_modify_ldt
+	    /* func 0 reads the LDT: 0 bytes without the filter. */
+	    {NATIVE, "modify_ldt", SYS_modify_ldt, {0, (long)zero, sizeof(zero)}, EPERM},
+#endif
 	    {NATIVE, "syslog", SYS_syslog, {10 /* SYSLOG_ACTION_SIZE_BUFFER */, 0, 0}, EPERM},
 #ifdef SYS__sysctl
 	    {NATIVE, "_sysctl", SYS__sysctl, {0}, EPERM},
@@ -261,10 +265,12 @@ static const struct compat compat_rows[] = {
     {"settimeofday", 79, -1, {1, 0}, EPERM},
     {"iopl", 110, -1, {4}, EPERM},
     {"io_uring_setup", 425, -1, {1, (long)zero}, EPERM},
+    {"modify_ldt", 123, -1, {0, (long)zero, sizeof(zero)}, EPERM},
+    {"vm86old", 113, -1, {0}, EPERM},
     {"socket-netlink-audit", -1, 41, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, EAFNOSUPPORT},
     /* A documented gap (sysfilter.c): socketcall's arguments are in memory. */
     {"socketcall-netlink-audit", 102, -1, {1 /* SYS_SOCKET */, (long)i386_sock_args}, WANT_INFO},
-    {"socket-netlink-audit", 359, -1, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, WANT_INFO},
+    {"socket-netlink-audit-direct", 359, -1, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, EAFNOSUPPORT},
     /* x86-64's own kexec_load number with bit 30: not an x32 call at all. */
     {"kexec_load-64-number", -1, 246, {0, 0, 0, 0}, WANT_INFO},
 };
