@@ -66,7 +66,6 @@
 
 #define SYSFILTER_DENY SCMP_ACT_ERRNO(EPERM)
 #define SYSFILTER_INT_MASK 0xffffffffU
-#define SYSFILTER_I386_SOCKET 359 /* socket(2) on i386 (arch/x86/entry/syscalls/syscall_32.tbl) */
 
 /*
  * Refused with EPERM on every ABI. A name an ABI lacks (stime on x86-64)
@@ -260,8 +259,10 @@ sysfilter_add_denials(scmp_filter_ctx ctx, bool host_userfaultfd)
  * arguments (%edx for the protocol), refusing random i386 sockets and still
  * passing a chosen one. Refusing socketcall(SYS_SOCKET) outright would break
  * the networking of every i386 program (glibc there uses socketcall). The
- * direct i386 socket call (359) is covered (sysfilter_add_i386); through
- * socketcall an i386 program can open an audit socket: under userns rules every message
+ * direct i386 socket call (359, Linux 4.3) has its arguments in registers,
+ * but libseccomp 2.5 fails to build a filter with an exact rule for it
+ * (EFAULT, measured), and a plain rule becomes the socketcall compare
+ * above. So an i386 program can open an audit socket: under userns rules every message
  * on it is refused by the kernel, and under privileged rules its user, whom
  * the admin trusts with root, can add user records to the host's audit log.
  */
@@ -285,14 +286,6 @@ sysfilter_add_i386(scmp_filter_ctx ctx, bool host_userfaultfd)
 	if (r < 0)
 		return r;
 	r = sysfilter_add_denials(i386, host_userfaultfd);
-	/* i386's direct socket call (359, Linux 4.3) has its arguments in
-	 * registers: the audit rule holds for it, added exactly so that
-	 * libseccomp does not turn it into a socketcall rule (see above). */
-	if (r == 0)
-		r = seccomp_rule_add_exact(i386, SCMP_ACT_ERRNO(EAFNOSUPPORT),
-		    SYSFILTER_I386_SOCKET, 2,
-		    SCMP_A0(SCMP_CMP_MASKED_EQ, SYSFILTER_INT_MASK, AF_NETLINK),
-		    SCMP_A2(SCMP_CMP_MASKED_EQ, SYSFILTER_INT_MASK, NETLINK_AUDIT));
 	if (r == 0)
 		r = seccomp_merge(ctx, i386); /* consumes i386 on success */
 	if (r < 0)

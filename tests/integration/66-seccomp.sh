@@ -40,8 +40,6 @@ compat_case() {
 		for n in $DENIED_I386; do
 			like "$1: i386 $n (int \$0x80) fails with EPERM" "^ok i386 $n: EPERM\$" "$OUT"
 		done
-		like "$1: i386 direct socket(AF_NETLINK, NETLINK_AUDIT) fails with EAFNOSUPPORT" \
-			'^ok i386 socket-netlink-audit-direct: EAFNOSUPPORT$' "$OUT"
 	fi
 	diag "$1: documented gap (sysfilter.c):" "$(printf '%s\n' "$OUT" | grep '^info i386' || true)"
 	if printf '%s\n' "$OUT" | grep -q '^skip x32:'; then

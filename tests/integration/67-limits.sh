@@ -111,6 +111,7 @@ done
 # --- the ceilings land where they should -----------------------------------------
 run cn -d -q -M lim1 -p "$R" -b br0 --memory=48M --pids=40 --cpus=0.25 --init /bin/sh -- -c 'sleep 60'
 is "start asking for less: detached" 0 "$RC"
+[ "$RC" = 0 ] || diag "$ERR"
 is "list --json: memory_max is what was asked" 50331648 "$(json_field lim1 memory_max)"
 is "list --json: tasks_max is what was asked" 40 "$(json_field lim1 tasks_max)"
 is "list --json: cpus is what was asked" 0.25 "$(json_field lim1 cpus)"
@@ -186,6 +187,7 @@ refused "a malformed --cpus" "invalid --cpus '0.001' (a number such as 0.5 or 2,
 # The C loop first: it counts what it got, and holds its children while the host looks.
 run cn -d -q -M bomb1 -p "$R" -b br0 --init /bin/sh -- -c '/limitprobe fork 20 > /tmp/forked; sleep 30'
 is "fork loop: detached" 0 "$RC"
+[ "$RC" = 0 ] || diag "$ERR"
 wait_for 10 grep -q forked= "$R/tmp/forked" || true
 like "fork loop: fork fails with EAGAIN at the ceiling" '^forked=[0-9]+ errno=EAGAIN$' "$(cat "$R/tmp/forked" 2> /dev/null)"
 n=$(sed -n 's/^forked=\([0-9]*\).*/\1/p' "$R/tmp/forked" 2> /dev/null)

@@ -270,7 +270,7 @@ static const struct compat compat_rows[] = {
     {"socket-netlink-audit", -1, 41, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, EAFNOSUPPORT},
     /* A documented gap (sysfilter.c): socketcall's arguments are in memory. */
     {"socketcall-netlink-audit", 102, -1, {1 /* SYS_SOCKET */, (long)i386_sock_args}, WANT_INFO},
-    {"socket-netlink-audit-direct", 359, -1, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, EAFNOSUPPORT},
+    {"socket-netlink-audit", 359, -1, {AF_NETLINK, SOCK_RAW, NETLINK_AUDIT}, WANT_INFO},
     /* x86-64's own kexec_load number with bit 30: not an x32 call at all. */
     {"kexec_load-64-number", -1, 246, {0, 0, 0, 0}, WANT_INFO},
 };
