@@ -137,13 +137,18 @@ clone_container(struct helper_session *s, const struct child_config *cfg, const 
 	 * "G": the child enters a cgroup namespace rooted there after it, and
 	 * configures eth0.
 	 */
+	f->step = "moving init into its cgroups";
 	r = cgroup_enter(s, s->init_pid, into);
+	if (r == 0) {
+		f->step = "creating the veth";
+		r = net_create_veth(veth, bridge, s->init_pid);
+	}
+	if (r == 0)
+		(void)strlcpy(s->veth, veth, sizeof(s->veth));
+	/* A child that failed first (and so is gone: ESRCH) says why itself. */
 	if (r < 0)
-		return r;
-	r = net_create_veth(veth, bridge, s->init_pid);
-	if (r < 0)
-		return r;
-	(void)strlcpy(s->veth, veth, sizeof(s->veth));
+		return sync_recv(sync, &master, f) == -ECHILD ? -ECHILD : r;
+	f->step = NULL;
 	r = sync_recv(sync, &master, f);
 	if (r >= 0 && (r != CHILD_MSG_MASTER || master < 0))
 		r = -EPROTO;

@@ -292,6 +292,7 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	    &f);
 	if (r < 0)
 		helper_fail_at(r, &f, "applying the container's ceilings");
+	f = (struct fail){0};
 	cfg.userns_fd = -1;
 	if (!g->privileged)
 		prepare_userns(s, g, root_fd, &cfg);
