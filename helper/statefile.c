@@ -33,6 +33,7 @@ enum sf_key {
 	SF_STARTED,
 	SF_USERNS_FIRST,
 	SF_USERNS_COUNT,
+	SF_EPHEMERAL,
 	SF_NKEYS
 };
 
@@ -56,6 +57,7 @@ static const struct {
     [SF_STARTED] = {"started", 0, LLONG_MAX},
     [SF_USERNS_FIRST] = {"userns_first", 0, UINT32_MAX},
     [SF_USERNS_COUNT] = {"userns_count", 0, UINT32_MAX},
+    [SF_EPHEMERAL] = {"ephemeral", 0, 1},
 };
 
 /*
@@ -160,10 +162,10 @@ statefile_format(const struct state_entry *e, char *buf, size_t size)
 	n = snprintf(buf, size,
 	    "name=%s\nuid=%u\nmonitor_pid=%d\nmonitor_start=%llu\ninit_pid=%d\naddress=%s/%u\n"
 	    "bridge=%s\nveth=%s\nroot=%s\ninit=%s\ngateway=%s\nrule=%u\nstarted=%lld\n"
-	    "userns_first=%u\nuserns_count=%u\n",
+	    "userns_first=%u\nuserns_count=%u\nephemeral=%d\n",
 	    e->name, (unsigned)e->uid, (int)e->monitor_pid, e->monitor_start, (int)e->init_pid,
 	    addr, (unsigned)e->prefix, e->bridge, e->veth, e->root, e->init, gw, e->rule,
-	    e->started, (unsigned)e->userns_first, (unsigned)e->userns_count);
+	    e->started, (unsigned)e->userns_first, (unsigned)e->userns_count, e->ephemeral ? 1 : 0);
 	if (n < 0 || (size_t)n >= size)
 		return -E2BIG;
 	return n;
@@ -196,6 +198,9 @@ set_number(struct state_entry *e, enum sf_key k, unsigned long long n)
 		break;
 	case SF_USERNS_COUNT:
 		e->userns_count = (uint32_t)n;
+		break;
+	case SF_EPHEMERAL:
+		e->ephemeral = n == 1;
 		break;
 	default:
 		return -EINVAL;
@@ -310,5 +315,6 @@ statefile_request(const struct state_entry *e, struct policy_request *ret)
 	    .prefix = e->prefix,
 	    .has_gateway = e->has_gateway,
 	    .gateway = e->gateway,
-	    .init = e->init};
+	    .init = e->init,
+	    .ephemeral = e->ephemeral};
 }

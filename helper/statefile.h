@@ -44,6 +44,7 @@ struct state_entry {
 	long long started; /* unix time */
 	/* host ids of a userns container (count 0: privileged) */
 	uint32_t userns_first, userns_count;
+	bool ephemeral; /* on an overlay over the read-only root (-x; issue 15) */
 };
 
 /*

@@ -167,6 +167,7 @@ static struct {
     {"started", "1700000000"},
     {"userns_first", "200000"},
     {"userns_count", "65536"},
+    {"ephemeral", "1"},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -221,6 +222,7 @@ test_statefile_parse_every_key(void **state)
 	assert_true(e.started == 1700000000);
 	assert_int_equal(e.userns_first, 200000);
 	assert_int_equal(e.userns_count, 65536);
+	assert_true(e.ephemeral);
 	/* One spelling: formatting gives back the very text. */
 	assert_int_equal(statefile_format(&e, out, sizeof(out)), (int)n);
 	assert_memory_equal(out, text, n);
@@ -335,6 +337,10 @@ static const struct {
     {"userns_first", "0", -EINVAL},
     {"userns_count", "0", -EINVAL}, /* privileged is 0 0 */
     {"userns_count", "4294967296", -EINVAL},
+    {"ephemeral", "0", 0},
+    {"ephemeral", "2", -EINVAL},
+    {"ephemeral", "01", -EINVAL},
+    {"ephemeral", "", -EINVAL},
 };
 
 static void
@@ -388,6 +394,7 @@ test_statefile_request(void **state)
 	assert_string_equal(rq.root, "/var/lib/machines/web");
 	assert_string_equal(rq.bridge, "br0");
 	assert_string_equal(rq.init, "/bin/sh");
+	assert_true(rq.ephemeral); /* decided again as the ephemeral start it was */
 	assert_true(rq.has_address && rq.address.s_addr == e.address.s_addr);
 	assert_int_equal(rq.prefix, 24); /* asked again: a wider later rule must not take it over */
 	assert_true(rq.has_gateway && rq.gateway.s_addr == e.gateway.s_addr);
