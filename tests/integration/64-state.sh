@@ -34,6 +34,7 @@ fake_entry() {
 	started=$(date +%s)
 	userns_first=0
 	userns_count=0
+	ephemeral=0
 	E
 	chmod 0644 "$STATE/.$1.t64"
 	mv -f "$STATE/.$1.t64" "$STATE/$1"
