@@ -156,6 +156,13 @@ send_start(int sock, const struct start_options *o, const char *root)
 	m.start.memory = o->memory;
 	m.start.pids = o->pids;
 	m.start.cpus_milli = o->cpus_milli;
+	m.start.binds.v = (struct ipc_bind *)(uintptr_t)o->binds;
+	m.start.binds.n = o->nbinds;
+	m.start.hostname = opt_str(o->hostname);
+	if (o->ephemeral)
+		m.start.flags |= IPC_F_EPHEMERAL;
+	if (o->no_resolv_conf)
+		m.start.flags |= IPC_F_NO_RESOLV_CONF;
 	return ipc_send(sock, &m);
 }
 

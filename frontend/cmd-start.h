@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 /* cnspawn's own failures and refusals: EXIT_CNSPAWN, like systemd-nspawn's and podman's 125. */
+#include "ipc.h"
 #include "report.h"
 
 struct start_options {
@@ -26,6 +27,12 @@ struct start_options {
 	uint64_t memory; /* --memory in bytes; 0: the policy's ceiling */
 	uint32_t pids;   /* --pids; 0: the policy's */
 	uint32_t cpus_milli;
+	/* issue 15 (opt-mounts.c) */
+	struct ipc_bind binds[IPC_MAX_BINDS]; /* strings point into argv */
+	size_t nbinds;
+	bool ephemeral;       /* -x */
+	bool no_resolv_conf;  /* --resolv-conf=off */
+	const char *hostname; /* NULL: the machine name */
 };
 
 /* Check the options (printing one line and returning EXIT_CNSPAWN), run, return the exit status. */

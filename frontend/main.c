@@ -18,6 +18,7 @@
 #include "cmd-status.h"
 #include "cmd-stop.h"
 #include "escape.h"
+#include "opt-mounts.h"
 #include "policy.h"
 #include "report.h"
 #include "units.h"
@@ -47,6 +48,7 @@ static const struct option long_options[] = {
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"pids", required_argument, NULL, OPT_PIDS},
     {"cpus", required_argument, NULL, OPT_CPUS},
+    OPT_MOUNTS_LONG_OPTIONS,
     {"escape", required_argument, NULL, OPT_ESCAPE},
     {"no-escape", no_argument, NULL, OPT_NO_ESCAPE},
     {"help", no_argument, NULL, 'h'},
@@ -76,7 +78,8 @@ usage(void)
 	       "      --kill-signal=SIG         what `cnspawn stop` sends (default SIGRTMIN+4)\n"
 	       "      --memory=SIZE             memory ceiling, e.g. 512M (at most the policy's)\n"
 	       "      --pids=N                  task ceiling (at most the policy's)\n"
-	       "      --cpus=N                  CPU bandwidth, e.g. 0.5 (at most the policy's)\n"
+	       "      --cpus=N                  CPU bandwidth, e.g. 0.5 (at most the "
+	       "policy's)\n" OPT_MOUNTS_USAGE
 	       "      --escape=KEY              escape key, ^X notation (default: ^])\n"
 	       "      --no-escape               no escape key\n"
 	       "  -h, --help                    show this help\n"
@@ -154,6 +157,8 @@ parse_ceiling(struct start_options *o, int c, const char *arg)
 static int
 parse_one(struct start_options *o, int c, char **argv)
 {
+	int k;
+
 	switch (c) {
 	case OPT_MEMORY:
 	case OPT_PIDS:
@@ -201,7 +206,8 @@ parse_one(struct start_options *o, int c, char **argv)
 		printf("cnspawn %s\n%s", CNSPAWN_VERSION, VERSION_NOTICE);
 		exit(0);
 	default:
-		return option_error(c, argv);
+		k = opt_mounts_parse(o, c, optarg);
+		return k != 1 ? k : option_error(c, argv);
 	}
 }
 
@@ -214,7 +220,7 @@ parse_start(int argc, char **argv, struct start_options *o)
 	o->escape_key = ESCAPE_DEFAULT_KEY;
 	opterr = 0;
 	/* "+": stop at the first non-option, so that nothing after "--" is taken as ours. */
-	while ((c = getopt_long(argc, argv, "+:p:b:a:r:M:qdh", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+:p:b:a:r:M:qdxh", long_options, NULL)) != -1)
 		if ((k = parse_one(o, c, argv)) != 0)
 			return k;
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)

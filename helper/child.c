@@ -18,17 +18,21 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "binds.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "child.h"
 #include "dev.h"
+#include "ephemeral.h"
 #include "ipc.h"
 #include "mount.h"
 #include "net.h"
 #include "pty.h"
+#include "resolv.h"
 #include "sdiface.h"
 #include "session.h"
 #include "sysfilter.h"
@@ -37,10 +41,11 @@
 
 struct child_state {
 	const struct child_config *cfg;
-	int sync;   /* the sync socket, always >= 3 */
-	int root;   /* the container root, as a mount of this namespace */
-	int slave;  /* console PTY slave */
-	int userns; /* the user namespace to enter (userns rules), else -1 */
+	int sync;                    /* the sync socket, always >= 3 */
+	int root;                    /* the container root, as a mount of this namespace */
+	int slave;                   /* console PTY slave */
+	int userns;                  /* the user namespace to enter (userns rules), else -1 */
+	int trees[POLICY_MAX_BINDS]; /* the binds' detached trees (binds.h) */
 };
 
 static _Noreturn __attribute__((format(printf, 2, 3))) void
@@ -110,27 +115,27 @@ fd_above_stdio(int fd)
 	return r < 0 ? -errno : r;
 }
 
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
 /*
  * The clone copied every fd of the helper, including the parent's own end
  * of the sync socket (which would hide the parent's death from us) and the
  * frontend's IPC socket. Keep 0-2 (replaced by the console before exec) and
- * the fds the contract gives us (-1: none).
+ * the n fds the contract gives us (-1: none).
  */
 static int
-close_inherited(int keep0, int keep1, int keep2)
+close_inherited(int *keep, size_t n)
 {
-	int keep[3] = {keep0, keep1, keep2};
 	unsigned int next = 3;
 
-	/* Sort the (at most three; -1 = none) fds to close the gaps between them. */
-	for (int i = 0; i < 3; i++)
-		for (int j = i + 1; j < 3; j++)
-			if (keep[j] < keep[i]) {
-				int t = keep[i];
-				keep[i] = keep[j];
-				keep[j] = t;
-			}
-	for (int i = 0; i < 3; i++) {
+	qsort(keep, n, sizeof(*keep), cmp_int);
+	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < 3)
 			continue;
 		if ((unsigned int)keep[i] > next &&
@@ -141,6 +146,25 @@ close_inherited(int keep0, int keep1, int keep2)
 	if (close_range(next, ~0U, 0) < 0)
 		return -errno;
 	return 0;
+}
+
+/* The fds the child keeps: sync, root, user namespace, the binds' trees. */
+static int
+keep_fds(struct child_state *s, int root_fd)
+{
+	int keep[3 + POLICY_MAX_BINDS];
+	size_t n = 0;
+
+	keep[n++] = s->sync;
+	keep[n++] = root_fd;
+	keep[n++] = s->userns;
+	for (size_t i = 0; i < s->cfg->nbinds && i < POLICY_MAX_BINDS; i++) {
+		s->trees[i] = fd_above_stdio(s->cfg->bind_trees[i]);
+		if (s->trees[i] < 0)
+			return s->trees[i];
+		keep[n++] = s->trees[i];
+	}
+	return close_inherited(keep, n);
 }
 
 /* Before any mount: full root, the parent-death signal, only our fds, the root bound onto itself. */
@@ -171,7 +195,7 @@ child_bind_root(struct child_state *s)
 		if (s->userns < 0)
 			child_fail_step(s, s->userns, "duplicating the user namespace fd");
 	}
-	r = close_inherited(s->sync, root_fd, s->userns);
+	r = keep_fds(s, root_fd);
 	if (r < 0)
 		child_fail_step(s, r, "closing inherited fds");
 	r = mount_make_private();
@@ -183,8 +207,28 @@ child_bind_root(struct child_state *s)
 		r = mount_bind_root(root_fd, s->cfg->root, s->userns, &s->root, &f);
 		if (r < 0)
 			child_fail_at(s, r, &f);
+		r = s->cfg->ephemeral ? ephemeral_overlay(&s->root, s->cfg->ephemeral_size, &f) : 0;
+		if (r < 0)
+			child_fail_at(s, r, &f);
 	}
 	(void)close(root_fd);
+}
+
+/* resolv.conf, then the binds (binds.h): after /dev, /proc and /sys, which no bind may cover. */
+static void
+child_host_paths(struct child_state *s)
+{
+	uid_t owner = s->userns >= 0 ? (uid_t)s->cfg->userns_first : 0;
+	struct fail f = {0};
+	int r;
+
+	r = s->cfg->resolv != NULL ? resolv_mount(s->root, s->cfg->resolv, owner, &f) : 0;
+	if (r < 0)
+		child_fail_at(s, r, &f);
+	f = (struct fail){.step = "binding host directories"};
+	r = binds_mount(s->root, s->cfg->binds, s->cfg->nbinds, s->trees, owner, &f);
+	if (r < 0)
+		child_fail_at(s, r, &f);
 }
 
 /* /dev, console PTY, /proc and /sys; sends the master to the parent. */
@@ -222,6 +266,7 @@ child_mounts(struct child_state *s)
 	r = s->userns >= 0 ? userns_chown_tmpfs(s->root, "run", s->cfg->userns_first) : 0;
 	if (r < 0)
 		child_fail_step(s, r, "giving /run to container root");
+	child_host_paths(s);
 	r = ipc_packet_send(s->sync, &(char){CHILD_MSG_MASTER}, 1, master);
 	if (r < 0)
 		_exit(127); /* the parent is gone or broken: nobody to tell */
@@ -344,6 +389,9 @@ child_run(const struct child_config *cfg)
 	    .root = -1,
 	    .slave = -1,
 	    .userns = -1};
+
+	for (size_t i = 0; i < POLICY_MAX_BINDS; i++)
+		s.trees[i] = -1;
 
 	child_bind_root(&s);
 	child_mounts(&s);

@@ -26,7 +26,9 @@
  * allocate the PTY (master via pts/ptmx, slave via TIOCGPTPEER), bind the
  * slave onto /dev/console, mount /proc and /sys (read-only; /proc/sys,
  * /proc/sysrq-trigger, /proc/irq, /proc/bus read-only), send "M", wait
- * for "G", configure the network (net_setup_container), set the hostname,
+ * for "G" (between those: the ephemeral overlay over the bound root, right
+ * after binding it; resolv.conf, then the binds, after /proc and /sys),
+ * configure the network (net_setup_container), set the hostname,
  * pivot_root and detach the old root, drop the bounding set (caps.c), make
  * the console init's stdin/stdout/stderr in a new session (no controlling
  * terminal, as the kernel starts init, so its getty or shell can take it),
@@ -37,6 +39,8 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "policy.h"
 
 struct child_config {
 	int root_fd;      /* O_PATH|O_DIRECTORY fd of the container root, opened with no symlink */
@@ -57,6 +61,14 @@ struct child_config {
 	bool userns;
 	int userns_fd; /* /proc/PID/ns/user, maps written; used only when userns */
 	uint32_t userns_first, userns_count;
+	/* issue 15: binds (binds.h; bind_trees[i] the detached tree for binds[i]),
+	 * the ephemeral overlay (ephemeral.h), resolv.conf's text (NULL: the root's own) */
+	const struct policy_bind *binds;
+	size_t nbinds;
+	const int *bind_trees;
+	bool ephemeral;
+	uint64_t ephemeral_size;
+	const char *resolv;
 };
 
 /* Runs in the cloned child; never returns (exec of init, or _exit(127)). */

@@ -15,6 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "binds.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "child.h"
@@ -22,10 +23,12 @@
 #include "control.h"
 #include "ipc.h"
 #include "ceilings.h"
+#include "ephemeral.h"
 #include "monitor.h"
 #include "net.h"
 #include "policy.h"
 #include "request.h"
+#include "resolv.h"
 #include "reserve.h"
 #include "rootfs.h"
 #include "sanitize.h"
@@ -43,6 +46,7 @@ struct caller_ids {
 	gid_t groups[MAIN_MAX_GROUPS];
 	size_t ngroups;
 	char *names[MAIN_MAX_GROUPS + 2];
+	char *home; /* the passwd entry's, for `bind ~`; NULL: none */
 };
 
 static void
@@ -50,6 +54,7 @@ caller_ids_done(struct caller_ids *c)
 {
 	for (size_t i = 0; i < ELEMENTSOF(c->names); i++)
 		free(c->names[i]);
+	free(c->home);
 }
 
 /*
@@ -81,7 +86,7 @@ group_name(gid_t g, char **ret)
 
 /* The caller's user name into ret (left as is when the uid has none; see group_name). */
 static int
-user_name(uid_t u, char *ret, size_t ret_size, bool *ret_found)
+user_name(uid_t u, char *ret, size_t ret_size, bool *ret_found, char **ret_home)
 {
 	for (size_t size = 4096; size <= MAIN_MAX_NSS_BUF; size *= 2) {
 		_cleanup_free_ char *buf = malloc(size);
@@ -99,7 +104,9 @@ user_name(uid_t u, char *ret, size_t ret_size, bool *ret_found)
 		/* A cut name could equal another rule's user name. */
 		if (pwp != NULL && strlcpy(ret, pw.pw_name, ret_size) >= ret_size)
 			return -ENAMETOOLONG;
-		return 0;
+		/* `bind ~` is this entry's home, never $HOME (the policy checks it is canonical). */
+		*ret_home = pwp != NULL ? strdup(pw.pw_dir) : NULL;
+		return pwp != NULL && *ret_home == NULL ? -ENOMEM : 0;
 	}
 	return -ERANGE;
 }
@@ -124,7 +131,7 @@ identify_caller(struct caller_ids *ids, struct policy_caller *ret)
 		helper_fail(-errno, "reading groups");
 	ids->ngroups = (size_t)n;
 	ids->gid = rgid;
-	r = user_name(ruid, helper_session.user, sizeof(helper_session.user), &named);
+	r = user_name(ruid, helper_session.user, sizeof(helper_session.user), &named, &ids->home);
 	if (r < 0)
 		helper_fail(r, "looking up the name of uid %u", (unsigned)ruid);
 	size_t k = 0;
@@ -141,7 +148,8 @@ identify_caller(struct caller_ids *ids, struct policy_caller *ret)
 	    .groups = ids->groups,
 	    .ngroups = ids->ngroups,
 	    .name = named ? helper_session.user : NULL,
-	    .group_names = (const char *const *)ids->names};
+	    .group_names = (const char *const *)ids->names,
+	    .home = ids->home};
 }
 
 static void
@@ -157,9 +165,11 @@ read_request(struct ipc_msg *msg)
 	/* Caller-chosen text: helper_log escapes it; truncation only shortens the log line. */
 	(void)snprintf(helper_session.request, sizeof(helper_session.request),
 	    "start root=%s bridge=%s address=%s gateway=%s machine=%s init=%s memory=%llu pids=%u "
-	    "cpus_milli=%u",
+	    "cpus_milli=%u binds=%zu%s%s%s ephemeral=%d",
 	    s->root, s->bridge, s->address, s->gateway, s->machine, s->init,
-	    (unsigned long long)s->memory, (unsigned)s->pids, (unsigned)s->cpus_milli);
+	    (unsigned long long)s->memory, (unsigned)s->pids, (unsigned)s->cpus_milli, s->binds.n,
+	    s->binds.n > 0 ? " (first " : "", s->binds.n > 0 ? s->binds.v[0].src : "",
+	    s->binds.n > 0 ? ")" : "", (s->flags & IPC_F_EPHEMERAL) != 0);
 }
 
 /*
@@ -260,15 +270,58 @@ prepare_userns(struct helper_session *s, const struct policy_grant *g, int root_
 		helper_fail(r, "delegating the cgroup to container root");
 }
 
+/* What the container gets of the host beyond its root (issue 15): binds and resolv.conf. */
+struct host_paths {
+	int src[POLICY_MAX_BINDS];   /* the binds' SRC, opened as the caller */
+	int trees[POLICY_MAX_BINDS]; /* their detached trees for the child */
+	char resolv[RESOLV_MAX];     /* "": the root's own /etc/resolv.conf */
+};
+
+/* binds.h step 1: after the decision, as the caller, before become_root. */
+static void
+open_binds(const struct request_plan *plan, const struct policy_caller *c, struct host_paths *h)
+{
+	struct fail f = {0};
+	int r = binds_open(plan->binds, plan->nbinds, c->uid, c->gid, c->groups, c->ngroups, h->src,
+	    &f);
+
+	if (r < 0)
+		helper_fail_at(r, &f, "opening the host directories to bind");
+}
+
+/* binds.h step 2 (all-root), the generated name of an ephemeral start, resolv.conf's text. */
+static void
+prepare_host_paths(struct request_plan *plan, const struct policy_caller *c,
+    const struct policy_decision *d, struct host_paths *h)
+{
+	const struct policy_grant *g = &d->grant;
+	struct fail f = {0};
+	int r;
+
+	r = binds_clone(plan->binds, plan->nbinds, h->src, c->uid, c->gid,
+	    g->privileged ? 0 : g->userns_first, h->trees, &f);
+	if (r < 0)
+		helper_fail_at(r, &f, "preparing the binds");
+	r = g->ephemeral ? request_plan_ephemeral_name(plan) : 0;
+	if (r < 0)
+		helper_fail(r, "naming the ephemeral container");
+	h->resolv[0] = '\0';
+	r = g->ndns > 0 && !plan->no_resolv_conf
+	    ? resolv_text(g, d->line, h->resolv, sizeof(h->resolv))
+	    : 0;
+	if (r < 0)
+		helper_fail(r, "writing the container's resolv.conf");
+}
+
 /* The set-up phase: cgroup, user namespace, then the clone (clone.c). */
 static int
 set_up(struct helper_session *s, const struct request_plan *plan, const struct policy_grant *g,
-    const struct state_entry *e, int root_fd)
+    const struct state_entry *e, int root_fd, struct host_paths *h)
 {
 	struct child_config cfg = {.root_fd = root_fd,
 	    .root = plan->root,
 	    .sync_fd = -1,
-	    .hostname = plan->machine,
+	    .hostname = plan->hostname[0] != '\0' ? plan->hostname : e->name,
 	    .init = plan->init,
 	    .argv = plan->argv,
 	    .envp = plan->envp,
@@ -279,7 +332,13 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	    .rows = plan->rows,
 	    .cols = plan->cols,
 	    .cgroup_layout = (int)cgroup_detect(),
-	    .host_userfaultfd = sysfilter_host_userfaultfd()};
+	    .host_userfaultfd = sysfilter_host_userfaultfd(),
+	    .binds = plan->binds,
+	    .nbinds = plan->nbinds,
+	    .bind_trees = h->trees,
+	    .ephemeral = g->ephemeral,
+	    .ephemeral_size = g->memory != 0 ? g->memory : EPHEMERAL_DEFAULT_SIZE,
+	    .resolv = h->resolv[0] != '\0' ? h->resolv : NULL};
 	struct fail f = {0};
 	int master = -1, r;
 
@@ -298,6 +357,8 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 		prepare_userns(s, g, root_fd, &cfg);
 	r = clone_container(s, &cfg, e->veth, plan->bridge, &master, &f);
 	(void)util_safe_close(cfg.userns_fd);
+	/* The child has its copies: the monitor keeps no fd of the caller's. */
+	binds_close(h->trees, plan->nbinds);
 	if (r < 0)
 		helper_fail_at(r, &f, "starting the container");
 	return master;
@@ -387,6 +448,7 @@ main(void)
 	struct policy *pol;
 	struct state_entry e;
 	struct fail f = {0};
+	static struct host_paths hp;
 	int r, root_fd, master, listen_fd;
 
 	r = sanitize_process();
@@ -403,15 +465,17 @@ main(void)
 	if (r < 0)
 		helper_fail_at(r, &f, "reading the request");
 	pol = decide(&caller, &plan, &d);
+	open_binds(&plan, &caller, &hp);
 	become_root();
 	root_fd = open_root(&plan);
+	prepare_host_paths(&plan, &caller, &d, &hp);
 	add_container_uuid(root_fd, &plan);
 	r = reserve_container(&helper_session, pol, &caller, &plan, &d, &e, &f);
 	policy_free(pol);
 	caller_ids_done(&ids);
 	if (r < 0)
 		helper_fail_at(r, &f, "reserving the container");
-	master = set_up(&helper_session, &plan, &d.grant, &e, root_fd);
+	master = set_up(&helper_session, &plan, &d.grant, &e, root_fd, &hp);
 	(void)close(root_fd);
 	listen_fd = control_listen(e.name);
 	if (listen_fd < 0)

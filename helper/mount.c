@@ -135,14 +135,13 @@ fs_config_one(int fs, const char *opt)
 }
 
 int
-mount_fs(int target_fd, const char *fstype, const char *const *opts, unsigned int attr, int *ret_fd)
+mount_new_fs(const char *fstype, const char *const *opts, unsigned int attr, int *ret_fd)
 {
 	_cleanup_close_ int fs = -1;
-	_cleanup_close_ int mnt = -1;
-	int r;
+	int mnt, r;
 
 	/* A new superblock (never a host one) with fixed options chosen by
-	 * this file, attached onto an fd that was checked beneath the root. */
+	 * the caller in this program, not yet attached anywhere. */
 	fs = fsopen(fstype, FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return -errno;
@@ -156,6 +155,20 @@ mount_fs(int target_fd, const char *fstype, const char *const *opts, unsigned in
 	mnt = fsmount(fs, FSMOUNT_CLOEXEC, attr);
 	if (mnt < 0)
 		return -errno;
+	*ret_fd = mnt;
+	return 0;
+}
+
+int
+mount_fs(int target_fd, const char *fstype, const char *const *opts, unsigned int attr, int *ret_fd)
+{
+	_cleanup_close_ int mnt = -1;
+	int r;
+
+	/* Attached onto an fd that was checked beneath the root. */
+	r = mount_new_fs(fstype, opts, attr, &mnt);
+	if (r < 0)
+		return r;
 	if (move_mount(mnt, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
 	    0)
 		return -errno;

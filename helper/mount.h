@@ -41,6 +41,9 @@ int mount_bind_root(int root_fd, const char *root, int userns_fd, int *ret_fd, s
 int mount_fs(int target_fd, const char *fstype, const char *const *opts, unsigned int attr,
     int *ret_fd);
 
+/* The same superblock, detached (not attached anywhere yet): *ret_fd is its mount. */
+int mount_new_fs(const char *fstype, const char *const *opts, unsigned int attr, int *ret_fd);
+
 /* Bind whatever src_fd refers to (a file or a directory) onto target_fd. */
 int mount_bind_fd(int src_fd, int target_fd);
 

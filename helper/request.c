@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "names.h"
 #include "policy.h"
@@ -64,6 +65,80 @@ build_argv(const struct ipc_strv *args, struct request_plan *p)
 	return 0;
 }
 
+_Static_assert(IPC_MAX_BINDS == POLICY_MAX_BINDS, "the wire and the policy bound binds alike");
+
+/* Is a[0..] the path b or a directory above it (both canonical)? */
+static bool
+path_at_or_above(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+
+	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '/');
+}
+
+/*
+ * Syntax only (the policy decides permission, binds.c looks at the paths):
+ * canonical paths, DST not /, /dev, /proc, /sys or below, and no DST at or
+ * below another's, so no bind is ever made, nor a directory created, inside
+ * another bind (the caller's host directory).
+ */
+static int
+check_binds(const struct ipc_binds *b, struct request_plan *p)
+{
+	if (b->n > POLICY_MAX_BINDS)
+		return -EINVAL;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct ipc_bind *e = &b->v[i];
+
+		if (policy_bind_check(e->src, e->dst) != NULL)
+			return -EINVAL;
+		for (size_t j = 0; j < i; j++)
+			if (path_at_or_above(b->v[j].dst, e->dst) ||
+			    path_at_or_above(e->dst, b->v[j].dst))
+				return -EINVAL;
+		p->binds[i] = (struct policy_bind){.src = e->src, .dst = e->dst, .ro = e->ro != 0};
+	}
+	p->nbinds = b->n;
+	return 0;
+}
+
+static int
+check_mounts(const struct ipc_start *s, struct request_plan *p, const char **ret_what)
+{
+	*ret_what = "bind (SRC and DST canonical absolute paths, DST not /, /dev, /proc, /sys "
+	            "or below them, and no DST at or below another)";
+	if (check_binds(&s->binds, p) < 0)
+		return -EINVAL;
+	*ret_what = "hostname (1-64 of A-Z a-z 0-9 _ . -, starting alphanumeric)";
+	if (s->hostname[0] != '\0' &&
+	    (ipc_name_check(s->hostname) < 0 ||
+	        strlcpy(p->hostname, s->hostname, sizeof(p->hostname)) >= sizeof(p->hostname)))
+		return -EINVAL;
+	p->ephemeral = (s->flags & IPC_F_EPHEMERAL) != 0;
+	p->no_resolv_conf = (s->flags & IPC_F_NO_RESOLV_CONF) != 0;
+	p->machine_given = s->machine[0] != '\0';
+	return 0;
+}
+
+int
+request_plan_ephemeral_name(struct request_plan *p)
+{
+	uint32_t rnd;
+	char name[HELPER_NAME_MAX + 1];
+
+	if (p->machine_given)
+		return 0;
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -EIO;
+	/* The root's name (already checked) cut to leave room for "-" and 8 digits. */
+	(void)snprintf(name, sizeof(name), "%.*s-%08x", HELPER_NAME_MAX - 9, p->machine,
+	    (unsigned)rnd);
+	if (ipc_name_check(name) < 0)
+		return -EINVAL;
+	memcpy(p->machine, name, sizeof(name));
+	return 0;
+}
+
 int
 request_plan_new(const struct ipc_start *s, struct request_plan *ret, struct fail *f)
 {
@@ -109,6 +184,8 @@ request_plan_new(const struct ipc_start *s, struct request_plan *ret, struct fai
 	p.memory = s->memory;
 	p.pids = s->pids;
 	p.cpus_milli = s->cpus_milli;
+	if (check_mounts(s, &p, &what) < 0)
+		goto fail;
 	what = "environment (only TERM, COLORTERM, NO_COLOR)";
 	r = build_env(&s->env, &p);
 	if (r == 0)
@@ -137,7 +214,10 @@ request_plan_ask(const struct request_plan *p)
 	    .init = p->init,
 	    .memory = p->memory,
 	    .pids = p->pids,
-	    .cpus_milli = p->cpus_milli};
+	    .cpus_milli = p->cpus_milli,
+	    .binds = p->binds,
+	    .nbinds = p->nbinds,
+	    .ephemeral = p->ephemeral};
 }
 
 void

@@ -34,6 +34,13 @@ struct request_plan {
 	uint64_t memory; /* asked ceilings, checked against the rule by the policy; 0: not asked */
 	uint32_t pids;
 	uint32_t cpus_milli;
+	/* issue 15: binds (strings borrowed from the message), -x, --resolv-conf=off, --hostname */
+	struct policy_bind binds[POLICY_MAX_BINDS];
+	size_t nbinds;
+	bool ephemeral;
+	bool no_resolv_conf;
+	bool machine_given;                 /* -M: never replaced by a generated name */
+	char hostname[HELPER_NAME_MAX + 1]; /* "": the machine name */
 };
 
 /*
@@ -42,6 +49,12 @@ struct request_plan {
  */
 int request_plan_new(const struct ipc_start *s, struct request_plan *ret, struct fail *f);
 void request_plan_done(struct request_plan *p);
+
+/*
+ * An ephemeral start without -M: the root's name and 8 random hex digits
+ * ("bb-3f09a1c2"), so that several ephemeral containers of one root can run.
+ */
+int request_plan_ephemeral_name(struct request_plan *p);
 
 /* What the policy is asked for this plan (pointers borrowed from p). */
 struct policy_request request_plan_ask(const struct request_plan *p);

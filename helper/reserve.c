@@ -112,7 +112,10 @@ check_running(const struct helper_session *s, const struct state_entry *v, const
 			    "host interface %s is in use by container %s: choose another name",
 			    veth, v[i].name);
 		}
-		if (strcmp(v[i].root, plan->root) == 0) {
+		/* A root runs once at a time, or under any number of ephemeral
+		 * containers (each only reads it), never both: a writer would change
+		 * the overlays' lower layer under them. */
+		if (strcmp(v[i].root, plan->root) == 0 && !(v[i].ephemeral && d->grant.ephemeral)) {
 			return fail_say(f, -EBUSY, "Directory tree %s is currently busy",
 			    plan->root);
 		}
@@ -171,6 +174,7 @@ fill_entry(const struct helper_session *s, const struct request_plan *plan,
 	e->prefix = d->grant.range.prefix;
 	e->rule = d->line;
 	e->started = (long long)time(NULL);
+	e->ephemeral = d->grant.ephemeral;
 	if (!d->grant.privileged) {
 		e->userns_first = d->grant.userns_first;
 		e->userns_count = d->grant.userns_count;

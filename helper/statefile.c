@@ -37,6 +37,7 @@ enum sf_key {
 	SF_MEMORY,
 	SF_PIDS,
 	SF_CPUS_MILLI,
+	SF_EPHEMERAL,
 	SF_NKEYS
 };
 
@@ -64,6 +65,7 @@ static const struct {
     [SF_MEMORY] = {"memory", 0, UNITS_SIZE_MAX},
     [SF_PIDS] = {"pids", 0, POLICY_MAX_PIDS},
     [SF_CPUS_MILLI] = {"cpus_milli", 0, UNITS_CPUS_MAX},
+    [SF_EPHEMERAL] = {"ephemeral", 0, 1},
 };
 
 /*
@@ -175,11 +177,12 @@ statefile_format(const struct state_entry *e, char *buf, size_t size)
 	n = snprintf(buf, size,
 	    "name=%s\nuid=%u\nmonitor_pid=%d\nmonitor_start=%llu\ninit_pid=%d\naddress=%s/%u\n"
 	    "bridge=%s\nveth=%s\nroot=%s\ninit=%s\ngateway=%s\nrule=%u\nstarted=%lld\n"
-	    "userns_first=%u\nuserns_count=%u\nmemory=%llu\npids=%u\ncpus_milli=%u\n",
+	    "userns_first=%u\nuserns_count=%u\nmemory=%llu\npids=%u\ncpus_milli=%u\nephemeral=%d\n",
 	    e->name, (unsigned)e->uid, (int)e->monitor_pid, e->monitor_start, (int)e->init_pid,
 	    addr, (unsigned)e->prefix, e->bridge, e->veth, e->root, e->init, gw, e->rule,
 	    e->started, (unsigned)e->userns_first, (unsigned)e->userns_count,
-	    (unsigned long long)e->memory, (unsigned)e->pids, (unsigned)e->cpus_milli);
+	    (unsigned long long)e->memory, (unsigned)e->pids, (unsigned)e->cpus_milli,
+	    e->ephemeral ? 1 : 0);
 	if (n < 0 || (size_t)n >= size)
 		return -E2BIG;
 	return n;
@@ -221,6 +224,9 @@ set_number(struct state_entry *e, enum sf_key k, unsigned long long n)
 		break;
 	case SF_CPUS_MILLI:
 		e->cpus_milli = (uint32_t)n;
+		break;
+	case SF_EPHEMERAL:
+		e->ephemeral = n == 1;
 		break;
 	default:
 		return -EINVAL;
@@ -338,5 +344,6 @@ statefile_request(const struct state_entry *e, struct policy_request *ret)
 	    .init = e->init,
 	    .memory = e->memory,
 	    .pids = e->pids,
-	    .cpus_milli = e->cpus_milli};
+	    .cpus_milli = e->cpus_milli,
+	    .ephemeral = e->ephemeral};
 }

@@ -49,6 +49,7 @@ struct state_entry {
 	 * rule decide it, and so must deciding it again for `max`. */
 	uint64_t memory;
 	uint32_t pids, cpus_milli;
+	bool ephemeral; /* on an overlay over the read-only root (-x; issue 15) */
 };
 
 /*

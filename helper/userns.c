@@ -153,14 +153,15 @@ write_all_once(int fd, const char *buf, size_t n)
 }
 
 static int
-write_map(pid_t pid, const char *file, uint32_t first, uint32_t count)
+write_map(pid_t pid, const char *file, uint32_t inside, uint32_t first, uint32_t count)
 {
 	char path[64], line[64];
 	_cleanup_close_ int fd = -1;
 	int n;
 
 	(void)snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	n = snprintf(line, sizeof(line), "0 %" PRIu32 " %" PRIu32 "\n", first, count);
+	n = snprintf(line, sizeof(line), "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n", inside, first,
+	    count);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return -EINVAL;
 	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -181,8 +182,9 @@ holder(int rfd)
 	_exit(0);
 }
 
+/* A user namespace whose maps are "UID FIRST COUNT" and "GID FIRST COUNT". */
 static int
-create_ns(uint32_t first, uint32_t count, int *ret_fd)
+create_ns(uint32_t uid, uint32_t gid, uint32_t first, uint32_t count, int *ret_fd)
 {
 	char path[64];
 	int p[2], fd = -1, r = 0;
@@ -201,9 +203,9 @@ create_ns(uint32_t first, uint32_t count, int *ret_fd)
 		(void)close(p[1]);
 		return -errno;
 	}
-	r = write_map((pid_t)pid, "uid_map", first, count);
+	r = write_map((pid_t)pid, "uid_map", uid, first, count);
 	if (r == 0)
-		r = write_map((pid_t)pid, "gid_map", first, count);
+		r = write_map((pid_t)pid, "gid_map", gid, first, count);
 	(void)snprintf(path, sizeof(path), "/proc/%ld/ns/user", pid);
 	if (r == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		r = -errno;
@@ -235,7 +237,18 @@ userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count, in
 		    "root-owned directory of mode 0700 (the root itself does not count), as "
 		    "/var/lib/machines is",
 		    root);
-	return create_ns(first, count, ret_fd);
+	return create_ns(0, 0, first, count, ret_fd);
+}
+
+int
+userns_bind_idmap(uid_t uid, gid_t gid, uint32_t first, int *ret_fd)
+{
+	/* One id each way: the caller's files look like container root's, what
+	 * container root makes is the caller's; every other host id stays
+	 * unmapped (shown as nobody, never writable through the bind). */
+	if (first == 0 || uid == (uid_t)-1 || gid == (gid_t)-1)
+		return -EINVAL;
+	return create_ns((uint32_t)uid, (uint32_t)gid, first, 1, ret_fd);
 }
 
 int

@@ -29,6 +29,14 @@ int userns_prepare(int root_fd, const char *root, uint32_t first, uint32_t count
     struct fail *f);
 
 /*
+ * Host side: the user namespace of a bind's id-mapped mount under a userns
+ * rule (binds.c): maps "UID FIRST 1" and "GID FIRST 1", so on the bind the
+ * caller's uid and gid are host FIRST, i.e. container root, and nothing else
+ * of the host's ids is mapped. *ret_fd as for userns_prepare.
+ */
+int userns_bind_idmap(uid_t uid, gid_t gid, uint32_t first, int *ret_fd);
+
+/*
  * Child side, still in the initial user namespace: give container root
  * (host FIRST) the /dev tmpfs, its nodes and links, /dev/shm and the
  * console slave, so it can manage its own /dev and reopen /dev/console.

@@ -22,6 +22,18 @@ free_ptr(char **p)
 	*p = NULL;
 }
 
+static void
+binds_done(struct ipc_binds *b)
+{
+	for (size_t i = 0; b->v != NULL && i < b->n; i++) {
+		free(b->v[i].src);
+		free(b->v[i].dst);
+	}
+	free(b->v);
+	b->v = NULL;
+	b->n = 0;
+}
+
 void
 ipc_msg_done(struct ipc_msg *m)
 {
@@ -35,6 +47,8 @@ ipc_msg_done(struct ipc_msg *m)
 		free_ptr(&m->start.init);
 		ipc_strv_done(&m->start.argv);
 		ipc_strv_done(&m->start.env);
+		binds_done(&m->start.binds);
+		free_ptr(&m->start.hostname);
 		break;
 	case IPC_T_ERROR:
 		free_ptr(&m->error.text);
@@ -155,6 +169,23 @@ encode_control(const struct ipc_msg *m, struct ipc_wbuf *w)
 	}
 }
 
+static void
+encode_binds(const struct ipc_binds *b, struct ipc_wbuf *w)
+{
+	if (b->n > IPC_MAX_BINDS || (b->n > 0 && b->v == NULL)) {
+		w->err = w->err < 0 ? w->err : (b->n > IPC_MAX_BINDS ? -E2BIG : -EINVAL);
+		return;
+	}
+	ipc_put_u32(w, (uint32_t)b->n);
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->v[i].ro > 1 && w->err == 0)
+			w->err = -EINVAL;
+		ipc_put_str(w, b->v[i].src);
+		ipc_put_str(w, b->v[i].dst);
+		ipc_put_u8(w, b->v[i].ro);
+	}
+}
+
 static int
 encode_body(const struct ipc_msg *m, struct ipc_wbuf *w)
 {
@@ -180,6 +211,8 @@ encode_body(const struct ipc_msg *m, struct ipc_wbuf *w)
 		ipc_put_u64(w, s->memory);
 		ipc_put_u32(w, s->pids);
 		ipc_put_u32(w, s->cpus_milli);
+		encode_binds(&s->binds, w);
+		ipc_put_str(w, s->hostname);
 		return 0;
 	case IPC_T_ERROR:
 		ipc_put_str(w, m->error.text);
@@ -224,6 +257,36 @@ ipc_encode(const struct ipc_msg *m, uint8_t *buf, size_t size, size_t *ret_len)
 	return 0;
 }
 
+/* On failure *ret is left empty (what was decoded is freed). */
+static int
+decode_binds(struct ipc_rbuf *r, struct ipc_binds *ret)
+{
+	struct ipc_binds b = {0};
+	uint32_t n;
+	int k;
+
+	if ((k = ipc_get_u32(r, &n)) < 0)
+		return k;
+	/* Bounded before allocating, and by what is left: each bind takes at least 11 bytes. */
+	if (n > IPC_MAX_BINDS || (size_t)n * 11 > ipc_rbuf_left(r))
+		return -EPROTO;
+	b.v = calloc((size_t)n + 1, sizeof(*b.v));
+	if (b.v == NULL)
+		return -ENOMEM;
+	for (b.n = 0; b.n < n; b.n++) {
+		struct ipc_bind *e = &b.v[b.n];
+
+		if ((k = ipc_get_str(r, &e->src)) < 0 || (k = ipc_get_str(r, &e->dst)) < 0 ||
+		    (k = ipc_get_u8(r, &e->ro)) < 0 || (k = e->ro <= 1 ? 0 : -EPROTO) < 0) {
+			b.n++; /* free the partial entry too */
+			binds_done(&b);
+			return k;
+		}
+	}
+	*ret = b;
+	return 0;
+}
+
 static int
 decode_start(struct ipc_rbuf *r, struct ipc_start *s)
 {
@@ -236,7 +299,8 @@ decode_start(struct ipc_rbuf *r, struct ipc_start *s)
 	    (k = ipc_get_u16(r, &s->rows)) < 0 || (k = ipc_get_u16(r, &s->cols)) < 0 ||
 	    (k = ipc_get_u32(r, &s->flags)) < 0 || (k = ipc_get_u32(r, &s->kill_signal)) < 0 ||
 	    (k = ipc_get_u64(r, &s->memory)) < 0 || (k = ipc_get_u32(r, &s->pids)) < 0 ||
-	    (k = ipc_get_u32(r, &s->cpus_milli)) < 0)
+	    (k = ipc_get_u32(r, &s->cpus_milli)) < 0 || (k = decode_binds(r, &s->binds)) < 0 ||
+	    (k = ipc_get_str(r, &s->hostname)) < 0)
 		return k;
 	if ((s->flags & ~IPC_F_ALL_FLAGS) != 0 || s->kill_signal > IPC_MAX_SIGNAL)
 		return -EPROTO;

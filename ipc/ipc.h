@@ -21,7 +21,9 @@
  *                  str machine, str init, strlist argv, strlist env,
  *                  u16 rows, u16 cols, u32 flags, u32 kill_signal,
  *                  u64 memory, u32 pids, u32 cpus_milli (asked ceilings;
- *                  0: not asked)
+ *                  0: not asked), binds, str hostname ("": the machine name)
+ *                  where binds is u32 count (<= IPC_MAX_BINDS) then per bind
+ *                  str src, str dst, u8 ro (0 or 1)
  *   IPC_T_ERROR    (helper -> frontend, no fd)     str text
  *   IPC_T_CONSOLE  (helper -> frontend, one fd: the PTY master)
  *                  str machine, str address, u32 init_pid
@@ -55,7 +57,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IPC_VERSION 2      /* 2: resource ceilings (issue 14) */
+#define IPC_VERSION 3      /* 2: resource ceilings (issue 14); 3: binds, hostname (issue 15) */
 #define IPC_MAX_MSG 65536u /* bytes in one packet */
 #define IPC_MAX_STR 4096u  /* bytes in one string, NUL included (PATH_MAX) */
 #define IPC_MAX_ARGS 64u   /* entries in one string list */
@@ -87,7 +89,12 @@ enum ipc_type {
 #define IPC_F_QUIET 0x1u
 /* The frontend's end of the start socket closing stops the container (pipe mode). */
 #define IPC_F_STOP_ON_EXIT 0x2u
-#define IPC_F_ALL_FLAGS (IPC_F_QUIET | IPC_F_STOP_ON_EXIT)
+/* -x: run on an overlay over the read-only root (the policy must allow it). */
+#define IPC_F_EPHEMERAL 0x4u
+/* --resolv-conf=off: leave the root's /etc/resolv.conf alone even if the rule has dns. */
+#define IPC_F_NO_RESOLV_CONF 0x8u
+#define IPC_F_ALL_FLAGS (IPC_F_QUIET | IPC_F_STOP_ON_EXIT | IPC_F_EPHEMERAL | IPC_F_NO_RESOLV_CONF)
+#define IPC_MAX_BINDS 16u /* binds in one IPC_T_START (POLICY_MAX_BINDS) */
 
 /* IPC_T_EXIT.how */
 enum ipc_exit_how {
@@ -97,6 +104,17 @@ enum ipc_exit_how {
 
 struct ipc_strv {
 	char **v; /* n entries, each NUL-terminated; v[n] == NULL */
+	size_t n;
+};
+
+/* --bind=SRC[:DST] (ro 0) and --bind-ro=SRC[:DST] (ro 1); both paths absolute. */
+struct ipc_bind {
+	char *src, *dst;
+	uint8_t ro;
+};
+
+struct ipc_binds {
+	struct ipc_bind *v; /* n entries */
 	size_t n;
 };
 
@@ -122,6 +140,8 @@ struct ipc_start {
 	uint64_t memory;      /* bytes; 0: not asked (the helper checks the range) */
 	uint32_t pids;
 	uint32_t cpus_milli;
+	struct ipc_binds binds;
+	char *hostname; /* "": the machine name */
 };
 
 struct ipc_error {

@@ -6,6 +6,7 @@
 
 #include "cidr.h"
 #include "eval.h"
+#include "mounts.h"
 #include "parse.h"
 #include "path.h"
 #include "policy.h"
@@ -220,6 +221,19 @@ limits_fit(const struct policy_rule *rule, const struct eval_ctx *x, struct eval
 	return true;
 }
 
+/* Binds and ephemeral (mounts.c); fills the grant's ephemeral, dns and search. */
+static bool
+binds_fit(const struct policy_rule *rule, const struct eval_ctx *x, struct eval_msg *m,
+    struct policy_grant *g)
+{
+	char why[POLICY_MSG_MAX] = "";
+
+	if (mounts_fit(rule, x->c, x->r, x->who, why, sizeof(why), g))
+		return true;
+	msg_add(m, "%s", why);
+	return false;
+}
+
 /* Does the permit rule allow everything asked? If not, m says why. */
 static bool
 permit_fits(const struct policy_rule *rule, const struct eval_ctx *x, struct eval_msg *m,
@@ -244,7 +258,9 @@ permit_fits(const struct policy_rule *rule, const struct eval_ctx *x, struct eva
 	    .privileged = rule->privileged,
 	    .userns_first = rule->userns_first,
 	    .userns_count = rule->userns_count};
-	return net_fits(rule, x, m, g) && limits_fit(rule, x, m, g);
+	if (!net_fits(rule, x, m, g) || !limits_fit(rule, x, m, g))
+		return false;
+	return binds_fit(rule, x, m, g);
 }
 
 static int
@@ -264,7 +280,7 @@ check_request(const struct policy_request *r)
 	/* A ceiling asked for is one the frontend's flags can spell (common/units). */
 	if (r->memory != 0 && (r->memory < UNITS_SIZE_MIN || r->memory > UNITS_SIZE_MAX))
 		return -EINVAL;
-	if (r->pids > POLICY_MAX_PIDS)
+	if (r->pids > POLICY_MAX_PIDS || mounts_check_request(r) < 0)
 		return -EINVAL;
 	if (r->cpus_milli != 0 &&
 	    (r->cpus_milli < UNITS_CPUS_MIN || r->cpus_milli > UNITS_CPUS_MAX ||

@@ -7,6 +7,7 @@
 
 #include "cidr.h"
 #include "lex.h"
+#include "mounts.h"
 #include "parse.h"
 #include "path.h"
 #include "policy.h"
@@ -55,6 +56,7 @@ rule_done(struct policy_rule *r)
 	items_free(&r->roots);
 	items_free(&r->bridges);
 	items_free(&r->inits);
+	mounts_rule_done(r);
 	free(r->who_text);
 }
 
@@ -172,6 +174,7 @@ items_add(struct parse_state *st, struct policy_items *it, const char *what,
 struct parse_seen {
 	const struct lex_token *address, *gateway, *max, *userns, *privileged;
 	const struct lex_token *memory, *pids, *cpus;
+	struct mounts_seen mounts;
 };
 
 static int
@@ -253,6 +256,33 @@ opt_userns(struct parse_state *st, struct policy_rule *r, const struct lex_token
 	r->userns_first = (uint32_t)f;
 	r->userns_count = (uint32_t)c;
 	return 0;
+}
+
+static bool once(struct parse_state *st, const struct lex_token **seen, const struct lex_token *kw);
+
+void
+parse_report(struct parse_state *st, int code, unsigned line, unsigned col, const char *fmt, ...)
+{
+	char msg[POLICY_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag(st, code, line, col, "%s", msg);
+}
+
+int
+parse_add_item(struct parse_state *st, struct policy_items *it, const char *what,
+    const struct lex_token *kw, const struct lex_token *arg)
+{
+	return items_add(st, it, what, kw, arg);
+}
+
+bool
+parse_once(struct parse_state *st, const struct lex_token **seen, const struct lex_token *kw)
+{
+	return once(st, seen, kw);
 }
 
 static bool
@@ -359,7 +389,7 @@ opt_arity(const char *kw)
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		if (strcmp(kw, opts[i].name) == 0)
 			return opts[i].n;
-	return -1;
+	return mounts_arity(kw);
 }
 
 /* One option whose words are a[0] (keyword) .. a[arity]. */
@@ -369,7 +399,10 @@ parse_option(struct parse_state *st, struct policy_rule *r, struct parse_seen *s
 {
 	const char *kw = a[0].s;
 	long long v;
+	int rm = mounts_option(st, r, &seen->mounts, a);
 
+	if (rm != 1)
+		return rm;
 	if (strcmp(kw, "root") == 0)
 		return opt_path(st, &r->roots, "root", true, &a[0], &a[1]);
 	if (strcmp(kw, "bridge") == 0)

@@ -26,6 +26,9 @@
 #define POLICY_MSG_MAX 256u            /* bytes in one message, NUL included */
 #define POLICY_DEFAULT_PIDS 4096u      /* tasks of a container whose rule sets no `pids` */
 #define POLICY_MAX_PIDS 4194304u       /* largest `pids N` (the kernel's PID_MAX_LIMIT) */
+#define POLICY_MAX_BINDS 16u           /* binds in one request */
+#define POLICY_MAX_DNS 3u              /* `dns ADDR` in one rule (resolv.conf's MAXNS) */
+#define POLICY_MAX_DOMAIN 253u         /* bytes in a `search DOMAIN` */
 
 struct policy; /* opaque */
 
@@ -80,6 +83,14 @@ struct policy_caller {
 	const char *name; /* user name of uid, or NULL if it has none */
 	const char *const
 	    *group_names; /* names of gid and groups[], NULL-terminated; may be NULL */
+	const char *home; /* home directory of uid in the passwd database (`bind ~`), or NULL */
+};
+
+/* A host directory asked to appear inside (--bind, --bind-ro). */
+struct policy_bind {
+	const char *src; /* host path, canonical */
+	const char *dst; /* path inside the container, canonical, not / nor below /dev /proc /sys */
+	bool ro;
 };
 
 /* What is asked. Paths must be absolute and canonical (the evaluator refuses others). */
@@ -93,9 +104,12 @@ struct policy_request {
 	struct in_addr gateway;
 	const char *init; /* NULL means /sbin/init */
 	/* Ceilings the user asks for (--memory, --pids, --cpus); 0: not asked. */
-	uint64_t memory;     /* bytes */
-	uint32_t pids;       /* tasks */
-	uint32_t cpus_milli; /* CPU bandwidth in 1/1000 CPUs */
+	uint64_t memory;                 /* bytes */
+	uint32_t pids;                   /* tasks */
+	uint32_t cpus_milli;             /* CPU bandwidth in 1/1000 CPUs */
+	const struct policy_bind *binds; /* nbinds <= POLICY_MAX_BINDS */
+	size_t nbinds;
+	bool ephemeral; /* -x: run on an overlay over the read-only root */
 };
 
 /* What the deciding rule grants (valid when permit is true). */
@@ -115,6 +129,12 @@ struct policy_grant {
 	uint64_t memory;
 	uint32_t pids;
 	uint32_t cpus_milli;
+	bool ephemeral; /* asked for, or forced by `ephemeral-only` */
+	/* The rule's `dns` servers and `search` domain ("" when none): the container's
+	 * /etc/resolv.conf when ndns > 0. */
+	uint8_t ndns;
+	struct in_addr dns[POLICY_MAX_DNS];
+	char search[POLICY_MAX_DOMAIN + 1];
 };
 
 struct policy_decision {
@@ -125,10 +145,17 @@ struct policy_decision {
 };
 
 /*
+ * Syntax of one bind (the helper checks requests with it too): NULL when
+ * fine, else why not (a constant). src and dst are canonical absolute paths;
+ * dst is not "/" and neither is nor lies below /dev, /proc or /sys.
+ */
+const char *policy_bind_check(const char *src, const char *dst);
+
+/*
  * Decide a request: the last rule that matches decides, no match denies.
  * A permit rule matches when WHO matches the caller and every asked thing
- * (root, bridge, address, gateway, init, and no ceiling above the rule's) is
- * allowed by it; a deny rule
+ * (root, bridge, address, gateway, init, no ceiling above the rule's, each
+ * bind below one of its prefixes, ephemeral) is allowed by it; a deny rule
  * matches on WHO (and on its root, if it names one). When nothing matches,
  * the reason names the rule for this caller that came closest and why it
  * failed: the last one allowing the root asked for, else the last one
@@ -161,7 +188,9 @@ int policy_check_count(const struct policy_grant *g, unsigned current);
  *   an address, or a ceiling is one the frontend's flags cannot spell
  *   (memory outside UNITS_SIZE_MIN..UNITS_SIZE_MAX, pids above
  *   POLICY_MAX_PIDS, cpus_milli outside UNITS_CPUS_MIN..UNITS_CPUS_MAX or
- *   not a multiple of 10). When no rule matches, decision.line is the line
+ *   not a multiple of 10), more than POLICY_MAX_BINDS binds, or a bind
+ *   whose src or dst is not canonical or whose dst is /dev, /proc, /sys or
+ *   below them. When no rule matches, decision.line is the line
  *   of the last rule naming the caller that did not fit (the one the reason
  *   explains), or 0 when no rule names the caller.
  * - A request without a bridge asks for no network; with a bridge the rule
@@ -235,6 +264,13 @@ struct policy_rule {
 	uint64_t memory;     /* `memory SIZE` in bytes; 0: not set */
 	uint32_t pids;       /* `pids N`; 0: not set (POLICY_DEFAULT_PIDS applies) */
 	uint32_t cpus_milli; /* `cpus N` in 1/1000 CPUs; 0: not set */
+	/* Host paths (policy/mounts.c): `bind PREFIX` read-write, `bind-ro PREFIX`
+	 * read-only; PREFIX "~" is the caller's home (policy_caller.home). */
+	struct policy_items binds, binds_ro;
+	bool ephemeral, ephemeral_only;
+	uint8_t ndns;
+	struct in_addr dns[POLICY_MAX_DNS];
+	char *search; /* `search DOMAIN`, or NULL */
 };
 
 size_t policy_rule_count(const struct policy *p);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cidr.h"
+#include "mounts.h"
 #include "policy.h"
 #include "tool-explain.h"
 #include "tool-open.h"
@@ -27,6 +28,7 @@
 struct explain_user {
 	struct policy_caller c;
 	char *name;
+	char *home;
 	gid_t *groups;
 	char **names;
 };
@@ -38,6 +40,7 @@ user_free(struct explain_user *u)
 		free(u->names[i]);
 	free(u->names);
 	free(u->groups);
+	free(u->home);
 	free(u->name);
 }
 
@@ -99,6 +102,11 @@ resolve_user(const char *arg, struct explain_user *u)
 	if (u->name == NULL)
 		err(1, "out of memory");
 	u->c.name = u->name;
+	/* `bind ~` as the helper reads it: the passwd entry, never $HOME. */
+	u->home = strdup(pw->pw_dir);
+	if (u->home == NULL)
+		err(1, "out of memory");
+	u->c.home = u->home;
 	resolve_groups(u);
 }
 
@@ -170,8 +178,59 @@ print_limits(const struct policy_rule *r)
 	printf("\n");
 }
 
+/* Exactly which host directories the user can bring in (policy/mounts.c decides the same way). */
 static void
-print_permit(const struct policy_rule *r)
+print_bind_prefixes(const struct policy_items *it, const char *how, const struct policy_caller *c)
+{
+	for (size_t i = 0; i < it->n; i++) {
+		const char *d = mounts_prefix_dir(it->v[i].s, c);
+
+		if (strcmp(it->v[i].s, "~") != 0)
+			printf("      %s: %s and every directory below it\n", how, d);
+		else if (d != NULL)
+			printf("      %s: %s and every directory below it (bind ~: the home "
+			       "directory "
+			       "in the passwd database)\n",
+			    how, d);
+		else
+			printf("      %s: nothing (bind ~, but the passwd database gives no "
+			       "canonical "
+			       "home directory)\n",
+			    how);
+	}
+}
+
+static void
+print_mounts(const struct policy_rule *r, const struct policy_caller *c)
+{
+	char a[16];
+
+	if (r->binds.n + r->binds_ro.n == 0)
+		printf("    host directories: none may be bound\n");
+	else {
+		printf("    host directories it may bind (--bind, --bind-ro; each only if the user "
+		       "can open it, through no symlink; nosuid, nodev):\n");
+		print_bind_prefixes(&r->binds, "read-write or read-only", c);
+		print_bind_prefixes(&r->binds_ro, "read-only", c);
+	}
+	if (r->ephemeral_only)
+		printf("    ephemeral only: every container runs on a throw-away overlay over the "
+		       "read-only root\n");
+	else if (r->ephemeral)
+		printf(
+		    "    ephemeral allowed (-x): a throw-away overlay over the read-only root\n");
+	if (r->ndns == 0)
+		return;
+	printf("    /etc/resolv.conf (read-only, over the root's own): nameserver");
+	for (size_t i = 0; i < r->ndns; i++)
+		printf("%s %s", i > 0 ? "," : "", cidr_addr_str(r->dns[i], a, sizeof(a)));
+	if (r->search != NULL)
+		printf("; search %s", r->search);
+	printf("\n");
+}
+
+static void
+print_permit(const struct policy_rule *r, const struct policy_caller *c)
 {
 	for (size_t i = 0; i < r->roots.n; i++) {
 		const char *s = r->roots.v[i].s;
@@ -189,6 +248,7 @@ print_permit(const struct policy_rule *r)
 	else
 		printf("    no limit on how many at once (beyond free addresses)\n");
 	print_limits(r);
+	print_mounts(r, c);
 	printf("    init:");
 	for (size_t i = 0; i < r->inits.n; i++)
 		printf("%s %s", i > 0 ? "," : "", r->inits.v[i].s);
@@ -241,7 +301,7 @@ explain(const struct policy *p, const char *shown, const struct explain_user *u)
 				       "something\n");
 			continue;
 		}
-		print_permit(r);
+		print_permit(r, &u->c);
 		d = later_full_deny(p, i, &u->c);
 		if (d != NULL)
 			printf("    (never decides: the deny rule at line %u comes later)\n",

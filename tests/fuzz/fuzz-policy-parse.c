@@ -41,6 +41,28 @@ evaluate(const struct policy *p, const struct policy_caller *c, const char *root
 		(void)policy_pick_address(&d.grant, used, 2, &a);
 }
 
+/* Binds (~ too) and ephemeral: the grant's dns and search stay within their bounds. */
+static void
+evaluate_mounts(const struct policy *p, const struct policy_caller *c)
+{
+	static const struct policy_bind b[] = {
+	    {.src = "/home/alice/src", .dst = "/src", .ro = false},
+	    {.src = "/srv/data", .dst = "/data", .ro = true},
+	};
+	struct policy_request r = {.root = "/var/lib/machines/web",
+	    .prefix = -1,
+	    .binds = b,
+	    .nbinds = 2,
+	    .ephemeral = true};
+	struct policy_decision d;
+
+	if (policy_evaluate(p, c, &r, &d) != 0 || !d.permit)
+		return;
+	if (!d.grant.ephemeral || d.grant.ndns > POLICY_MAX_DNS ||
+	    strnlen(d.grant.search, sizeof(d.grant.search)) == sizeof(d.grant.search))
+		__builtin_trap();
+}
+
 /* Parse anything; when it parses, evaluate a few fixed requests against it. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,7 +74,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    .groups = groups,
 	    .ngroups = 2,
 	    .name = "alice",
-	    .group_names = names};
+	    .group_names = names,
+	    .home = "/home/alice"};
 	struct policy *p = NULL;
 	struct policy_error e;
 
@@ -67,6 +90,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	evaluate(p, &c, "/m/x", "br0", true, false);
 	evaluate(p, &c, "/var/lib/machines/web", NULL, false, true);
 	evaluate(p, &c, "/m/x", "br0", true, true);
+	evaluate_mounts(p, &c);
 	policy_free(p);
 	return 0;
 }

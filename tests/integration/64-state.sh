@@ -37,6 +37,7 @@ fake_entry() {
 	memory=0
 	pids=0
 	cpus_milli=0
+	ephemeral=0
 	E
 	chmod 0644 "$STATE/.$1.t64"
 	mv -f "$STATE/.$1.t64" "$STATE/$1"

@@ -170,6 +170,7 @@ static struct {
     {"memory", "100663296"},
     {"pids", "64"},
     {"cpus_milli", "500"},
+    {"ephemeral", "1"},
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -227,6 +228,7 @@ test_statefile_parse_every_key(void **state)
 	assert_true(e.memory == 100663296);
 	assert_int_equal(e.pids, 64);
 	assert_int_equal(e.cpus_milli, 500);
+	assert_true(e.ephemeral);
 	/* One spelling: formatting gives back the very text. */
 	assert_int_equal(statefile_format(&e, out, sizeof(out)), (int)n);
 	assert_memory_equal(out, text, n);
@@ -356,6 +358,10 @@ static const struct {
     {"cpus_milli", "15", -EINVAL},
     {"cpus_milli", "1024000", 0},
     {"cpus_milli", "1024010", -EINVAL},
+    {"ephemeral", "0", 0},
+    {"ephemeral", "2", -EINVAL},
+    {"ephemeral", "01", -EINVAL},
+    {"ephemeral", "", -EINVAL},
 };
 
 static void
@@ -409,6 +415,7 @@ test_statefile_request(void **state)
 	assert_string_equal(rq.root, "/var/lib/machines/web");
 	assert_string_equal(rq.bridge, "br0");
 	assert_string_equal(rq.init, "/bin/sh");
+	assert_true(rq.ephemeral); /* decided again as the ephemeral start it was */
 	assert_true(rq.has_address && rq.address.s_addr == e.address.s_addr);
 	assert_int_equal(rq.prefix, 24); /* asked again: a wider later rule must not take it over */
 	assert_true(rq.has_gateway && rq.gateway.s_addr == e.gateway.s_addr);

@@ -102,8 +102,25 @@ p_start(struct pkt *p, uint32_t nargs, uint32_t flags, uint32_t killsig)
 	p_u32(p, killsig);
 	p_u32(p, 0); /* memory, u64 */
 	p_u32(p, 0);
-	p_u32(p, 0); /* pids */
-	p_u32(p, 0); /* cpus_milli */
+	p_u32(p, 0);  /* pids */
+	p_u32(p, 0);  /* cpus_milli */
+	p_u32(p, 0);  /* binds */
+	p_str(p, ""); /* hostname */
+}
+
+/* A START whose binds are n copies of (src, dst, ro), then a hostname. */
+static void
+p_start_binds(struct pkt *p, uint32_t n, uint32_t present, uint8_t ro)
+{
+	p_start(p, 0, 0, 0);
+	p->len -= 4 + 5; /* drop the empty binds and hostname */
+	p_u32(p, n);
+	for (uint32_t i = 0; i < present; i++) {
+		p_str(p, "/home/u/src");
+		p_str(p, "/mnt");
+		p_u8(p, ro);
+	}
+	p_str(p, "host");
 }
 
 static void
@@ -279,7 +296,38 @@ b_start_ok(struct pkt *p)
 static void
 b_start_flags(struct pkt *p)
 {
-	p_start(p, 0, 0x4, 0);
+	p_start(p, 0, 0x10, 0);
+}
+static void
+b_start_binds_ok(struct pkt *p)
+{
+	p_start_binds(p, IPC_MAX_BINDS, IPC_MAX_BINDS, 1);
+}
+static void
+b_start_binds_too_many(struct pkt *p)
+{
+	p_start_binds(p, IPC_MAX_BINDS + 1, IPC_MAX_BINDS + 1, 0);
+}
+static void
+b_start_binds_ro2(struct pkt *p)
+{
+	p_start_binds(p, 1, 1, 2);
+}
+static void
+b_start_binds_past_end(struct pkt *p)
+{
+	p_start_binds(p, 3, 2, 0);
+}
+static void
+b_start_binds_huge(struct pkt *p)
+{
+	p_start_binds(p, 0xffffffffu, 1, 0);
+}
+static void
+b_start_no_hostname(struct pkt *p)
+{
+	p_start(p, 0, 0, 0);
+	p->len -= 5;
 }
 static void
 b_start_flags_hi(struct pkt *p)
@@ -468,6 +516,11 @@ static const struct bad_case bad_cases[] = {
     {"start trailing bytes", b_start_trailing, 0},
     {"unknown flag", b_start_flags, 0},
     {"unknown high flag", b_start_flags_hi, 0},
+    {"binds max+1", b_start_binds_too_many, 0},
+    {"bind ro 2", b_start_binds_ro2, 0},
+    {"bind count past the end", b_start_binds_past_end, 0},
+    {"bind count 2^32-1", b_start_binds_huge, 0},
+    {"start without hostname", b_start_no_hostname, 0},
     {"kill_signal 65", b_start_killsig, 0},
     {"exit how 2", b_exit_how, 0},
     {"exit code 256", b_exit_code_256, 0},
@@ -503,6 +556,8 @@ test_ipc_decode_bases(void **state)
 	b_exit_ok(&P);
 	expect_ok(&P, 0);
 	b_start_ok(&P);
+	expect_ok(&P, 0);
+	b_start_binds_ok(&P);
 	expect_ok(&P, 0);
 	p_start(&P, IPC_MAX_ARGS, IPC_F_QUIET, IPC_MAX_SIGNAL);
 	expect_ok(&P, 0);
@@ -571,6 +626,7 @@ test_ipc_roundtrip_start(void **state)
 {
 	char *argv[] = {W("-c"), W("echo hi"), W(""), NULL};
 	char *env[] = {W("TERM=xterm-256color"), W("NO_COLOR=1"), NULL};
+	struct ipc_bind binds[] = {{W("/home/u/src"), W("/src"), 0}, {W("/data"), W("/mnt/d"), 1}};
 	struct ipc_msg in, out;
 
 	(void)state;
@@ -592,10 +648,21 @@ test_ipc_roundtrip_start(void **state)
 	in.start.memory = (3ULL << 40) + 5;
 	in.start.pids = 0xfffffffeu;
 	in.start.cpus_milli = 1250;
+	in.start.hostname = W("web-1");
+	in.start.binds.v = binds;
+	in.start.binds.n = 2;
 	roundtrip(&in, 0, &out);
 	assert_true(out.start.memory == (3ULL << 40) + 5);
 	assert_int_equal(out.start.pids, 0xfffffffeu);
 	assert_int_equal(out.start.cpus_milli, 1250);
+	assert_string_equal(out.start.hostname, "web-1");
+	assert_int_equal(out.start.binds.n, 2);
+	assert_string_equal(out.start.binds.v[0].src, "/home/u/src");
+	assert_string_equal(out.start.binds.v[0].dst, "/src");
+	assert_int_equal(out.start.binds.v[0].ro, 0);
+	assert_string_equal(out.start.binds.v[1].src, "/data");
+	assert_string_equal(out.start.binds.v[1].dst, "/mnt/d");
+	assert_int_equal(out.start.binds.v[1].ro, 1);
 	assert_string_equal(out.start.root, in.start.root);
 	assert_string_equal(out.start.bridge, "br0");
 	assert_string_equal(out.start.address, "198.18.0.5/24");
@@ -622,6 +689,7 @@ fill_start(struct ipc_msg *m, char **argv, size_t n)
 	ipc_msg_init(m, IPC_T_START);
 	m->start.root = m->start.bridge = m->start.address = W("");
 	m->start.gateway = m->start.machine = m->start.init = W("");
+	m->start.hostname = W("");
 	m->start.argv.v = argv;
 	m->start.argv.n = n;
 }
@@ -808,8 +876,32 @@ test_ipc_encode_invalid(void **state)
 	ipc_msg_init(&m, (enum ipc_type)99);
 	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
 	fill_start(&m, NULL, 0);
-	m.start.flags = 0x4;
+	m.start.flags = 0x10;
 	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	m.start.flags = IPC_F_EPHEMERAL | IPC_F_NO_RESOLV_CONF;
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), 0);
+	m.start.hostname = NULL;
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	m.start.hostname = W("");
+	{
+		struct ipc_bind b[IPC_MAX_BINDS + 1];
+
+		for (size_t i = 0; i < IPC_MAX_BINDS + 1; i++)
+			b[i] = (struct ipc_bind){W("/s"), W("/d"), 0};
+		m.start.binds.v = b;
+		m.start.binds.n = IPC_MAX_BINDS;
+		assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), 0);
+		m.start.binds.n = IPC_MAX_BINDS + 1;
+		assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -E2BIG);
+		m.start.binds.n = 1;
+		b[0].ro = 2;
+		assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+		b[0].ro = 0;
+		b[0].dst = NULL;
+		assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+		m.start.binds = (struct ipc_binds){0};
+	}
+	m.start.flags = 0;
 	m.start.flags = 0;
 	m.start.kill_signal = IPC_MAX_SIGNAL + 1;
 	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
