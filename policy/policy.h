@@ -115,6 +115,8 @@ struct policy_grant {
 	uint64_t memory;
 	uint32_t pids;
 	uint32_t cpus_milli;
+	/* `cnspawn exec` under a privileged rule: the rule's `exec` option (issue 13). */
+	bool exec;
 };
 
 struct policy_decision {
@@ -235,6 +237,7 @@ struct policy_rule {
 	uint64_t memory;     /* `memory SIZE` in bytes; 0: not set */
 	uint32_t pids;       /* `pids N`; 0: not set (POLICY_DEFAULT_PIDS applies) */
 	uint32_t cpus_milli; /* `cpus N` in 1/1000 CPUs; 0: not set */
+	bool exec;           /* `exec`: cnspawn exec under privileged (userns: always) */
 };
 
 size_t policy_rule_count(const struct policy *p);
