@@ -35,6 +35,8 @@
 #include "userns.h"
 #include "util.h"
 
+#define CHILD_MAX_KEEP 6 /* sync, root, userns, the three pipes */
+
 struct child_state {
 	const struct child_config *cfg;
 	int sync;   /* the sync socket, always >= 3 */
@@ -113,25 +115,24 @@ fd_above_stdio(int fd)
 /*
  * The clone copied every fd of the helper, including the parent's own end
  * of the sync socket (which would hide the parent's death from us) and the
- * frontend's IPC socket. Keep 0-2 (replaced by the console before exec) and
- * the fds the contract gives us (-1: none).
+ * frontend's IPC socket. Keep 0-2 (replaced by the console or the pipes
+ * before exec) and the n fds the contract gives us (-1: none).
  */
 static int
-close_inherited(int keep0, int keep1, int keep2)
+close_inherited(const int *keep_in, size_t n)
 {
-	int keep[3] = {keep0, keep1, keep2};
+	int keep[CHILD_MAX_KEEP];
 	unsigned int next = 3;
 
-	/* Sort the (at most three; -1 = none) fds to close the gaps between them. */
-	for (int i = 0; i < 3; i++)
-		for (int j = i + 1; j < 3; j++)
-			if (keep[j] < keep[i]) {
-				int t = keep[i];
-				keep[i] = keep[j];
-				keep[j] = t;
-			}
-	for (int i = 0; i < 3; i++) {
-		if (keep[i] < 3)
+	/* Sort the (few) fds to close the gaps between them. */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		for (; j > 0 && keep[j - 1] > keep_in[i]; j--)
+			keep[j] = keep[j - 1];
+		keep[j] = keep_in[i];
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < (int)next)
 			continue;
 		if ((unsigned int)keep[i] > next &&
 		    close_range(next, (unsigned int)keep[i] - 1, 0) < 0)
@@ -171,7 +172,12 @@ child_bind_root(struct child_state *s)
 		if (s->userns < 0)
 			child_fail_step(s, s->userns, "duplicating the user namespace fd");
 	}
-	r = close_inherited(s->sync, root_fd, s->userns);
+	{
+		const int keep[CHILD_MAX_KEEP] = {s->sync, root_fd, s->userns, s->cfg->stdio[0],
+		    s->cfg->stdio[1], s->cfg->stdio[2]};
+
+		r = close_inherited(keep, ELEMENTSOF(keep));
+	}
 	if (r < 0)
 		child_fail_step(s, r, "closing inherited fds");
 	r = mount_make_private();
@@ -242,7 +248,7 @@ child_wait_go(struct child_state *s)
 		child_fail(s->sync, "unexpected message from the helper");
 }
 
-static void
+void
 child_reset_signals(void)
 {
 	struct sigaction sa = {.sa_handler = SIG_DFL};
@@ -294,7 +300,10 @@ child_enter_root(struct child_state *s)
 	r = caps_drop_bounding();
 	if (r < 0)
 		child_fail_step(s, r, "dropping capabilities");
-	r = pty_make_console_stdio(s->slave);
+	if (cfg->stdio[0] >= 0)
+		r = pty_make_stdio(cfg->stdio);
+	else
+		r = pty_make_console_stdio(s->slave);
 	if (r < 0)
 		child_fail_step(s, r, "making /dev/console init's stdin, stdout and stderr");
 	child_reset_signals();

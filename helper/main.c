@@ -22,6 +22,7 @@
 #include "control.h"
 #include "ipc.h"
 #include "ceilings.h"
+#include "exec.h"
 #include "monitor.h"
 #include "net.h"
 #include "policy.h"
@@ -144,6 +145,9 @@ identify_caller(struct caller_ids *ids, struct policy_caller *ret)
 	    .group_names = (const char *const *)ids->names};
 }
 
+/* Pipe mode's pipes (IPC_F_PIPES), until the clone gave them to init; else -1. */
+static int start_pipes[IPC_PIPE_STREAMS] = {-1, -1, -1};
+
 static void
 read_request(struct ipc_msg *msg)
 {
@@ -152,14 +156,18 @@ read_request(struct ipc_msg *msg)
 
 	if (r < 0)
 		helper_fail(r, "reading the request");
+	if (msg->type == IPC_T_EXEC)
+		return; /* exec.c says what it was asked */
 	if (msg->type != IPC_T_START)
-		helper_fail(-EPROTO, "expected a start request");
+		helper_fail(-EPROTO, "expected a start or exec request");
 	/* Caller-chosen text: helper_log escapes it; truncation only shortens the log line. */
 	(void)snprintf(helper_session.request, sizeof(helper_session.request),
 	    "start root=%s bridge=%s address=%s gateway=%s machine=%s init=%s memory=%llu pids=%u "
 	    "cpus_milli=%u",
 	    s->root, s->bridge, s->address, s->gateway, s->machine, s->init,
 	    (unsigned long long)s->memory, (unsigned)s->pids, (unsigned)s->cpus_milli);
+	if ((s->flags & IPC_F_PIPES) != 0)
+		exec_receive_pipes(helper_session.sock, start_pipes);
 }
 
 /*
@@ -279,7 +287,8 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	    .rows = plan->rows,
 	    .cols = plan->cols,
 	    .cgroup_layout = (int)cgroup_detect(),
-	    .host_userfaultfd = sysfilter_host_userfaultfd()};
+	    .host_userfaultfd = sysfilter_host_userfaultfd(),
+	    .stdio = {start_pipes[0], start_pipes[1], start_pipes[2]}};
 	struct fail f = {0};
 	int master = -1, r;
 
@@ -297,6 +306,9 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 		prepare_userns(s, g, root_fd, &cfg);
 	r = clone_container(s, &cfg, e->veth, plan->bridge, &master, &f);
 	(void)util_safe_close(cfg.userns_fd);
+	/* init has them now: the monitor keeps no fd of the caller's. */
+	for (size_t i = 0; i < IPC_PIPE_STREAMS; i++)
+		start_pipes[i] = util_safe_close(start_pipes[i]);
 	if (r < 0)
 		helper_fail_at(r, &f, "starting the container");
 	return master;
@@ -393,6 +405,8 @@ main(void)
 	helper_session.sock = SANITIZE_IPC_FD;
 	identify_caller(&ids, &caller);
 	read_request(&msg);
+	if (msg.type == IPC_T_EXEC)
+		exec_run(&msg, &caller);
 	r = request_plan_new(&msg.start, &plan, &f);
 	if (r < 0)
 		helper_fail_at(r, &f, "reading the request");
