@@ -157,8 +157,12 @@ static int
 run_tty(int sock, pid_t helper, int send_err, const char *name)
 {
 	static char machine[IPC_MAX_STR];
-	struct relay_config rc = {.sock = sock, .helper = helper, .escape = true,
-	    .escape_key = ESCAPE_DEFAULT_KEY, .exec = true, .machine = machine};
+	struct relay_config rc = {.sock = sock,
+	    .helper = helper,
+	    .escape = true,
+	    .escape_key = ESCAPE_DEFAULT_KEY,
+	    .exec = true,
+	    .machine = machine};
 	struct ipc_msg m;
 	int k;
 
@@ -182,7 +186,7 @@ run_pipes(int sock, pid_t helper, const char *name)
 	if (k == -EPIPE || k == -ECONNRESET) {
 		struct ipc_msg m;
 		return cmd_start_await_console(sock, k, &m) == 0 ? report_fail("unexpected answer")
-		                                                  : EXIT_CNSPAWN;
+		                                                 : EXIT_CNSPAWN;
 	}
 	if (k < 0)
 		return report_fail("passing the pipes to the helper: %s", strerror(-k));

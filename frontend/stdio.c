@@ -26,18 +26,18 @@
 #include "stdio.h"
 #include "util.h"
 
-#define STDIO_CHUNK (1u << 20)   /* bytes one splice may move */
-#define STDIO_BUF (64u * 1024u)  /* the read/write fallback's buffer */
+#define STDIO_CHUNK (1u << 20)    /* bytes one splice may move */
+#define STDIO_BUF (64u * 1024u)   /* the read/write fallback's buffer */
 #define STDIO_PIPE_SIZE (1 << 20) /* asked for each pipe (pipe-max-size for users) */
 #define STDIO_DRAIN_MS 100        /* after the exit: quiet this long means drained */
 
 /* One direction: src -> dst. */
 struct chan {
 	int src, dst;
-	bool splice;   /* still trying splice(2) */
-	bool dst_full; /* wait for dst to take more before reading src */
-	bool done;     /* src at end of file (or broken) */
-	bool discard;  /* dst is gone: keep draining src, drop the bytes */
+	bool splice;    /* still trying splice(2) */
+	bool dst_full;  /* wait for dst to take more before reading src */
+	bool done;      /* src at end of file (or broken) */
+	bool discard;   /* dst is gone: keep draining src, drop the bytes */
 	bool close_dst; /* close dst at the end of src (the command's stdin) */
 	uint8_t *buf;
 	size_t start, end;
@@ -48,7 +48,7 @@ struct stdio_relay {
 	struct chan ch[3]; /* stdin, stdout, stderr */
 	int sig_fd;
 	bool exited;
-	int status;
+	struct ipc_exit exit; /* valid once exited */
 };
 
 int
@@ -202,7 +202,7 @@ sock_read(struct stdio_relay *r)
 		/* Nobody reads stdin any more: stop, or an endless input would keep us here. */
 		if (!r->ch[0].done)
 			chan_end(&r->ch[0]);
-		r->status = report_exit(&m.exit, r->cfg->machine);
+		r->exit = m.exit;
 		ipc_msg_done(&m);
 		return 0;
 	}
@@ -259,8 +259,9 @@ step(struct stdio_relay *r)
 		chan_handle(&r->ch[i], p[2 * i].revents, p[2 * i + 1].revents);
 	if (p[6].revents && (k = sock_read(r)) != 0)
 		return k;
+	/* The memory-ceiling line after the command's own last words on stderr. */
 	if (r->exited && drained(r, n))
-		return r->status;
+		return report_exit(&r->exit, r->cfg->machine);
 	return -1;
 }
 

@@ -40,7 +40,10 @@
 #include "util.h"
 
 #define EXEC_MAX_ENV (IPC_MAX_ARGS + 8)
-#define EXEC_LOGIN_PATHS {"/bin/login", "/usr/bin/login"}
+#define EXEC_LOGIN_PATHS                                                                           \
+	{                                                                                          \
+		"/bin/login", "/usr/bin/login"                                                     \
+	}
 
 struct exec_plan {
 	const struct ipc_exec *x;
@@ -119,7 +122,8 @@ check_request(const struct ipc_exec *x)
 	if (ipc_name_check(x->machine) < 0)
 		helper_fail(0, "invalid %s", IPC_NAME_RULE);
 	if (x->user[0] != '\0' && passwd_user_check(x->user) < 0)
-		helper_fail(0, "invalid user name (1-64 printable characters, no ':' ',' or space)");
+		helper_fail(0,
+		    "invalid user name (1-64 printable characters, no ':' ',' or space)");
 	if (x->cwd[0] != '\0' && x->cwd[0] != '/')
 		helper_fail(0, "--cwd needs an absolute path inside the container");
 	if (x->term[0] != '\0') {
@@ -363,8 +367,8 @@ wait_cmd(const char *name, pid_t pid)
 			if (ipc_recv(helper_session.sock, &m) == 0)
 				ipc_msg_done(&m);
 			(void)kill(-pid, SIGHUP);
-			helper_log(LOG_NOTICE, "exec in %s: the frontend left; hung up pid %d", name,
-			    (int)pid);
+			helper_log(LOG_NOTICE, "exec in %s: the frontend left; hung up pid %d",
+			    name, (int)pid);
 			exit(0);
 		}
 	}

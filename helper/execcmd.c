@@ -29,7 +29,8 @@ setup_fail(const struct execcmd *c, const char *fmt, ...)
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		(void)!write(c->sync_fd, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+		(void)!write(c->sync_fd, buf,
+		    (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 	_exit(EXECCMD_SETUP_FAILED);
 }
 
@@ -99,8 +100,7 @@ exec_search(char *const *argv, char *const *envp)
 	}
 	for (;;) {
 		size_t n = strcspn(p, ":");
-		int k = snprintf(full, sizeof(full), "%.*s%s%s", (int)n, n > 0 ? p : ".",
-		    "/", cmd);
+		int k = snprintf(full, sizeof(full), "%.*s%s%s", (int)n, n > 0 ? p : ".", "/", cmd);
 
 		if (k > 0 && (size_t)k < sizeof(full)) {
 			execve(full, argv, envp);

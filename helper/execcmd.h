@@ -16,11 +16,11 @@
 #include "passwd.h"
 
 struct execcmd {
-	int stdio[3];          /* fds to become 0, 1, 2 (pipes, or the PTY slave three times) */
-	bool tty;              /* stdio is a PTY slave: make it the controlling terminal */
+	int stdio[3]; /* fds to become 0, 1, 2 (pipes, or the PTY slave three times) */
+	bool tty;     /* stdio is a PTY slave: make it the controlling terminal */
 	const struct passwd_user *user;
-	const char *cwd;       /* --cwd (must work), or NULL: the user's home, else / */
-	char *const *argv;     /* argv[0] is CMD, searched in envp's PATH without a '/' */
+	const char *cwd;   /* --cwd (must work), or NULL: the user's home, else / */
+	char *const *argv; /* argv[0] is CMD, searched in envp's PATH without a '/' */
 	char *const *envp;
 	bool host_userfaultfd; /* sysfilter_host_userfaultfd(), read before joining */
 	int sync_fd;           /* close-on-exec pipe: a setup error's text, then _exit(125) */

@@ -107,8 +107,7 @@ parse_status(const char *text, pid_t *ret_ppid, uint64_t *ret_capbnd)
 	*ret_capbnd = 0;
 	for (int i = 0; i < 16; i++) {
 		char c = cb[i];
-		*ret_capbnd = (*ret_capbnd << 4) |
-		    (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+		*ret_capbnd = (*ret_capbnd << 4) | (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10);
 	}
 	return 0;
 }

@@ -20,7 +20,8 @@ passwd_user_check(const char *user)
 	if (n == 0 || n > PASSWD_NAME_MAX || user[0] == '-' || user[0] == '+')
 		return -EINVAL;
 	for (const char *c = user; *c != '\0'; c++)
-		if (!isgraph((unsigned char)*c) || *c == ':' || *c == ',' || (unsigned char)*c > 0x7e)
+		if (!isgraph((unsigned char)*c) || *c == ':' || *c == ',' ||
+		    (unsigned char)*c > 0x7e)
 			return -EINVAL;
 	return 0;
 }
