@@ -161,6 +161,51 @@ like "with a terminal: a PTY of the container" "^/dev/pts/[0-9]+$" "$(printf "%s
 run as_user cntest script -qec "$CNSPAWN exec -T ex1 sh -c 'tty || :'" /dev/null
 like "-T: no terminal" "not a tty" "$OUT"
 
+# --- through a real terminal (tmux): exec's PTY, Ctrl-] x3, cnspawn login ---------
+if command -v tmux > /dev/null && command -v openssl > /dev/null; then
+	SOCK=cnspawn-68-$$
+	D=$_work/tm
+	mkdir "$D"
+	chown cntest:cntest "$D"
+	on_exit "as_user cntest tmux -L '$SOCK' kill-server 2>/dev/null || true"
+	tm() { as_user cntest tmux -L "$SOCK" "$@"; }
+	pane_has() { tm capture-pane -p -t "$1" | grep -Eq -- "$2"; }
+	# tpane TAG ARGS...: cnspawn ARGS in a tmux pane; TAG.rc its status, TAG.b/.a stty -g.
+	tpane() {
+		_t=$1; shift
+		tm -f /dev/null new-session -d -s "$_t" -x 100 -y 30 sh -c \
+			"stty -g > $D/$_t.b; $CNSPAWN $*; echo \$? > $D/$_t.r; stty -g > $D/$_t.a; mv $D/$_t.r $D/$_t.rc"
+	}
+	tpane es exec ex1 sh
+	wait_for 10 pane_has es '# *$' || diag "no prompt: $(tm capture-pane -p -t es 2>&1)"
+	tm send-keys -t es 'tty; echo TTY-$((6*7))' Enter
+	if wait_for 10 pane_has es '^TTY-42'; then ok "exec through tmux: a shell on a PTY"
+	else not_ok "exec through tmux: a shell on a PTY" "$(tm capture-pane -p -t es 2>&1)"; fi
+	like "... of the container's devpts" '^/dev/pts/[0-9]+$' "$(tm capture-pane -p -t es)"
+	tm send-keys -t es C-] C-] C-]
+	wait_for 10 test -e "$D/es.rc" || true
+	is "Ctrl-] three times ends exec: status 0" 0 "$(cat "$D/es.rc" 2> /dev/null)"
+	is "... and the terminal is exactly as before" "$(cat "$D/es.b")" "$(cat "$D/es.a" 2> /dev/null)"
+	# cnspawn login: the container's own login asks for root's password.
+	HASH=$(openssl passwd -6 secret68)
+	sed -i "s|^root:x:|root:$HASH:|" "$R/etc/passwd"
+	tpane lg login ex1
+	wait_for 10 pane_has lg 'login: *$' || diag "no login prompt: $(tm capture-pane -p -t lg 2>&1)"
+	tm send-keys -t lg root Enter
+	wait_for 10 pane_has lg 'Password: *$' || diag "no password prompt: $(tm capture-pane -p -t lg 2>&1)"
+	tm send-keys -t lg secret68 Enter
+	tm send-keys -t lg 'echo LOGIN-$((6*7))' Enter
+	if wait_for 10 pane_has lg '^LOGIN-42'; then ok "cnspawn login: a shell after the password"
+	else not_ok "cnspawn login: a shell after the password" "$(tm capture-pane -p -t lg 2>&1)"; fi
+	tm send-keys -t lg 'exit' Enter
+	wait_for 10 test -e "$D/lg.rc" || true
+	is "cnspawn login: exit status 0 after exit" 0 "$(cat "$D/lg.rc" 2> /dev/null)"
+	is "... and the terminal is exactly as before" "$(cat "$D/lg.b")" "$(cat "$D/lg.a" 2> /dev/null)"
+	sed -i "s|^root:[^:]*:|root:x:|" "$R/etc/passwd"
+else
+	skip "exec and login through tmux" "tmux or openssl missing"
+fi
+
 # --- exec refused by a privileged rule without exec ----------------------------------
 stop_container "$R" exm1
 bg_container "$RN" exm2 -M ex2
