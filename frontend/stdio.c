@@ -148,8 +148,11 @@ chan_move(struct chan *c)
 	if (n == 0) {
 		chan_end(c);
 	} else if (errno == EAGAIN) {
-		/* Either side: poll dst next; a src with nothing gives POLLIN no more. */
-		c->dst_full = true;
+		/* Either side. Only a dst that cannot take more is waited for: src
+		 * empty again (a writer slower than us) just waits for POLLIN. */
+		struct pollfd p = {.fd = c->dst, .events = POLLOUT};
+
+		c->dst_full = poll(&p, 1, 0) == 0;
 	} else if (errno == EINVAL || errno == ENOSYS || errno == EBADF) {
 		c->splice = false;
 		chan_read(c);
