@@ -111,7 +111,7 @@ $(TOOL): $(call objs,$(POLICY_TOOL_SRC)) $(LIBPOLICY) $(LIBCOMMON)
 
 # Helper sources tied to no helper_session and no privileged call: unit tests
 # (tests/unit/test-helper-*.c) and fuzz targets link them as they are.
-HELPER_CORE_SRC = helper/fail.c helper/request.c helper/statefile.c helper/sysfilter.c
+HELPER_CORE_SRC = helper/fail.c helper/passwd.c helper/request.c helper/statefile.c helper/sysfilter.c
 LIBHELPERCORE   = $(BUILDDIR)/libcnspawn-helper-core.a
 $(LIBHELPERCORE): $(call objs,$(HELPER_CORE_SRC))
 	@mkdir -p $(@D)

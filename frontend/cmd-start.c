@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "relay.h"
 #include "spawn.h"
+#include "stdio.h"
 #include "tty.h"
 #include "report.h"
 #include "util.h"
@@ -129,6 +130,13 @@ opt_str(const char *s)
 	return (char *)(uintptr_t)(s != NULL ? s : "");
 }
 
+/* Pipe mode (issue 13): stdin not a terminal, no -t, no -d: init gets fresh pipes. */
+static bool
+pipe_mode(const struct start_options *o)
+{
+	return !isatty(STDIN_FILENO) && !o->tty && !o->detach;
+}
+
 static int
 send_start(int sock, const struct start_options *o, const char *root)
 {
@@ -152,6 +160,8 @@ send_start(int sock, const struct start_options *o, const char *root)
 	/* Pipe mode (scripts) keeps "the container lives as long as cnspawn" unless -d. */
 	if (!isatty(STDIN_FILENO) && !o->detach)
 		m.start.flags |= IPC_F_STOP_ON_EXIT;
+	if (pipe_mode(o))
+		m.start.flags |= IPC_F_PIPES;
 	m.start.kill_signal = o->kill_signal;
 	m.start.memory = o->memory;
 	m.start.pids = o->pids;
@@ -171,8 +181,8 @@ send_start(int sock, const struct start_options *o, const char *root)
  * request that failed to go out is reported only if no answer explains it
  * (the helper may have refused and exited before reading it).
  */
-static int
-await_console(int sock, int send_err, struct ipc_msg *ret)
+int
+cmd_start_await_console(int sock, int send_err, struct ipc_msg *ret)
 {
 	struct ipc_msg m;
 	int k = ipc_recv(sock, &m);
@@ -215,6 +225,30 @@ print_start_line(const struct start_options *o, const struct ipc_console *c)
 	fflush(stderr);
 }
 
+/*
+ * Pipe mode: init's stdin, stdout and stderr are fresh pipes, relayed byte
+ * for byte; the console (still /dev/console, drained by the monitor for
+ * `cnspawn attach`) is not ours to relay.
+ */
+static int
+run_pipes(int sock, pid_t helper)
+{
+	static char machine[IPC_MAX_STR];
+	struct stdio_config sc = {.sock = sock, .helper = helper, .machine = machine};
+	struct ipc_msg console;
+	int sent = stdio_make_pipes(sock, sc.fds), k;
+
+	/* A helper that refused before reading the pipes says why; so does one after. */
+	if ((k = cmd_start_await_console(sock, sent, &console)) != 0) {
+		for (int i = 0; i < 3 && sent == 0; i++)
+			(void)close(sc.fds[i]);
+		return k;
+	}
+	(void)snprintf(machine, sizeof(machine), "%s", console.console.machine);
+	ipc_msg_done(&console);
+	return stdio_relay_run(&sc);
+}
+
 int
 cmd_start_run(const struct start_options *o)
 {
@@ -234,7 +268,9 @@ cmd_start_run(const struct start_options *o)
 	k = send_start(sock, o, root);
 	if (k == -E2BIG)
 		return report_fail("request too large (at most %u bytes)", IPC_MAX_MSG);
-	if ((k = await_console(sock, k, &console)) != 0)
+	if (k == 0 && pipe_mode(o))
+		return run_pipes(sock, rc.helper);
+	if ((k = cmd_start_await_console(sock, k, &console)) != 0)
 		return k;
 	if (o->detach) {
 		/* The monitor keeps the console (and its output) until `cnspawn attach`. */

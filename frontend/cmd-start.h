@@ -21,6 +21,7 @@ struct start_options {
 	int init_argc;
 	bool quiet;
 	bool detach;          /* -d: print the name and return once init runs */
+	bool tty;             /* -t: the console even when stdin is not a terminal */
 	uint32_t kill_signal; /* --kill-signal; 0: the default (SIGRTMIN+4) */
 	bool escape;
 	uint8_t escape_key;
@@ -37,3 +38,11 @@ struct start_options {
 
 /* Check the options (printing one line and returning EXIT_CNSPAWN), run, return the exit status. */
 int cmd_start_run(const struct start_options *o);
+
+struct ipc_msg; /* ipc.h */
+/*
+ * The helper's first answer: IPC_T_CONSOLE into *ret, or one line saying
+ * why not (returns EXIT_CNSPAWN). send_err is what sending the request
+ * returned, reported only if no answer explains it.
+ */
+int cmd_start_await_console(int sock, int send_err, struct ipc_msg *ret);

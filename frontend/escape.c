@@ -84,7 +84,8 @@ escape_feed(struct escape *e, const uint8_t *in, size_t n, const struct timespec
 	}
 	len += escape_expire(e, now, out);
 	for (size_t i = 0; i < n; i++) {
-		if (in[i] != e->key && e->pending == 1 && in[i] == ESCAPE_DETACH_KEY) {
+		if (in[i] != e->key && e->pending == 1 && in[i] == ESCAPE_DETACH_KEY &&
+		    !e->no_detach) {
 			e->pending = 0;
 			e->action = ESCAPE_DETACH;
 			*ret_len = len;

@@ -33,6 +33,7 @@ struct escape {
 	unsigned pending;          /* escape keys held back */
 	struct timespec first;     /* when the first of them was pressed */
 	enum escape_action action; /* what the completed sequence asked for */
+	bool no_detach;            /* ESCAPE_DETACH_KEY is just a key (cnspawn exec) */
 };
 
 /* "^]" or "^X" (X a letter or one of @[\]^_); -EINVAL otherwise, and for ^J/^M (Enter). */

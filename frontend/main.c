@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd-attach.h"
+#include "cmd-exec.h"
 #include "cmd-list.h"
 #include "cmd-start.h"
 #include "cmd-status.h"
@@ -44,6 +45,7 @@ static const struct option long_options[] = {
     {"init", required_argument, NULL, OPT_INIT},
     {"quiet", no_argument, NULL, 'q'},
     {"detach", no_argument, NULL, 'd'},
+    {"tty", no_argument, NULL, 't'},
     {"kill-signal", required_argument, NULL, OPT_KILL_SIGNAL},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"pids", required_argument, NULL, OPT_PIDS},
@@ -59,36 +61,40 @@ static const struct option long_options[] = {
 static void
 usage(void)
 {
-	printf("Usage: cnspawn [start] -p ROOT -b BRIDGE [OPTIONS] [-- INIT-ARGS...]\n"
-	       "       cnspawn list [--json]\n"
-	       "       cnspawn attach NAME\n"
-	       "       cnspawn status [--json] NAME\n"
-	       "       cnspawn stop [-t SECONDS] [--kill] NAME\n"
-	       "\n"
-	       "Start an OS container whose init is PID 1 and attach to its console.\n"
-	       "\n"
-	       "  -p, --directory ROOT          the container's root directory\n"
-	       "  -b, --network-bridge BRIDGE   host bridge the container's eth0 joins\n"
-	       "  -a, --address ADDR[/PREFIX]   container address (default: a free one)\n"
-	       "  -r, --gateway GW              default route (default: the policy's)\n"
-	       "  -M, --machine NAME            machine and host name (default: ROOT's name)\n"
-	       "      --init PATH               init inside ROOT (default: /sbin/init)\n"
-	       "  -q, --quiet                   no start line\n"
-	       "  -d, --detach                  start detached: print the name and return\n"
-	       "      --kill-signal=SIG         what `cnspawn stop` sends (default SIGRTMIN+4)\n"
-	       "      --memory=SIZE             memory ceiling, e.g. 512M (at most the policy's)\n"
-	       "      --pids=N                  task ceiling (at most the policy's)\n"
-	       "      --cpus=N                  CPU bandwidth, e.g. 0.5 (at most the "
-	       "policy's)\n" OPT_MOUNTS_USAGE
-	       "      --escape=KEY              escape key, ^X notation (default: ^])\n"
-	       "      --no-escape               no escape key\n"
-	       "  -h, --help                    show this help\n"
-	       "      --version                 show the version\n"
-	       "\n"
-	       "Press the escape key three times within 1s to stop the container,\n"
-	       "the escape key then d to detach (cnspawn attach NAME returns to it).\n"
-	       "Exit status: init's, 128+N if init died of signal N, 125 if cnspawn failed.\n"
-	       "See cnspawn(1).\n");
+	printf(
+	    "Usage: cnspawn [start] -p ROOT -b BRIDGE [OPTIONS] [-- INIT-ARGS...]\n"
+	    "       cnspawn list [--json]\n"
+	    "       cnspawn attach NAME\n"
+	    "       cnspawn status [--json] NAME\n"
+	    "       cnspawn stop [-t SECONDS] [--kill] NAME\n"
+	    "       cnspawn exec [-u USER] [-E VAR=VAL]... [--cwd DIR] [-t|-T] NAME [--] CMD...\n"
+	    "       cnspawn login NAME\n"
+	    "\n"
+	    "Start an OS container whose init is PID 1 and attach to its console.\n"
+	    "\n"
+	    "  -p, --directory ROOT          the container's root directory\n"
+	    "  -b, --network-bridge BRIDGE   host bridge the container's eth0 joins\n"
+	    "  -a, --address ADDR[/PREFIX]   container address (default: a free one)\n"
+	    "  -r, --gateway GW              default route (default: the policy's)\n"
+	    "  -M, --machine NAME            machine and host name (default: ROOT's name)\n"
+	    "      --init PATH               init inside ROOT (default: /sbin/init)\n"
+	    "  -q, --quiet                   no start line\n"
+	    "  -d, --detach                  start detached: print the name and return\n"
+	    "  -t, --tty                     the console even when stdin is no terminal\n"
+	    "                                (else pipe mode: byte-exact stdin, stdout, stderr)\n"
+	    "      --kill-signal=SIG         what `cnspawn stop` sends (default SIGRTMIN+4)\n"
+	    "      --memory=SIZE             memory ceiling, e.g. 512M (at most the policy's)\n"
+	    "      --pids=N                  task ceiling (at most the policy's)\n"
+	    "      --cpus=N                  CPU bandwidth, e.g. 0.5 (at most the policy's)\n" OPT_MOUNTS_USAGE
+	    "      --escape=KEY              escape key, ^X notation (default: ^])\n"
+	    "      --no-escape               no escape key\n"
+	    "  -h, --help                    show this help\n"
+	    "      --version                 show the version\n"
+	    "\n"
+	    "Press the escape key three times within 1s to stop the container,\n"
+	    "the escape key then d to detach (cnspawn attach NAME returns to it).\n"
+	    "Exit status: init's, 128+N if init died of signal N, 125 if cnspawn failed.\n"
+	    "See cnspawn(1).\n");
 }
 
 static const char *
@@ -188,6 +194,9 @@ parse_one(struct start_options *o, int c, char **argv)
 	case 'd':
 		o->detach = true;
 		return 0;
+	case 't':
+		o->tty = true;
+		return 0;
 	case OPT_KILL_SIGNAL:
 		if (cmd_stop_parse_signal(optarg, &o->kill_signal) < 0)
 			return report_fail("invalid --kill-signal '%s' (a name such as SIGUSR2 or "
@@ -220,7 +229,7 @@ parse_start(int argc, char **argv, struct start_options *o)
 	o->escape_key = ESCAPE_DEFAULT_KEY;
 	opterr = 0;
 	/* "+": stop at the first non-option, so that nothing after "--" is taken as ours. */
-	while ((c = getopt_long(argc, argv, "+:p:b:a:r:M:qdxh", long_options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "+:p:b:a:r:M:qdxth", long_options, NULL)) != -1)
 		if ((k = parse_one(o, c, argv)) != 0)
 			return k;
 	if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
@@ -258,6 +267,10 @@ main(int argc, char **argv)
 		return cmd_stop_run(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "status") == 0)
 		return cmd_status_run(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "exec") == 0)
+		return cmd_exec_run(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "login") == 0)
+		return cmd_exec_login(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "start") == 0) {
 		argv[1] = argv[0];
 		argc--;

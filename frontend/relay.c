@@ -161,13 +161,15 @@ discard_if_dead(struct relay *r)
 static int
 leave(struct relay *r)
 {
-	static const char msg[] = "\r\ncnspawn: leaving; container is being stopped\r\n";
+	static const char stop_msg[] = "\r\ncnspawn: leaving; container is being stopped\r\n";
+	static const char hup_msg[] = "\r\ncnspawn: leaving; the command is hung up\r\n";
+	const char *msg = r->cfg->exec ? hup_msg : stop_msg;
 	struct ipc_msg m;
 
 	ipc_msg_init(&m, IPC_T_STOP);
 	m.stop.timeout = r->cfg->stop_timeout;
 	(void)ipc_send(r->cfg->sock, &m);
-	(void)util_write_full(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)util_write_full(STDERR_FILENO, msg, strlen(msg));
 	tty_restore();
 	r->status = 0;
 	return -1;
@@ -315,14 +317,6 @@ drain_master(struct relay *r)
 }
 
 static int
-exit_status(const struct ipc_exit *e)
-{
-	if (e->how == IPC_EXIT_SIGNAL)
-		return 128 + e->code;
-	return e->code;
-}
-
-static int
 sock_read(struct relay *r)
 {
 	_cleanup_free_ char *text = NULL;
@@ -342,13 +336,7 @@ sock_read(struct relay *r)
 	case IPC_T_EXIT:
 		drain_master(r);
 		tty_restore();
-		r->status = exit_status(&m.exit);
-		/* Always said, -q or not: it explains a status such as 137. */
-		if (m.exit.oom_kills > 0)
-			(void)report_fail("%s hit its memory ceiling: the kernel killed %u "
-			                  "process%s in it",
-			    r->cfg->machine, (unsigned)m.exit.oom_kills,
-			    m.exit.oom_kills == 1 ? "" : "es");
+		r->status = report_exit(&m.exit, r->cfg->machine);
 		ipc_msg_done(&m);
 		return -1;
 	case IPC_T_DETACHED:
@@ -570,6 +558,7 @@ relay_run(const struct relay_config *cfg)
 		return EXIT_CNSPAWN;
 	}
 	escape_init(&r.esc, cfg->escape && r.in_tty, cfg->escape_key);
+	r.esc.no_detach = cfg->exec; /* exec has no detach: Ctrl-] d reaches the command */
 	while (relay_step(&r) == 0)
 		;
 	tty_restore();

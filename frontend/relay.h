@@ -21,6 +21,9 @@ struct relay_config {
 	uint8_t escape_key;
 	const char *machine;   /* for the detach message */
 	uint32_t stop_timeout; /* seconds the monitor waits before SIGKILL after the escape */
+	/* cnspawn exec/login: no detach key; leaving hangs up the command (the helper's
+	 * answer to IPC_T_STOP), not the container. */
+	bool exec;
 };
 
 /*

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "ipc.h"
 #include "report.h"
 
 static void
@@ -32,4 +33,16 @@ report_fail_code(int code, const char *fmt, ...)
 	vreport(fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+int
+report_exit(const struct ipc_exit *e, const char *machine)
+{
+	/* Always said, -q or not: it explains a status such as 137. */
+	if (e->oom_kills > 0)
+		(void)report_fail("%s hit its memory ceiling: the kernel killed %u process%s in it",
+		    machine, (unsigned)e->oom_kills, e->oom_kills == 1 ? "" : "es");
+	if (e->how == IPC_EXIT_SIGNAL)
+		return 128 + e->code;
+	return e->code;
 }

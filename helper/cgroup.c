@@ -608,6 +608,76 @@ cgroup_remove_stale(const char *name)
 	}
 }
 
+/*
+ * The mount point of the hierarchy a /proc/PID/cgroup line names: the v2
+ * one ("0::"), the named systemd one, or the v1 controllers' own directory
+ * (/sys/fs/cgroup/CONTROLLERS, as systemd mounts them). NULL for another
+ * named hierarchy: it carries no controller, so no limit.
+ */
+static const char *
+line_mount(const char *ctrl, char buf[CGROUP_V1_PATH])
+{
+	if (ctrl[0] == '\0')
+		return hierarchy(
+		    cgroup_detect() == CGROUP_LAYOUT_LEGACY ? CGROUP_LAYOUT_NONE : cgroup_detect());
+	if (strcmp(ctrl, "name=systemd") == 0)
+		return "/sys/fs/cgroup/systemd";
+	if (strncmp(ctrl, "name=", 5) == 0)
+		return NULL;
+	if (strchr(ctrl, '/') != NULL || strcmp(ctrl, "..") == 0 ||
+	    snprintf(buf, CGROUP_V1_PATH, "/sys/fs/cgroup/%s", ctrl) >= CGROUP_V1_PATH)
+		return "";
+	return buf;
+}
+
+/* Enter the cgroup at path (as /proc/PID/cgroup gives it) of the hierarchy mounted at mnt. */
+static int
+join_one(const char *mnt, const char *path, const char *pid)
+{
+	_cleanup_close_ int h = -1, dir = -1;
+	struct statfs sf;
+	int r;
+
+	r = openat_safe(AT_FDCWD, mnt, O_PATH | O_DIRECTORY, OPENAT_HOST, &h);
+	if (r < 0)
+		return r;
+	if (fstatfs(h, &sf) < 0)
+		return -errno;
+	if ((long)sf.f_type != CGROUP_SUPER_MAGIC && (long)sf.f_type != CGROUP2_SUPER_MAGIC)
+		return -ENOENT;
+	/* Beneath the mount: the path is the kernel's, its names container root's (userns). */
+	r = openat_safe(h, path[1] != '\0' ? path + 1 : ".", O_PATH | O_DIRECTORY, OPENAT_BENEATH,
+	    &dir);
+	return r < 0 ? r : write_file(dir, "cgroup.procs", pid);
+}
+
+int
+cgroup_join_like(char *text, struct fail *f)
+{
+	char pid[32], buf[CGROUP_V1_PATH];
+	char *save = NULL;
+
+	(void)snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	for (char *l = strtok_r(text, "\n", &save); l != NULL; l = strtok_r(NULL, "\n", &save)) {
+		char *ctrl = strchr(l, ':'), *path = ctrl != NULL ? strchr(ctrl + 1, ':') : NULL;
+		const char *mnt;
+		int r;
+
+		if (path == NULL || path[1] != '/')
+			return fail_say(f, -EPROTO, "init's cgroup line '%.64s' is malformed", l);
+		*path++ = '\0';
+		mnt = line_mount(ctrl + 1, buf);
+		if (mnt == NULL)
+			continue;
+		r = mnt[0] != '\0' ? join_one(mnt, path, pid) : -ENOENT;
+		/* Fail closed: a hierarchy init is limited in, and we cannot enter, is a way out. */
+		if (r < 0)
+			return fail_say(f, r, "entering init's cgroup %.64s in %.32s: %s", path,
+			    ctrl[1] != '\0' ? ctrl + 1 : "cgroup2", strerror(-r));
+	}
+	return 0;
+}
+
 int
 cgroup_setup_child(int root_fd, enum cgroup_layout l, struct fail *f)
 {

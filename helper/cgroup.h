@@ -132,6 +132,17 @@ void cgroup_remove(struct helper_session *s);
 void cgroup_remove_stale(const char *name);
 
 /*
+ * Host side, as root, before joining the container's mount namespace (the
+ * hierarchies are looked up in ours): move the calling process into the
+ * cgroup init is in, in every hierarchy text (the contents of init's
+ * /proc/PID/cgroup, modified in place) lists, so that whatever joins the
+ * container is counted and limited exactly where init is (cnspawn exec,
+ * issue 13). Fails closed, naming the hierarchy, when one cannot be
+ * entered; only named hierarchies other than systemd's are skipped.
+ */
+int cgroup_join_like(char *text, struct fail *f);
+
+/*
  * Child side, after cgroup_enter() ran on it and before pivot_root: a new
  * cgroup namespace (rooted at the container's cgroup, so systemd sees it as
  * "/") and the hierarchy mounted at ROOT/sys/fs/cgroup for layout l (see

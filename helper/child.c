@@ -39,6 +39,7 @@
 #include "userns.h"
 #include "util.h"
 
+
 struct child_state {
 	const struct child_config *cfg;
 	int sync;                    /* the sync socket, always >= 3 */
@@ -126,8 +127,8 @@ cmp_int(const void *a, const void *b)
 /*
  * The clone copied every fd of the helper, including the parent's own end
  * of the sync socket (which would hide the parent's death from us) and the
- * frontend's IPC socket. Keep 0-2 (replaced by the console before exec) and
- * the n fds the contract gives us (-1: none).
+ * frontend's IPC socket. Keep 0-2 (replaced by the console or the pipes
+ * before exec) and the n fds the contract gives us (-1: none).
  */
 static int
 close_inherited(int *keep, size_t n)
@@ -136,7 +137,7 @@ close_inherited(int *keep, size_t n)
 
 	qsort(keep, n, sizeof(*keep), cmp_int);
 	for (size_t i = 0; i < n; i++) {
-		if (keep[i] < 3)
+		if (keep[i] < (int)next)
 			continue;
 		if ((unsigned int)keep[i] > next &&
 		    close_range(next, (unsigned int)keep[i] - 1, 0) < 0)
@@ -148,16 +149,18 @@ close_inherited(int *keep, size_t n)
 	return 0;
 }
 
-/* The fds the child keeps: sync, root, user namespace, the binds' trees. */
+/* The fds the child keeps: sync, root, user namespace, pipe mode's stdio, the binds' trees. */
 static int
 keep_fds(struct child_state *s, int root_fd)
 {
-	int keep[3 + POLICY_MAX_BINDS];
+	int keep[6 + POLICY_MAX_BINDS];
 	size_t n = 0;
 
 	keep[n++] = s->sync;
 	keep[n++] = root_fd;
 	keep[n++] = s->userns;
+	for (size_t i = 0; i < 3; i++)
+		keep[n++] = s->cfg->stdio[i];
 	for (size_t i = 0; i < s->cfg->nbinds && i < POLICY_MAX_BINDS; i++) {
 		s->trees[i] = fd_above_stdio(s->cfg->bind_trees[i]);
 		if (s->trees[i] < 0)
@@ -287,7 +290,7 @@ child_wait_go(struct child_state *s)
 		child_fail(s->sync, "unexpected message from the helper");
 }
 
-static void
+void
 child_reset_signals(void)
 {
 	struct sigaction sa = {.sa_handler = SIG_DFL};
@@ -339,7 +342,10 @@ child_enter_root(struct child_state *s)
 	r = caps_drop_bounding();
 	if (r < 0)
 		child_fail_step(s, r, "dropping capabilities");
-	r = pty_make_console_stdio(s->slave);
+	if (cfg->stdio[0] >= 0)
+		r = pty_make_stdio(cfg->stdio);
+	else
+		r = pty_make_console_stdio(s->slave);
 	if (r < 0)
 		child_fail_step(s, r, "making /dev/console init's stdin, stdout and stderr");
 	child_reset_signals();

@@ -30,7 +30,8 @@
  * after binding it; resolv.conf, then the binds, after /proc and /sys),
  * configure the network (net_setup_container), set the hostname,
  * pivot_root and detach the old root, drop the bounding set (caps.c), make
- * the console init's stdin/stdout/stderr in a new session (no controlling
+ * the console (in pipe mode: the frontend's pipes; /dev/console stays the
+ * PTY) init's stdin/stdout/stderr in a new session (no controlling
  * terminal, as the kernel starts init, so its getty or shell can take it),
  * close every other fd, load the syscall filter (sysfilter.c), exec init
  * with envp.
@@ -57,6 +58,9 @@ struct child_config {
 	uint16_t rows, cols;   /* initial console size; 0 0 = leave the default */
 	int cgroup_layout;     /* enum cgroup_layout: what to mount at /sys/fs/cgroup (cgroup.h) */
 	bool host_userfaultfd; /* sysfilter_host_userfaultfd(), read by the helper at start */
+	/* Pipe mode (IPC_F_PIPES): the frontend's fresh pipes, checked by exec.c, become
+	 * init's stdin, stdout and stderr instead of the console; -1: the console. */
+	int stdio[3];
 	/* userns rules (userns.c): container root is host userns_first */
 	bool userns;
 	int userns_fd; /* /proc/PID/ns/user, maps written; used only when userns */
@@ -70,6 +74,10 @@ struct child_config {
 	uint64_t ephemeral_size;
 	const char *resolv;
 };
+
+/* Every signal back to its default and none blocked: what survives execve must not be ours.
+ * Also for a process that joins the container (exec.c). */
+void child_reset_signals(void);
 
 /* Runs in the cloned child; never returns (exec of init, or _exit(127)). */
 _Noreturn void child_run(const struct child_config *cfg);

@@ -24,6 +24,7 @@
 #include "ipc.h"
 #include "ceilings.h"
 #include "ephemeral.h"
+#include "exec.h"
 #include "monitor.h"
 #include "net.h"
 #include "policy.h"
@@ -152,6 +153,9 @@ identify_caller(struct caller_ids *ids, struct policy_caller *ret)
 	    .home = ids->home};
 }
 
+/* Pipe mode's pipes (IPC_F_PIPES), until the clone gave them to init; else -1. */
+static int start_pipes[IPC_PIPE_STREAMS] = {-1, -1, -1};
+
 static void
 read_request(struct ipc_msg *msg)
 {
@@ -160,8 +164,10 @@ read_request(struct ipc_msg *msg)
 
 	if (r < 0)
 		helper_fail(r, "reading the request");
+	if (msg->type == IPC_T_EXEC)
+		return; /* exec.c says what it was asked */
 	if (msg->type != IPC_T_START)
-		helper_fail(-EPROTO, "expected a start request");
+		helper_fail(-EPROTO, "expected a start or exec request");
 	/* Caller-chosen text: helper_log escapes it; truncation only shortens the log line. */
 	(void)snprintf(helper_session.request, sizeof(helper_session.request),
 	    "start root=%s bridge=%s address=%s gateway=%s machine=%s init=%s memory=%llu pids=%u "
@@ -170,6 +176,8 @@ read_request(struct ipc_msg *msg)
 	    (unsigned long long)s->memory, (unsigned)s->pids, (unsigned)s->cpus_milli, s->binds.n,
 	    s->binds.n > 0 ? " (first " : "", s->binds.n > 0 ? s->binds.v[0].src : "",
 	    s->binds.n > 0 ? ")" : "", (s->flags & IPC_F_EPHEMERAL) != 0);
+	if ((s->flags & IPC_F_PIPES) != 0)
+		exec_receive_pipes(helper_session.sock, start_pipes);
 }
 
 /*
@@ -338,7 +346,8 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	    .bind_trees = h->trees,
 	    .ephemeral = g->ephemeral,
 	    .ephemeral_size = g->memory != 0 ? g->memory : EPHEMERAL_DEFAULT_SIZE,
-	    .resolv = h->resolv[0] != '\0' ? h->resolv : NULL};
+	    .resolv = h->resolv[0] != '\0' ? h->resolv : NULL,
+	    .stdio = {start_pipes[0], start_pipes[1], start_pipes[2]}};
 	struct fail f = {0};
 	int master = -1, r;
 
@@ -359,6 +368,8 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	(void)util_safe_close(cfg.userns_fd);
 	/* The child has its copies: the monitor keeps no fd of the caller's. */
 	binds_close(h->trees, plan->nbinds);
+	for (size_t i = 0; i < IPC_PIPE_STREAMS; i++)
+		start_pipes[i] = util_safe_close(start_pipes[i]);
 	if (r < 0)
 		helper_fail_at(r, &f, "starting the container");
 	return master;
@@ -461,6 +472,8 @@ main(void)
 	helper_session.sock = SANITIZE_IPC_FD;
 	identify_caller(&ids, &caller);
 	read_request(&msg);
+	if (msg.type == IPC_T_EXEC)
+		exec_run(&msg, &caller);
 	r = request_plan_new(&msg.start, &plan, &f);
 	if (r < 0)
 		helper_fail_at(r, &f, "reading the request");

@@ -45,6 +45,20 @@ pty_open_in_devpts(int pts_fd, uint16_t rows, uint16_t cols, int *ret_master, in
 	return 0;
 }
 
+/* 0-2 become fds[0..2], in a new session, as the kernel starts init. */
+static int
+make_stdio(const int fds[3])
+{
+	if (setsid() < 0)
+		return -errno;
+	/* Replaces whatever 0-2 were inherited from the helper (possibly the
+	 * user's own terminal), so init never sees a host fd. */
+	for (int fd = 0; fd <= 2; fd++)
+		if (fds[fd] != fd && dup2(fds[fd], fd) < 0)
+			return -errno;
+	return 0;
+}
+
 int
 pty_make_console_stdio(int slave_fd)
 {
@@ -55,12 +69,14 @@ pty_make_console_stdio(int slave_fd)
 	 * and get job control. Nothing here can reach a host terminal: the
 	 * slave is ours (TIOCGPTPEER) and every other fd is closed before exec.
 	 */
-	if (setsid() < 0)
-		return -errno;
-	/* Replaces whatever 0-2 were inherited from the helper (possibly the
-	 * user's own terminal), so init never sees a host fd. */
-	for (int fd = 0; fd <= 2; fd++)
-		if (fd != slave_fd && dup2(slave_fd, fd) < 0)
-			return -errno;
-	return 0;
+	const int fds[3] = {slave_fd, slave_fd, slave_fd};
+
+	return make_stdio(fds);
+}
+
+int
+pty_make_stdio(const int fds[3])
+{
+	/* The frontend's fresh pipes (checked to be anonymous pipes): no terminal at all. */
+	return make_stdio(fds);
 }

@@ -20,3 +20,6 @@ int pty_open_in_devpts(int pts_fd, uint16_t rows, uint16_t cols, int *ret_master
  * init) and make slave_fd the process's stdin, stdout and stderr.
  */
 int pty_make_console_stdio(int slave_fd);
+
+/* Pipe mode: a new session, fds[0..2] as stdin, stdout and stderr (no terminal). */
+int pty_make_stdio(const int fds[3]);

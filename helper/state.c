@@ -244,6 +244,33 @@ entry_alive(const struct state_entry *e)
 	return start == e->monitor_start && state != 'Z' && state != 'X';
 }
 
+int
+state_find(const char *name, struct state_entry *ret)
+{
+	_cleanup_close_ int dir_fd = -1;
+	struct state_entry e;
+	int r;
+
+	if (ipc_name_check(name) < 0)
+		return -EINVAL;
+	r = state_open_dir(&dir_fd);
+	if (r < 0)
+		return r;
+	r = read_entry(dir_fd, name, &e);
+	/* Not an entry (a FIFO, a symlink, bad text) or another version's: nothing to join. */
+	if (r == -EINVAL || r == -EPERM || r == -ELOOP || r == -EUCLEAN)
+		return -ENOENT;
+	if (r < 0)
+		return r;
+	r = entry_alive(&e);
+	if (r < 0)
+		return r;
+	if (r == 0 || e.init_pid <= 0)
+		return -ENOENT;
+	*ret = e;
+	return 0;
+}
+
 /* False unless sock is NAME.sock; a socket whose entry is gone belongs to a dead monitor. */
 static bool
 sweep_socket(int dir_fd, const char *sock)

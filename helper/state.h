@@ -25,5 +25,11 @@ int state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n);
 int state_write(int dir_fd, const struct state_entry *e);
 /* Remove an entry by name (opens the dir itself); -ENOENT if absent. */
 int state_remove(const char *name);
+/*
+ * The live entry of container name, read-only (a stale one is left for the
+ * next start to remove): -ENOENT when there is none, or it is stale, not
+ * an entry, or its init is not running yet; -EINVAL for a bad name.
+ */
+int state_find(const char *name, struct state_entry *ret);
 /* Start time of a process (field 22 of /proc/PID/stat); -ESRCH if gone. */
 int state_proc_start(pid_t pid, unsigned long long *ret);

@@ -53,6 +53,14 @@ ipc_msg_done(struct ipc_msg *m)
 	case IPC_T_ERROR:
 		free_ptr(&m->error.text);
 		break;
+	case IPC_T_EXEC:
+		free_ptr(&m->exec.machine);
+		free_ptr(&m->exec.user);
+		free_ptr(&m->exec.cwd);
+		free_ptr(&m->exec.term);
+		ipc_strv_done(&m->exec.argv);
+		ipc_strv_done(&m->exec.env);
+		break;
 	case IPC_T_CONSOLE:
 		free_ptr(&m->console.machine);
 		free_ptr(&m->console.address);
@@ -74,6 +82,7 @@ ipc_msg_done(struct ipc_msg *m)
 	case IPC_T_STOP:
 	case IPC_T_STATUS:
 	case IPC_T_DETACHED:
+	case IPC_T_PIPE:
 		break;
 	default:
 		/* A zeroed message (type 0) owns nothing; its fd 0 is not ours to close. */
@@ -97,8 +106,10 @@ ipc_type_nfds(enum ipc_type type)
 	case IPC_T_INFO:
 	case IPC_T_OUTPUT:
 	case IPC_T_DETACHED:
+	case IPC_T_EXEC:
 		return 0;
 	case IPC_T_CONSOLE:
+	case IPC_T_PIPE:
 		return 1;
 	default:
 		return -EPROTO;
@@ -141,7 +152,39 @@ encode_info(const struct ipc_info *i, struct ipc_wbuf *w)
 	ipc_put_u32(w, i->userns_count);
 }
 
-/* The control types added for the monitor (issue 5); 1 when m is not one of them. */
+/*
+ * The shape an exec request must have: a login names no command, user or
+ * variable and always has a terminal; an exec names its command.
+ */
+static bool
+exec_valid(const struct ipc_exec *x)
+{
+	if ((x->flags & ~IPC_EXEC_F_ALL) != 0)
+		return false;
+	if ((x->flags & IPC_EXEC_F_LOGIN) != 0)
+		return (x->flags & IPC_EXEC_F_TTY) != 0 && x->argv.n == 0 && x->env.n == 0 &&
+		    x->user != NULL && x->user[0] == '\0';
+	return x->argv.n >= 1;
+}
+
+static int
+encode_exec(const struct ipc_exec *x, struct ipc_wbuf *w)
+{
+	if (!exec_valid(x))
+		return -EINVAL;
+	ipc_put_str(w, x->machine);
+	ipc_put_str(w, x->user);
+	ipc_put_str(w, x->cwd);
+	ipc_put_str(w, x->term);
+	ipc_put_strv(w, &x->argv);
+	ipc_put_strv(w, &x->env);
+	ipc_put_u16(w, x->rows);
+	ipc_put_u16(w, x->cols);
+	ipc_put_u32(w, x->flags);
+	return 0;
+}
+
+/* The control types added for the monitor (issue 5), exec (issue 13); 1 when m is none. */
 static int
 encode_control(const struct ipc_msg *m, struct ipc_wbuf *w)
 {
@@ -163,6 +206,13 @@ encode_control(const struct ipc_msg *m, struct ipc_wbuf *w)
 		return 0;
 	case IPC_T_OUTPUT:
 		ipc_put_data(w, m->output.data, m->output.len);
+		return 0;
+	case IPC_T_EXEC:
+		return encode_exec(&m->exec, w);
+	case IPC_T_PIPE:
+		if (m->pipe.stream >= IPC_PIPE_STREAMS)
+			return -EINVAL;
+		ipc_put_u8(w, m->pipe.stream);
 		return 0;
 	default:
 		return 1;
@@ -326,6 +376,20 @@ decode_info(struct ipc_rbuf *r, struct ipc_info *i)
 	return i->attached <= 1 ? 0 : -EPROTO;
 }
 
+static int
+decode_exec(struct ipc_rbuf *r, struct ipc_exec *x)
+{
+	int k;
+
+	if ((k = ipc_get_str(r, &x->machine)) < 0 || (k = ipc_get_str(r, &x->user)) < 0 ||
+	    (k = ipc_get_str(r, &x->cwd)) < 0 || (k = ipc_get_str(r, &x->term)) < 0 ||
+	    (k = ipc_get_strv(r, &x->argv)) < 0 || (k = ipc_get_strv(r, &x->env)) < 0 ||
+	    (k = ipc_get_u16(r, &x->rows)) < 0 || (k = ipc_get_u16(r, &x->cols)) < 0 ||
+	    (k = ipc_get_u32(r, &x->flags)) < 0)
+		return k;
+	return exec_valid(x) ? 0 : -EPROTO;
+}
+
 /* The control types; 1 when m is not one of them. Partial strings are freed by the caller. */
 static int
 decode_control(struct ipc_rbuf *r, struct ipc_msg *m)
@@ -346,6 +410,12 @@ decode_control(struct ipc_rbuf *r, struct ipc_msg *m)
 		return decode_info(r, &m->info);
 	case IPC_T_OUTPUT:
 		return ipc_get_data(r, &m->output.data, &m->output.len);
+	case IPC_T_EXEC:
+		return decode_exec(r, &m->exec);
+	case IPC_T_PIPE:
+		if ((k = ipc_get_u8(r, &m->pipe.stream)) < 0)
+			return k;
+		return m->pipe.stream < IPC_PIPE_STREAMS ? 0 : -EPROTO;
 	default:
 		return 1;
 	}

@@ -29,6 +29,18 @@
  *                  str machine, str address, u32 init_pid
  *   IPC_T_EXIT     (helper -> frontend, no fd)     u8 how, i32 code,
  *                  u32 oom_kills (processes the memory ceiling killed)
+ *   IPC_T_EXEC     (frontend -> a fresh helper, no fd; issue 13)
+ *                  str machine, str user, str cwd, str term, strlist argv,
+ *                  strlist env, u16 rows, u16 cols, u32 flags
+ *                  (IPC_EXEC_F_*). With IPC_EXEC_F_LOGIN: argv, env and
+ *                  user empty, IPC_EXEC_F_TTY set; without it argv holds
+ *                  at least CMD. Answered by IPC_T_CONSOLE (with
+ *                  IPC_EXEC_F_TTY: the new PTY's master) or nothing, then
+ *                  IPC_T_EXIT with CMD's status, or IPC_T_ERROR.
+ *   IPC_T_PIPE     (frontend -> helper, one fd: a FIFO)  u8 stream (0, 1
+ *                  or 2: CMD's or init's stdin, stdout, stderr). Exactly
+ *                  three follow an IPC_T_EXEC without IPC_EXEC_F_TTY and an
+ *                  IPC_T_START with IPC_F_PIPES, in the order 0, 1, 2.
  *
  * The monitor's control socket (CNSPAWN_STATE_DIR/NAME.sock, one request
  * type per packet; see helper/control.c for who may send what):
@@ -80,6 +92,8 @@ enum ipc_type {
 	IPC_T_INFO = 8,
 	IPC_T_OUTPUT = 9,
 	IPC_T_DETACHED = 10,
+	IPC_T_EXEC = 11,
+	IPC_T_PIPE = 12,
 };
 
 #define IPC_MAX_DATA 32768u         /* bytes in one IPC_T_OUTPUT */
@@ -93,8 +107,17 @@ enum ipc_type {
 #define IPC_F_EPHEMERAL 0x4u
 /* --resolv-conf=off: leave the root's /etc/resolv.conf alone even if the rule has dns. */
 #define IPC_F_NO_RESOLV_CONF 0x8u
-#define IPC_F_ALL_FLAGS (IPC_F_QUIET | IPC_F_STOP_ON_EXIT | IPC_F_EPHEMERAL | IPC_F_NO_RESOLV_CONF)
+/* Pipe mode: three IPC_T_PIPE follow; they become init's stdin, stdout and stderr. */
+#define IPC_F_PIPES 0x10u
+#define IPC_F_ALL_FLAGS                                                                            \
+	(IPC_F_QUIET | IPC_F_STOP_ON_EXIT | IPC_F_EPHEMERAL | IPC_F_NO_RESOLV_CONF | IPC_F_PIPES)
 #define IPC_MAX_BINDS 16u /* binds in one IPC_T_START (POLICY_MAX_BINDS) */
+
+/* IPC_T_EXEC.flags. Unknown bits are -EPROTO. */
+#define IPC_EXEC_F_TTY 0x1u   /* a new PTY of the container, its master to the frontend */
+#define IPC_EXEC_F_LOGIN 0x2u /* the container's own login program on that PTY */
+#define IPC_EXEC_F_ALL (IPC_EXEC_F_TTY | IPC_EXEC_F_LOGIN)
+#define IPC_PIPE_STREAMS 3u /* stdin, stdout, stderr */
 
 /* IPC_T_EXIT.how */
 enum ipc_exit_how {
@@ -142,6 +165,27 @@ struct ipc_start {
 	uint32_t cpus_milli;
 	struct ipc_binds binds;
 	char *hostname; /* "": the machine name */
+};
+
+/*
+ * Run CMD in a running container (cnspawn exec) or a login on a new PTY of
+ * it (cnspawn login). Empty strings: user "" is container root, cwd "" is
+ * the user's home (else /), term "" sets no TERM. env holds NAME=value
+ * entries (-E), checked by the helper again.
+ */
+struct ipc_exec {
+	char *machine;
+	char *user;
+	char *cwd;
+	char *term;
+	struct ipc_strv argv; /* CMD [ARGS...] */
+	struct ipc_strv env;
+	uint16_t rows, cols;
+	uint32_t flags; /* IPC_EXEC_F_* */
+};
+
+struct ipc_pipe {
+	uint8_t stream; /* 0..IPC_PIPE_STREAMS-1 */
 };
 
 struct ipc_error {
@@ -201,8 +245,10 @@ struct ipc_msg {
 		struct ipc_stop stop;
 		struct ipc_info info;
 		struct ipc_output output;
+		struct ipc_exec exec;
+		struct ipc_pipe pipe;
 	};
-	int fd; /* the passed fd for IPC_T_CONSOLE, else -1 */
+	int fd; /* the passed fd for IPC_T_CONSOLE and IPC_T_PIPE, else -1 */
 };
 
 /* Zero a message and set fd to -1. */

@@ -256,6 +256,7 @@ permit_fits(const struct policy_rule *rule, const struct eval_ctx *x, struct eva
 	}
 	*g = (struct policy_grant){.max = rule->max,
 	    .privileged = rule->privileged,
+	    .exec = rule->exec || !rule->privileged,
 	    .userns_first = rule->userns_first,
 	    .userns_count = rule->userns_count};
 	if (!net_fits(rule, x, m, g) || !limits_fit(rule, x, m, g))

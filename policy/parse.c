@@ -175,6 +175,7 @@ struct parse_seen {
 	const struct lex_token *address, *gateway, *max, *userns, *privileged;
 	const struct lex_token *memory, *pids, *cpus;
 	struct mounts_seen mounts;
+	const struct lex_token *exec;
 };
 
 static int
@@ -384,6 +385,7 @@ opt_arity(const char *kw)
 	    {"memory", 1},
 	    {"pids", 1},
 	    {"cpus", 1},
+	    {"exec", 0},
 	};
 
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
@@ -435,6 +437,10 @@ parse_option(struct parse_state *st, struct policy_rule *r, struct parse_seen *s
 		return opt_pids(st, r, seen, &a[0]);
 	if (strcmp(kw, "cpus") == 0)
 		return opt_cpus(st, r, seen, &a[0]);
+	if (strcmp(kw, "exec") == 0) {
+		r->exec = true;
+		return once(st, &seen->exec, &a[0]) ? 0 : -EINVAL;
+	}
 	if (seen->userns != NULL || seen->privileged != NULL) {
 		const struct lex_token *prev =
 		    seen->userns != NULL ? seen->userns : seen->privileged;
@@ -592,6 +598,9 @@ warn_rule(struct parse_state *st, const struct policy_rule *r, const struct pars
 		diag(st, 0, t0->line, t0->col,
 		    "permit rule sets no memory ceiling: one of its containers can use all of the "
 		    "host's memory (add memory SIZE)");
+	if (r->exec && !r->privileged)
+		diag(st, 0, seen->exec->line, seen->exec->col,
+		    "exec changes nothing under userns (cnspawn exec is allowed there anyway)");
 	if (!r->privileged)
 		return;
 	if (parse_who_is_group(r))

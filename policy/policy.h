@@ -135,6 +135,8 @@ struct policy_grant {
 	uint8_t ndns;
 	struct in_addr dns[POLICY_MAX_DNS];
 	char search[POLICY_MAX_DOMAIN + 1];
+	/* `cnspawn exec` under a privileged rule: the rule's `exec` option (issue 13). */
+	bool exec;
 };
 
 struct policy_decision {
@@ -271,6 +273,7 @@ struct policy_rule {
 	uint8_t ndns;
 	struct in_addr dns[POLICY_MAX_DNS];
 	char *search; /* `search DOMAIN`, or NULL */
+	bool exec;           /* `exec`: cnspawn exec under privileged (userns: always) */
 };
 
 size_t policy_rule_count(const struct policy *p);

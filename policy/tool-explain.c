@@ -258,6 +258,12 @@ print_permit(const struct policy_rule *r, const struct policy_caller *c)
 	else
 		printf("    container root is host uid %u..%u (user namespace)\n", r->userns_first,
 		    (unsigned)(r->userns_first + (r->userns_count - 1)));
+	if (r->privileged && !r->exec)
+		printf(
+		    "    cnspawn exec: not allowed (privileged without exec); cnspawn login is\n");
+	else
+		printf("    cnspawn exec and login: allowed%s\n",
+		    r->privileged ? " (exec)" : " (userns)");
 }
 
 /* The last deny without a root after rule i: it overrides every earlier permit. */

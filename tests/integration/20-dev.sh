@@ -35,7 +35,8 @@ like "/dev is mode 755" '^dev 755$' "$OUT"
 like "/dev/pts is a new devpts with ptmxmode=666" '^[^ ]+ /dev/pts devpts [^ ]*ptmxmode=666' "$OUT"
 like "/dev/shm is a tmpfs" '^[^ ]+ /dev/shm tmpfs ' "$OUT"
 
-incont "$TEMPLATE" 'echo "tty=$(tty)"; test -t 0 && test -t 1 && echo "stdio is a tty"; stat -c "%F" /dev/console; stat -L -c "console=%t:%T" /dev/console; stat -L -c "stdin=%t:%T" /proc/self/fd/0; true'
+# -t: the console as init's stdio (without it, pipe mode gives init pipes: 68-exec.sh).
+incont "$TEMPLATE" 'echo "tty=$(tty)"; test -t 0 && test -t 1 && echo "stdio is a tty"; stat -c "%F" /dev/console; stat -L -c "console=%t:%T" /dev/console; stat -L -c "stdin=%t:%T" /proc/self/fd/0; true' -t
 diag "init's ttyname: $(printf '%s\n' "$OUT" | sed -n 's/^tty=//p')"
 like "init's stdin and stdout are a tty" '^stdio is a tty$' "$OUT"
 is "init's stdin is the /dev/console device" \
@@ -73,7 +74,7 @@ mkcopy t20conln
 ln -s "$host/console-file" "$COPY/dev/console"
 # The root's own dev/ is hidden under the new tmpfs: the planted link is never
 # looked at, the container starts and writes to its own console.
-incont "$COPY" 'echo written-to-console > /dev/console; true'
+incont "$COPY" 'echo written-to-console > /dev/console; true' -t
 is "dev/console -> host file: starts, exit 0" 0 "$RC"
 like "dev/console -> host file: the write reaches the container's console" '^written-to-console$' "$OUT"
 is "dev/console -> host file: host file unchanged" "$before" "$(snap)"

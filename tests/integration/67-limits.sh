@@ -211,6 +211,9 @@ assert_clean "shell fork bomb"
 
 # --- a memory hog is OOM-killed inside; the monitor says so ----------------------
 incont "$R" '/limitprobe mem 400 > /tmp/mem.out; echo "hog=$?"; exit 0'
+# Pipe mode (issue 13) keeps init's stderr apart: the shell's own "Killed" is on it.
+is "memory hog: the shell said Killed on init's stderr" "Killed" "$(printf '%s\n' "$ERR" | sed -n 1p)"
+ERR=$(printf '%s\n' "$ERR" | sed 1d)
 is "memory hog: the container ends normally (init survives)" 0 "$RC"
 like "memory hog: the hog was killed (SIGKILL)" '^hog=137$' "$OUT"
 last=$(tail -n 1 "$R/tmp/mem.out" | sed -n 's/^mib=//p')

@@ -132,6 +132,33 @@ p_exit(struct pkt *p, uint8_t how, uint32_t code)
 	p_u32(p, 0); /* oom_kills */
 }
 
+/* An EXEC with nargs arguments (each "a"), nenv -E entries and the flags. */
+static void
+p_exec(struct pkt *p, uint32_t nargs, uint32_t nenv, const char *user, uint32_t flags)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_EXEC, 0);
+	p_str(p, "web");
+	p_str(p, user);
+	p_str(p, "");
+	p_str(p, "xterm");
+	p_u32(p, nargs);
+	for (uint32_t i = 0; i < nargs; i++)
+		p_str(p, "a");
+	p_u32(p, nenv);
+	for (uint32_t i = 0; i < nenv; i++)
+		p_str(p, "A=1");
+	p_u16(p, 24);
+	p_u16(p, 80);
+	p_u32(p, flags);
+}
+
+static void
+p_pipe(struct pkt *p, uint8_t stream)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_PIPE, 0);
+	p_u8(p, stream);
+}
+
 static void
 p_error_raw(struct pkt *p, uint32_t len, const void *s, size_t n)
 {
@@ -199,7 +226,7 @@ static void
 b_type11(struct pkt *p)
 {
 	p_exit(p, 0, 0);
-	p->b[1] = IPC_T_DETACHED + 1;
+	p->b[1] = IPC_T_PIPE + 1;
 }
 static void
 b_type255(struct pkt *p)
@@ -296,7 +323,7 @@ b_start_ok(struct pkt *p)
 static void
 b_start_flags(struct pkt *p)
 {
-	p_start(p, 0, 0x10, 0);
+	p_start(p, 0, IPC_F_ALL_FLAGS + 1, 0);
 }
 static void
 b_start_binds_ok(struct pkt *p)
@@ -536,6 +563,103 @@ static const struct bad_case bad_cases[] = {
 };
 
 static void
+b_exec_ok(struct pkt *p)
+{
+	p_exec(p, 2, 1, "alice", 0);
+}
+static void
+b_exec_no_cmd(struct pkt *p)
+{
+	p_exec(p, 0, 0, "", IPC_EXEC_F_TTY);
+}
+static void
+b_exec_flags(struct pkt *p)
+{
+	p_exec(p, 1, 0, "", IPC_EXEC_F_ALL + 1);
+}
+static void
+b_login_ok(struct pkt *p)
+{
+	p_exec(p, 0, 0, "", IPC_EXEC_F_LOGIN | IPC_EXEC_F_TTY);
+}
+static void
+b_login_cmd(struct pkt *p)
+{
+	p_exec(p, 1, 0, "", IPC_EXEC_F_LOGIN | IPC_EXEC_F_TTY);
+}
+static void
+b_login_no_tty(struct pkt *p)
+{
+	p_exec(p, 0, 0, "", IPC_EXEC_F_LOGIN);
+}
+static void
+b_login_user(struct pkt *p)
+{
+	p_exec(p, 0, 0, "bob", IPC_EXEC_F_LOGIN | IPC_EXEC_F_TTY);
+}
+static void
+b_login_env(struct pkt *p)
+{
+	p_exec(p, 0, 1, "", IPC_EXEC_F_LOGIN | IPC_EXEC_F_TTY);
+}
+static void
+b_exec_short(struct pkt *p)
+{
+	b_exec_ok(p);
+	p->len -= 1;
+}
+static void
+b_exec_trailing(struct pkt *p)
+{
+	b_exec_ok(p);
+	p_u8(p, 0);
+}
+static void
+b_pipe_ok(struct pkt *p)
+{
+	p_pipe(p, 2);
+}
+static void
+b_pipe_stream3(struct pkt *p)
+{
+	p_pipe(p, IPC_PIPE_STREAMS);
+}
+
+static const struct bad_case exec_bad_cases[] = {
+    {"exec without a command", b_exec_no_cmd, 0},
+    {"exec unknown flag", b_exec_flags, 0},
+    {"exec short", b_exec_short, 0},
+    {"exec trailing byte", b_exec_trailing, 0},
+    {"exec with an fd", b_exec_ok, 1},
+    {"login with a command", b_login_cmd, 0},
+    {"login without a terminal", b_login_no_tty, 0},
+    {"login with a user", b_login_user, 0},
+    {"login with -E", b_login_env, 0},
+    {"pipe without fd", b_pipe_ok, 0},
+    {"pipe with 2 fds", b_pipe_ok, 2},
+    {"pipe stream 3", b_pipe_stream3, 1},
+};
+
+static void
+test_ipc_decode_malformed_exec(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(exec_bad_cases) / sizeof(exec_bad_cases[0]); i++) {
+		print_message("case: %s\n", exec_bad_cases[i].name);
+		exec_bad_cases[i].build(&P);
+		expect_eproto(&P, exec_bad_cases[i].nfds);
+	}
+	b_exec_ok(&P);
+	expect_ok(&P, 0);
+	b_login_ok(&P);
+	expect_ok(&P, 0);
+	b_pipe_ok(&P);
+	expect_ok(&P, 1);
+	p_start(&P, 0, IPC_F_PIPES, 0);
+	expect_ok(&P, 0);
+}
+
+static void
 test_ipc_decode_malformed(void **state)
 {
 	(void)state;
@@ -764,6 +888,58 @@ test_ipc_roundtrip_exit(void **state)
 }
 
 static void
+test_ipc_roundtrip_exec(void **state)
+{
+	char *argv[] = {W("/bin/sh"), W("-c"), W(""), NULL};
+	char *env[] = {W("A=b c"), NULL};
+	struct ipc_msg in, out;
+
+	(void)state;
+	ipc_msg_init(&in, IPC_T_EXEC);
+	in.exec.machine = W("web");
+	in.exec.user = W("alice");
+	in.exec.cwd = W("/tmp");
+	in.exec.term = W("");
+	in.exec.argv.v = argv;
+	in.exec.argv.n = 3;
+	in.exec.env.v = env;
+	in.exec.env.n = 1;
+	in.exec.rows = 0xffff;
+	in.exec.cols = 7;
+	in.exec.flags = IPC_EXEC_F_TTY;
+	roundtrip(&in, 0, &out);
+	assert_string_equal(out.exec.machine, "web");
+	assert_string_equal(out.exec.user, "alice");
+	assert_string_equal(out.exec.cwd, "/tmp");
+	assert_string_equal(out.exec.term, "");
+	assert_int_equal(out.exec.argv.n, 3);
+	assert_string_equal(out.exec.argv.v[2], "");
+	assert_null(out.exec.argv.v[3]);
+	assert_string_equal(out.exec.env.v[0], "A=b c");
+	assert_int_equal(out.exec.rows, 0xffff);
+	assert_int_equal(out.exec.cols, 7);
+	assert_int_equal(out.exec.flags, IPC_EXEC_F_TTY);
+	ipc_msg_done(&out);
+	/* A login with a command does not even go out. */
+	in.exec.flags = IPC_EXEC_F_LOGIN | IPC_EXEC_F_TTY;
+	{
+		static uint8_t buf[IPC_MAX_MSG];
+		size_t len;
+
+		assert_int_equal(ipc_encode(&in, buf, sizeof(buf), &len), -EINVAL);
+	}
+	for (uint8_t k = 0; k < IPC_PIPE_STREAMS; k++) {
+		ipc_msg_init(&in, IPC_T_PIPE);
+		in.pipe.stream = k;
+		roundtrip(&in, 1, &out);
+		assert_int_equal(out.pipe.stream, k);
+		ipc_msg_done(&out);
+	}
+	assert_int_equal(ipc_type_nfds(IPC_T_PIPE), 1);
+	assert_int_equal(ipc_type_nfds(IPC_T_EXEC), 0);
+}
+
+static void
 test_ipc_roundtrip_control(void **state)
 {
 	static const enum ipc_type empty[] = {IPC_T_ATTACH, IPC_T_STATUS, IPC_T_DETACHED};
@@ -876,7 +1052,7 @@ test_ipc_encode_invalid(void **state)
 	ipc_msg_init(&m, (enum ipc_type)99);
 	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
 	fill_start(&m, NULL, 0);
-	m.start.flags = 0x10;
+	m.start.flags = IPC_F_ALL_FLAGS + 1;
 	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
 	m.start.flags = IPC_F_EPHEMERAL | IPC_F_NO_RESOLV_CONF;
 	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), 0);
@@ -1034,6 +1210,8 @@ main(void)
 	    cmocka_unit_test(test_ipc_roundtrip_exit),
 	    cmocka_unit_test(test_ipc_encode_invalid),
 	    cmocka_unit_test(test_ipc_roundtrip_control),
+	    cmocka_unit_test(test_ipc_roundtrip_exec),
+	    cmocka_unit_test(test_ipc_decode_malformed_exec),
 	    cmocka_unit_test(test_ipc_encode_invalid_control),
 	    cmocka_unit_test(test_ipc_limit_str),
 	    cmocka_unit_test(test_ipc_limit_args),

@@ -263,6 +263,7 @@ test_policy_evaluate_grant(void **state)
 	assert_int_equal(d.grant.gateway.s_addr, A("198.18.0.1").s_addr);
 	assert_int_equal(d.grant.max, 2);
 	assert_false(d.grant.privileged);
+	assert_true(d.grant.exec); /* userns: cnspawn exec without the option */
 	assert_int_equal(d.grant.userns_first, 100000);
 	assert_int_equal(d.grant.userns_count, 65536);
 	assert_int_equal(policy_check_count(&d.grant, 1), 0);
@@ -283,8 +284,27 @@ test_policy_evaluate_grant(void **state)
 	assert_int_equal(policy_evaluate(p, &c_carol, &r, &d), 0);
 	assert_true(d.permit);
 	assert_true(d.grant.privileged);
+	assert_false(d.grant.exec); /* privileged without the exec option */
 	assert_int_equal(d.grant.max, 0);
 	assert_int_equal(d.grant.gateway.s_addr, A("198.18.1.9").s_addr);
+	policy_free(p);
+}
+
+static void
+test_policy_evaluate_exec_option(void **state)
+{
+	static const char text[] = "permit root root /p/a exec privileged\n";
+	const struct policy_caller c = {.uid = 0, .name = "root"};
+	struct policy_request r = {.root = "/p/a", .prefix = -1};
+	struct policy_decision d;
+	struct policy *p = NULL;
+
+	(void)state;
+	assert_int_equal(policy_parse(text, strlen(text), &p, NULL), 0);
+	assert_int_equal(policy_evaluate(p, &c, &r, &d), 0);
+	assert_true(d.permit);
+	assert_true(d.grant.privileged);
+	assert_true(d.grant.exec);
 	policy_free(p);
 }
 
@@ -369,6 +389,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_policy_evaluate_exec_option),
 	    cmocka_unit_test(test_policy_evaluate_table),
 	    cmocka_unit_test(test_policy_evaluate_grant),
 	    cmocka_unit_test(test_policy_evaluate_grant_limits),
