@@ -32,6 +32,7 @@ ipc_ring_write(struct ipc_ring *r, const uint8_t *p, size_t n)
 
 	if (r->size == 0 || n == 0)
 		return;
+	r->written += n;
 	/* Only the last size bytes of a large write can survive: skip the rest up front. */
 	if (n > r->size) {
 		r->lost += r->len + (n - r->size);
@@ -81,4 +82,40 @@ ipc_ring_clear(struct ipc_ring *r)
 	r->start = 0;
 	r->len = 0;
 	r->lost = 0;
+}
+
+uint64_t
+ipc_ring_begin(const struct ipc_ring *r)
+{
+	return r->written - r->len;
+}
+
+uint64_t
+ipc_ring_end(const struct ipc_ring *r)
+{
+	return r->written;
+}
+
+static uint8_t
+byte_at(const struct ipc_ring *r, size_t off)
+{
+	return r->buf[(r->start + off) % r->size];
+}
+
+size_t
+ipc_ring_tail_lines(const struct ipc_ring *r, size_t lines)
+{
+	size_t off = r->len, seen = 0;
+
+	if (lines == 0)
+		return r->len;
+	/* A newline that ends the held bytes ends the last line; it starts none. */
+	if (off > 0 && byte_at(r, off - 1) == '\n')
+		off--;
+	while (off > 0) {
+		if (byte_at(r, off - 1) == '\n' && ++seen == lines)
+			return off;
+		off--;
+	}
+	return 0;
 }

@@ -3,10 +3,14 @@
 
 /*
  * The console ring buffer: the monitor keeps the last `size` bytes the
- * container wrote to its console while no frontend was attached, so that
- * the next `cnspawn attach` can replay them. Writing never blocks and never
- * fails: when full, the oldest bytes are overwritten (the container must
- * never wait for a reader). Pure memory, no I/O: unit-tested.
+ * container wrote to its console (drained by the monitor while no frontend
+ * is attached, copied to it by the attached frontend otherwise), so that
+ * `cnspawn attach` can replay what came while detached and `cnspawn logs`
+ * can show all of it. Writing never blocks and never fails: when full, the
+ * oldest bytes are overwritten (the container must never wait for a
+ * reader). Every byte has a position (bytes written before it since the
+ * ring was made) that readers keep as a cursor. Pure memory, no I/O:
+ * unit-tested.
  */
 
 #include <stddef.h>
@@ -20,7 +24,8 @@ struct ipc_ring {
 	size_t size;   /* capacity */
 	size_t start;  /* index of the oldest byte */
 	size_t len;    /* bytes held */
-	uint64_t lost; /* bytes overwritten since the last clear */
+	uint64_t lost;    /* bytes overwritten since the last clear */
+	uint64_t written; /* bytes ever written: the position just past the newest byte */
 };
 
 /* Allocate a ring of size bytes (1..IPC_RING_MAX_SIZE); -EINVAL or -ENOMEM. */
@@ -37,5 +42,16 @@ size_t ipc_ring_len(const struct ipc_ring *r);
  * off >= ipc_ring_len(). Call again with off + the length for the rest.
  */
 size_t ipc_ring_peek(const struct ipc_ring *r, size_t off, const uint8_t **ret);
-/* Forget every held byte (after a replay). */
+/* Forget every held byte; positions go on from where they were. */
 void ipc_ring_clear(struct ipc_ring *r);
+/* The position of the oldest held byte (== ipc_ring_end() when empty). */
+uint64_t ipc_ring_begin(const struct ipc_ring *r);
+/* The position just past the newest byte. */
+uint64_t ipc_ring_end(const struct ipc_ring *r);
+/*
+ * The logical offset (for ipc_ring_peek) where the last `lines` lines start,
+ * as tail(1) counts them: a line ends with '\n', a last line without one
+ * counts too, and lines 0 gives ipc_ring_len() (nothing). When the ring
+ * holds fewer lines, 0 (everything).
+ */
+size_t ipc_ring_tail_lines(const struct ipc_ring *r, size_t lines);

@@ -126,6 +126,64 @@ test_ipc_ring_model(void **state)
 	ipc_ring_done(&r);
 }
 
+/* Positions: the end counts every byte written, the beginning follows the overwrites. */
+static void
+test_ipc_ring_positions(void **state)
+{
+	struct ipc_ring r;
+
+	(void)state;
+	assert_int_equal(ipc_ring_init(&r, 8), 0);
+	assert_int_equal(ipc_ring_begin(&r), 0);
+	assert_int_equal(ipc_ring_end(&r), 0);
+	ipc_ring_write(&r, (const uint8_t *)"abcdef", 6);
+	assert_int_equal(ipc_ring_begin(&r), 0);
+	assert_int_equal(ipc_ring_end(&r), 6);
+	ipc_ring_write(&r, (const uint8_t *)"ghij", 4); /* 2 oldest dropped */
+	assert_int_equal(ipc_ring_begin(&r), 2);
+	assert_int_equal(ipc_ring_end(&r), 10);
+	ipc_ring_write(&r, (const uint8_t *)"0123456789ab", 12); /* over size */
+	assert_int_equal(ipc_ring_begin(&r), 14);
+	assert_int_equal(ipc_ring_end(&r), 22);
+	ipc_ring_clear(&r);
+	assert_int_equal(ipc_ring_begin(&r), 22);
+	assert_int_equal(ipc_ring_end(&r), 22);
+	ipc_ring_done(&r);
+}
+
+static size_t
+tail_of(const char *text, size_t size, size_t lines)
+{
+	struct ipc_ring r;
+	size_t off;
+
+	assert_int_equal(ipc_ring_init(&r, size), 0);
+	ipc_ring_write(&r, (const uint8_t *)text, strlen(text));
+	off = ipc_ring_tail_lines(&r, lines);
+	ipc_ring_done(&r);
+	return off;
+}
+
+/* tail(1)'s count: a last line without a newline counts; too few lines gives all. */
+static void
+test_ipc_ring_tail_lines(void **state)
+{
+	(void)state;
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 2), 2);   /* "b\nc\n" */
+	assert_int_equal(tail_of("a\nb\nc", 64, 2), 2);      /* "b\nc" */
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 1), 4);   /* "c\n" */
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 3), 0);   /* all: exactly 3 */
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 4), 0);   /* all: fewer */
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 0), 6);   /* nothing */
+	assert_int_equal(tail_of("a\n\n\nb\n", 64, 2), 3); /* empty lines count */
+	assert_int_equal(tail_of("\n", 64, 1), 0);
+	assert_int_equal(tail_of("", 64, 1), 0);
+	/* Wrapped: "\n56\n78\n9" held of "0\n12\n34\n56\n78\n9" in 8 bytes. */
+	assert_int_equal(tail_of("0\n12\n34\n56\n78\n9", 8, 2), 4);
+	assert_int_equal(tail_of("0\n12\n34\n56\n78\n9", 8, 3), 1);
+	assert_int_equal(tail_of("0\n12\n34\n56\n78\n9", 8, 9), 0);
+}
+
 int
 main(void)
 {
@@ -135,6 +193,8 @@ main(void)
 	    cmocka_unit_test(test_ipc_ring_write_wraps),
 	    cmocka_unit_test(test_ipc_ring_write_exact_and_over),
 	    cmocka_unit_test(test_ipc_ring_model),
+	    cmocka_unit_test(test_ipc_ring_positions),
+	    cmocka_unit_test(test_ipc_ring_tail_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
