@@ -77,12 +77,18 @@ ipc_msg_done(struct ipc_msg *m)
 		m->output.data = NULL;
 		m->output.len = 0;
 		break;
+	case IPC_T_TEE:
+		free(m->tee.data);
+		m->tee.data = NULL;
+		m->tee.len = 0;
+		break;
 	case IPC_T_EXIT:
 	case IPC_T_ATTACH:
 	case IPC_T_STOP:
 	case IPC_T_STATUS:
 	case IPC_T_DETACHED:
 	case IPC_T_PIPE:
+	case IPC_T_LOGS:
 		break;
 	default:
 		/* A zeroed message (type 0) owns nothing; its fd 0 is not ours to close. */
@@ -107,6 +113,8 @@ ipc_type_nfds(enum ipc_type type)
 	case IPC_T_OUTPUT:
 	case IPC_T_DETACHED:
 	case IPC_T_EXEC:
+	case IPC_T_LOGS:
+	case IPC_T_TEE:
 		return 0;
 	case IPC_T_CONSOLE:
 	case IPC_T_PIPE:
@@ -184,6 +192,35 @@ encode_exec(const struct ipc_exec *x, struct ipc_wbuf *w)
 	return 0;
 }
 
+/* A logs request's shape: lines only with tail, and within the bound. */
+static bool
+logs_valid(const struct ipc_logs *l)
+{
+	return l->follow <= 1 && l->tail <= 1 && l->lines <= IPC_MAX_LOG_LINES &&
+	    (l->tail == 1 || l->lines == 0);
+}
+
+/* The console types of issue 16; 1 when m is neither. */
+static int
+encode_logs(const struct ipc_msg *m, struct ipc_wbuf *w)
+{
+	switch (m->type) {
+	case IPC_T_LOGS:
+		if (!logs_valid(&m->logs))
+			return -EINVAL;
+		ipc_put_u8(w, m->logs.follow);
+		ipc_put_u8(w, m->logs.tail);
+		ipc_put_u32(w, m->logs.lines);
+		return 0;
+	case IPC_T_TEE:
+		ipc_put_u64(w, m->tee.gap);
+		ipc_put_data(w, m->tee.data, m->tee.len);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 /* The control types added for the monitor (issue 5), exec (issue 13); 1 when m is none. */
 static int
 encode_control(const struct ipc_msg *m, struct ipc_wbuf *w)
@@ -215,7 +252,7 @@ encode_control(const struct ipc_msg *m, struct ipc_wbuf *w)
 		ipc_put_u8(w, m->pipe.stream);
 		return 0;
 	default:
-		return 1;
+		return encode_logs(m, w);
 	}
 }
 
@@ -390,6 +427,27 @@ decode_exec(struct ipc_rbuf *r, struct ipc_exec *x)
 	return exec_valid(x) ? 0 : -EPROTO;
 }
 
+/* The console types of issue 16; 1 when m is neither. */
+static int
+decode_logs(struct ipc_rbuf *r, struct ipc_msg *m)
+{
+	int k;
+
+	switch (m->type) {
+	case IPC_T_LOGS:
+		if ((k = ipc_get_u8(r, &m->logs.follow)) < 0 ||
+		    (k = ipc_get_u8(r, &m->logs.tail)) < 0 || (k = ipc_get_u32(r, &m->logs.lines)) < 0)
+			return k;
+		return logs_valid(&m->logs) ? 0 : -EPROTO;
+	case IPC_T_TEE:
+		if ((k = ipc_get_u64(r, &m->tee.gap)) < 0)
+			return k;
+		return ipc_get_data(r, &m->tee.data, &m->tee.len);
+	default:
+		return 1;
+	}
+}
+
 /* The control types; 1 when m is not one of them. Partial strings are freed by the caller. */
 static int
 decode_control(struct ipc_rbuf *r, struct ipc_msg *m)
@@ -417,7 +475,7 @@ decode_control(struct ipc_rbuf *r, struct ipc_msg *m)
 			return k;
 		return m->pipe.stream < IPC_PIPE_STREAMS ? 0 : -EPROTO;
 	default:
-		return 1;
+		return decode_logs(r, m);
 	}
 }
 

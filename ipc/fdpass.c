@@ -16,8 +16,8 @@
  */
 #define IPC_RECV_MAX_FDS 16
 
-int
-ipc_packet_send(int sock, const void *buf, size_t len, int fd)
+static int
+packet_send(int sock, const void *buf, size_t len, int fd, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -41,7 +41,7 @@ ipc_packet_send(int sock, const void *buf, size_t len, int fd)
 	}
 	/* SOCK_SEQPACKET sends a packet whole or not at all. */
 	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL | flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -49,7 +49,13 @@ ipc_packet_send(int sock, const void *buf, size_t len, int fd)
 }
 
 int
-ipc_send(int sock, const struct ipc_msg *m)
+ipc_packet_send(int sock, const void *buf, size_t len, int fd)
+{
+	return packet_send(sock, buf, len, fd, 0);
+}
+
+static int
+send_msg(int sock, const struct ipc_msg *m, int flags)
 {
 	_cleanup_free_ uint8_t *buf = NULL;
 	size_t len;
@@ -66,7 +72,21 @@ ipc_send(int sock, const struct ipc_msg *m)
 	r = ipc_encode(m, buf, IPC_MAX_MSG, &len);
 	if (r < 0)
 		return r;
-	return ipc_packet_send(sock, buf, len, nfds == 1 ? m->fd : -1);
+	return packet_send(sock, buf, len, nfds == 1 ? m->fd : -1, flags);
+}
+
+int
+ipc_send(int sock, const struct ipc_msg *m)
+{
+	return send_msg(sock, m, 0);
+}
+
+int
+ipc_send_nowait(int sock, const struct ipc_msg *m)
+{
+	if (ipc_type_nfds(m->type) != 0)
+		return -EINVAL;
+	return send_msg(sock, m, MSG_DONTWAIT);
 }
 
 static void

@@ -63,6 +63,18 @@
  *                  (1..IPC_MAX_DATA) then that many bytes, any value
  *   IPC_T_DETACHED (monitor -> client, no fd)      (no fields): another
  *                  frontend attached; this one must let go of the master
+ *   IPC_T_LOGS     (client -> monitor, no fd; issue 16)  u8 follow (0 or 1),
+ *                  u8 tail (0 or 1), u32 lines (<= IPC_MAX_LOG_LINES, 0
+ *                  unless tail). Answered by IPC_T_OUTPUT packets: what the
+ *                  ring holds (with tail, only its last `lines` lines).
+ *                  Without follow the monitor then closes the connection;
+ *                  with it, console output follows as it comes, then
+ *                  IPC_T_EXIT once init is gone. Never takes the console.
+ *   IPC_T_TEE      (attached client -> monitor, no fd; issue 16)  u64 gap,
+ *                  bytes data (as IPC_T_OUTPUT): a copy of what the
+ *                  attached frontend read from the master, for the ring;
+ *                  gap counts the bytes it read before data and could not
+ *                  copy (its socket was full: the copy never waits)
  */
 
 #include <stdbool.h>
@@ -94,10 +106,14 @@ enum ipc_type {
 	IPC_T_DETACHED = 10,
 	IPC_T_EXEC = 11,
 	IPC_T_PIPE = 12,
+	IPC_T_LOGS = 13,
+	IPC_T_TEE = 15,
 };
 
 #define IPC_MAX_DATA 32768u         /* bytes in one IPC_T_OUTPUT */
 #define IPC_MAX_STOP_TIMEOUT 86400u /* seconds */
+/* IPC_T_LOGS.lines: no ring holds more lines than bytes (IPC_RING_MAX_SIZE). */
+#define IPC_MAX_LOG_LINES (16u * 1024u * 1024u)
 
 /* Request flags (IPC_T_START.flags). Unknown bits are -EPROTO. */
 #define IPC_F_QUIET 0x1u
@@ -235,6 +251,18 @@ struct ipc_output {
 	size_t len;    /* 1..IPC_MAX_DATA */
 };
 
+struct ipc_logs {
+	uint8_t follow; /* 1: go on with new output until init is gone */
+	uint8_t tail;   /* 1: only the last `lines` lines of what is held */
+	uint32_t lines;
+};
+
+struct ipc_tee {
+	uint64_t gap;  /* bytes read before data that could not be copied */
+	uint8_t *data; /* len bytes, any value */
+	size_t len;    /* 1..IPC_MAX_DATA */
+};
+
 struct ipc_msg {
 	enum ipc_type type;
 	union {
@@ -247,6 +275,8 @@ struct ipc_msg {
 		struct ipc_output output;
 		struct ipc_exec exec;
 		struct ipc_pipe pipe;
+		struct ipc_logs logs;
+		struct ipc_tee tee;
 	};
 	int fd; /* the passed fd for IPC_T_CONSOLE and IPC_T_PIPE, else -1 */
 };
@@ -289,6 +319,8 @@ int ipc_packet_recv(int sock, void *buf, size_t size, int *fds, size_t max_fds, 
 
 /* Encode and send one message; passes m->fd with SCM_RIGHTS when the type carries one. */
 int ipc_send(int sock, const struct ipc_msg *m);
+/* ipc_send that never waits (MSG_DONTWAIT): -EAGAIN when the socket is full; no fd. */
+int ipc_send_nowait(int sock, const struct ipc_msg *m);
 /*
  * Receive and decode one message (MSG_CMSG_CLOEXEC). Any fd beyond what
  * the type expects, a truncated packet or control message, or a decode

@@ -1179,6 +1179,192 @@ test_ipc_limit_msg(void **state)
 		free(argv[i]);
 }
 
+/* --- logs and tee (issue 16) ------------------------------------------- */
+
+static void
+p_logs(struct pkt *p, uint8_t follow, uint8_t tail, uint32_t lines)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_LOGS, 0);
+	p_u8(p, follow);
+	p_u8(p, tail);
+	p_u32(p, lines);
+}
+static void
+p_tee(struct pkt *p, uint32_t gap_lo, uint32_t gap_hi, uint32_t len, size_t n)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_TEE, 0);
+	p_u32(p, gap_lo);
+	p_u32(p, gap_hi);
+	p_u32(p, len);
+	memset(p->b + p->len, 0, n); /* console bytes: NUL is fine */
+	p->len += n;
+}
+static void
+b_logs_ok(struct pkt *p)
+{
+	p_logs(p, 1, 1, IPC_MAX_LOG_LINES);
+}
+static void
+b_logs_follow2(struct pkt *p)
+{
+	p_logs(p, 2, 0, 0);
+}
+static void
+b_logs_tail2(struct pkt *p)
+{
+	p_logs(p, 0, 2, 1);
+}
+static void
+b_logs_lines_over(struct pkt *p)
+{
+	p_logs(p, 0, 1, IPC_MAX_LOG_LINES + 1);
+}
+static void
+b_logs_lines_no_tail(struct pkt *p)
+{
+	p_logs(p, 0, 0, 1);
+}
+static void
+b_logs_short(struct pkt *p)
+{
+	p_logs(p, 0, 1, 3);
+	p->len--;
+}
+static void
+b_logs_trailing(struct pkt *p)
+{
+	p_logs(p, 0, 0, 0);
+	p_u8(p, 0);
+}
+static void
+b_tee_ok(struct pkt *p)
+{
+	p_tee(p, UINT32_MAX, UINT32_MAX, IPC_MAX_DATA, IPC_MAX_DATA);
+}
+static void
+b_tee_empty(struct pkt *p)
+{
+	p_tee(p, 5, 0, 0, 0);
+}
+static void
+b_tee_too_long(struct pkt *p)
+{
+	p_tee(p, 0, 0, IPC_MAX_DATA + 1, IPC_MAX_DATA + 1);
+}
+static void
+b_tee_past_end(struct pkt *p)
+{
+	p_tee(p, 0, 0, 10, 9);
+}
+static void
+b_tee_trailing(struct pkt *p)
+{
+	p_tee(p, 0, 0, 3, 3);
+	p_u8(p, 0);
+}
+static void
+b_tee_no_gap(struct pkt *p)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_TEE, 0);
+	p_u32(p, 1); /* a data length where the u64 gap belongs, and no more */
+}
+
+static const struct bad_case logs_bad_cases[] = {
+    {"logs follow 2", b_logs_follow2, 0},
+    {"logs tail 2", b_logs_tail2, 0},
+    {"logs lines max+1", b_logs_lines_over, 0},
+    {"logs lines without tail", b_logs_lines_no_tail, 0},
+    {"logs short", b_logs_short, 0},
+    {"logs trailing byte", b_logs_trailing, 0},
+    {"logs with an fd", b_logs_ok, 1},
+    {"tee length 0", b_tee_empty, 0},
+    {"tee length max+1", b_tee_too_long, 0},
+    {"tee length past end", b_tee_past_end, 0},
+    {"tee trailing byte", b_tee_trailing, 0},
+    {"tee without its gap", b_tee_no_gap, 0},
+    {"tee with an fd", b_tee_ok, 1},
+};
+
+static void
+test_ipc_decode_malformed_logs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(logs_bad_cases) / sizeof(logs_bad_cases[0]); i++) {
+		print_message("case: %s\n", logs_bad_cases[i].name);
+		logs_bad_cases[i].build(&P);
+		expect_eproto(&P, logs_bad_cases[i].nfds);
+	}
+	/* The bases at the limits decode. */
+	b_logs_ok(&P);
+	expect_ok(&P, 0);
+	p_logs(&P, 0, 0, 0);
+	expect_ok(&P, 0);
+	p_logs(&P, 0, 1, 0);
+	expect_ok(&P, 0);
+	b_tee_ok(&P);
+	expect_ok(&P, 0);
+	p_tee(&P, 0, 0, 1, 1);
+	expect_ok(&P, 0);
+	assert_int_equal(ipc_type_nfds(IPC_T_LOGS), 0);
+	assert_int_equal(ipc_type_nfds(IPC_T_TEE), 0);
+}
+
+static void
+test_ipc_roundtrip_logs(void **state)
+{
+	uint8_t data[] = {'\r', '\n', 0, 0x1b, '[', 'H', 0xff};
+	struct ipc_msg in, out;
+
+	(void)state;
+	ipc_msg_init(&in, IPC_T_LOGS);
+	in.logs.follow = 1;
+	in.logs.tail = 1;
+	in.logs.lines = 2;
+	roundtrip(&in, 0, &out);
+	assert_int_equal(out.logs.follow, 1);
+	assert_int_equal(out.logs.tail, 1);
+	assert_int_equal(out.logs.lines, 2);
+	ipc_msg_done(&out);
+	ipc_msg_init(&in, IPC_T_TEE);
+	in.tee.gap = 0x123456789abcULL;
+	in.tee.data = data;
+	in.tee.len = sizeof(data);
+	roundtrip(&in, 0, &out);
+	assert_true(out.tee.gap == 0x123456789abcULL);
+	assert_int_equal(out.tee.len, sizeof(data));
+	assert_memory_equal(out.tee.data, data, sizeof(data));
+	ipc_msg_done(&out);
+	assert_null(out.tee.data);
+}
+
+static void
+test_ipc_encode_invalid_logs(void **state)
+{
+	static uint8_t buf[IPC_MAX_MSG];
+	static uint8_t big[IPC_MAX_DATA + 1];
+	struct ipc_msg m;
+	size_t len = 0;
+
+	(void)state;
+	ipc_msg_init(&m, IPC_T_LOGS);
+	m.logs.lines = 1; /* without tail */
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	m.logs.tail = 1;
+	m.logs.lines = IPC_MAX_LOG_LINES + 1;
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	m.logs.lines = IPC_MAX_LOG_LINES;
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), 0);
+	m.logs.follow = 2;
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	ipc_msg_init(&m, IPC_T_TEE);
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL); /* no data */
+	m.tee.data = big;
+	m.tee.len = sizeof(big);
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -E2BIG);
+	m.tee.len = IPC_MAX_DATA;
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), 0);
+}
+
 /* ipc_msg_done on a zeroed message touches nothing (fd 0 stays open). */
 static void
 test_ipc_msg_done_zeroed(void **state)
@@ -1217,6 +1403,9 @@ main(void)
 	    cmocka_unit_test(test_ipc_limit_args),
 	    cmocka_unit_test(test_ipc_limit_msg),
 	    cmocka_unit_test(test_ipc_msg_done_zeroed),
+	    cmocka_unit_test(test_ipc_decode_malformed_logs),
+	    cmocka_unit_test(test_ipc_roundtrip_logs),
+	    cmocka_unit_test(test_ipc_encode_invalid_logs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
