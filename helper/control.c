@@ -12,6 +12,23 @@
  * unknown type, a malformed packet, an fd) closes that connection, never
  * the container. The monitor never blocks on a client for long: accepted
  * sockets have a send timeout, and a client that stops reading is dropped.
+ *
+ * The console's log (issue 16). While no frontend is attached the monitor
+ * drains the master into the ring; while one is, that frontend reads the
+ * master itself and sends the monitor a copy of each read (IPC_T_TEE). The
+ * other way, the monitor always reading the master and forwarding it to
+ * the frontend, would put a second process and a second socket hop on
+ * every byte of an interactive session; the copy costs the frontend one
+ * send a read that never waits (non-blocking: when its socket is full the
+ * copy is dropped and the next one says how many bytes are missing, which
+ * the ring marks), so the console is never slowed by it. Trust: only the
+ * owner or root can attach, so only they can put bytes in the ring this
+ * way, and the container they run can print any bytes to its console
+ * anyway; each copy is bounded (IPC_MAX_DATA) and lands in the fixed-size
+ * ring; a copy from a connection that does not hold the console closes it.
+ * Readers (cnspawn logs) are cursors into the ring on non-blocking sockets:
+ * the monitor sends them what they have not had when they can take it and
+ * never waits for one; one that falls behind the ring gets a gap marker.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -34,6 +51,12 @@
 #define CONTROL_SEND_TIMEOUT_S 2
 #define CONTROL_READ_CHUNK 16384u
 #define CONTROL_RETRY_MS 250
+/* What the console still holds once init is gone, at most. */
+#define CONTROL_FINAL_DRAIN (1024u * 1024u)
+/* Copies an attached frontend had queued when init went, read at most. */
+#define CONTROL_FINAL_TEES 64
+/* The only bytes of a log that the container did not write (documented in cnspawn(1)). */
+#define CONTROL_GAP_TEXT "\r\n[cnspawn: %llu bytes of console output missing here]\r\n"
 
 static int
 socket_path(const char *name, struct sockaddr_un *ret)
@@ -87,6 +110,8 @@ control_init(struct control *c, int session_fd, int listen_fd, int master)
 	return util_set_nonblock(master, 1);
 }
 
+static void conn_close(struct control *c, size_t i, const char *why);
+
 static bool
 anyone_attached(const struct control *c)
 {
@@ -94,6 +119,83 @@ anyone_attached(const struct control *c)
 		if (c->conns[i].fd >= 0 && c->conns[i].attached)
 			return true;
 	return false;
+}
+
+static size_t
+gap_text(uint64_t n, char *buf, size_t size)
+{
+	int k = snprintf(buf, size, CONTROL_GAP_TEXT, (unsigned long long)n);
+
+	return k > 0 && (size_t)k < size ? (size_t)k : 0;
+}
+
+/* The ring's next run for a logs reader (up to upto), or a gap marker if it fell behind. */
+static int
+logs_send_one(struct control *c, struct control_conn *k, uint64_t upto)
+{
+	uint64_t begin = ipc_ring_begin(&c->ring);
+	char gap[96];
+	const uint8_t *p;
+	struct ipc_msg m;
+	size_t n;
+	int r;
+
+	ipc_msg_init(&m, IPC_T_OUTPUT);
+	if (k->log_pos < begin) {
+		/* Overwritten before this reader took it: say how much is missing. */
+		m.output.data = (uint8_t *)gap;
+		m.output.len = gap_text(begin - k->log_pos, gap, sizeof(gap));
+		if ((r = ipc_send(k->fd, &m)) == 0)
+			k->log_pos = begin;
+		return r;
+	}
+	n = ipc_ring_peek(&c->ring, (size_t)(k->log_pos - begin), &p);
+	if (n > upto - k->log_pos)
+		n = (size_t)(upto - k->log_pos);
+	if (n > IPC_MAX_DATA)
+		n = IPC_MAX_DATA;
+	m.output.data = (uint8_t *)(uintptr_t)p; /* only read by the encoder */
+	m.output.len = n;
+	if ((r = ipc_send(k->fd, &m)) == 0)
+		k->log_pos += n;
+	return r;
+}
+
+/*
+ * Send a logs reader what it has not had yet. Its socket is non-blocking,
+ * so this never waits: on EAGAIN, POLLOUT brings us back. A reader without
+ * follow is closed once it has the ring up to where it ended at its request.
+ */
+static void
+logs_pump(struct control *c, size_t i)
+{
+	struct control_conn *k = &c->conns[i];
+	uint64_t end = ipc_ring_end(&c->ring);
+	uint64_t upto = end < k->log_end ? end : k->log_end;
+	int r = 0;
+
+	while (r == 0 && k->log_pos < upto)
+		r = logs_send_one(c, k, upto);
+	if (r < 0 && r != -EAGAIN)
+		conn_close(c, i, "send-failed");
+	else if (k->log_pos >= k->log_end)
+		conn_close(c, i, "done");
+}
+
+static void
+logs_pump_all(struct control *c)
+{
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
+		if (c->conns[i].fd >= 0 && c->conns[i].logs)
+			logs_pump(c, i);
+}
+
+static bool
+logs_behind(const struct control *c, const struct control_conn *k)
+{
+	uint64_t end = ipc_ring_end(&c->ring);
+
+	return k->logs && k->log_pos < (end < k->log_end ? end : k->log_end);
 }
 
 /*
@@ -122,8 +224,10 @@ drain_master(struct control *c, size_t max)
 			c->master_hung = true;
 			util_after_ms(&c->master_retry, CONTROL_RETRY_MS);
 		}
-		return;
+		break;
 	}
+	if (total > 0)
+		logs_pump_all(c);
 }
 
 static void
@@ -134,13 +238,13 @@ conn_close(struct control *c, size_t i, const char *why)
 	if (k->fd < 0)
 		return;
 	if (k->attached)
-		helper_log(LOG_INFO, "detached from %s (%s)", c->name, why);
+		helper_log(LOG_INFO, "detach", "peer_uid=%u reason=%s", (unsigned)k->uid, why);
 	(void)close(k->fd);
 	if (i == 0)
 		helper_session.sock = -1;
 	/* The pipe-mode frontend that started the container took it with it (documented). */
 	if (i == 0 && k->attached && c->stop_on_exit) {
-		helper_log(LOG_NOTICE, "stopping %s: its pipe-mode frontend left", c->name);
+		helper_log(LOG_NOTICE, "kill", "reason=frontend-left signal=%d", SIGKILL);
 		(void)kill(c->init_pid, SIGKILL);
 	}
 	*k = (struct control_conn){.fd = -1};
@@ -152,12 +256,13 @@ send_error(int fd, const char *text)
 	return ipc_send_error(fd, text);
 }
 
-/* Send the ring's bytes as IPC_T_OUTPUT packets, oldest first. */
+/* Send what came while nobody was attached as IPC_T_OUTPUT packets, oldest first. */
 static int
 replay(struct control *c, int fd)
 {
+	uint64_t begin = ipc_ring_begin(&c->ring);
+	size_t off = c->replayed > begin ? (size_t)(c->replayed - begin) : 0, n;
 	const uint8_t *p;
-	size_t off = 0, n;
 	int r;
 
 	while ((n = ipc_ring_peek(&c->ring, off, &p)) > 0) {
@@ -172,7 +277,8 @@ replay(struct control *c, int fd)
 			return r;
 		off += n;
 	}
-	ipc_ring_clear(&c->ring);
+	/* Kept for logs; the next attach replays only what comes after. */
+	c->replayed = ipc_ring_end(&c->ring);
 	return 0;
 }
 
@@ -224,7 +330,7 @@ handle_attach(struct control *c, size_t i, const struct ipc_msg *m)
 		if (j == 0)
 			c->stop_on_exit =
 			    false; /* taken over: its leaving no longer stops anything */
-		conn_close(c, j, "taken over by another attach");
+		conn_close(c, j, "taken-over");
 	}
 	drain_master(c, SIZE_MAX);
 	c->master_hung = false;
@@ -232,7 +338,7 @@ handle_attach(struct control *c, size_t i, const struct ipc_msg *m)
 		return r;
 	c->conns[i].attached = true;
 	nudge_size(c->master);
-	helper_log(LOG_INFO, "attached to %s (uid %u)", c->name, (unsigned)c->conns[i].uid);
+	helper_log(LOG_INFO, "attach", "peer_uid=%u", (unsigned)c->conns[i].uid);
 	return 0;
 }
 
@@ -253,8 +359,8 @@ handle_stop(struct control *c, size_t i, const struct ipc_msg *m)
 {
 	int sig = m->stop.kill ? SIGKILL : c->kill_signal;
 
-	helper_log(LOG_NOTICE, "stop %s (uid %u): signal %d, SIGKILL after %us", c->name,
-	    (unsigned)c->conns[i].uid, sig, (unsigned)m->stop.timeout);
+	helper_log(LOG_NOTICE, "stop", "peer_uid=%u signal=%d kill_after=%u",
+	    (unsigned)c->conns[i].uid, sig, m->stop.kill ? 0u : (unsigned)m->stop.timeout);
 	/* init is our child in a pid namespace we made: the signal reaches nothing else. */
 	if (kill(c->init_pid, sig) < 0 && errno != ESRCH)
 		return -errno;
@@ -295,6 +401,47 @@ handle_status(struct control *c, size_t i, const struct ipc_msg *m)
 	return ipc_send(c->conns[i].fd, &s);
 }
 
+/* cnspawn logs: a cursor into the ring; it never takes the console. */
+static int
+handle_logs(struct control *c, size_t i, const struct ipc_msg *m)
+{
+	struct control_conn *k = &c->conns[i];
+	char lines[16] = "all";
+	int r;
+
+	if ((r = util_set_nonblock(k->fd, 1)) < 0)
+		return r;
+	if (m->logs.tail)
+		(void)snprintf(lines, sizeof(lines), "%u", (unsigned)m->logs.lines);
+	helper_log(LOG_INFO, "logs", "peer_uid=%u follow=%u lines=%s", (unsigned)k->uid,
+	    (unsigned)m->logs.follow, lines);
+	k->logs = true;
+	k->log_pos = ipc_ring_begin(&c->ring);
+	if (m->logs.tail)
+		k->log_pos += ipc_ring_tail_lines(&c->ring, m->logs.lines);
+	k->log_end = m->logs.follow ? UINT64_MAX : ipc_ring_end(&c->ring);
+	k->wants_exit = m->logs.follow;
+	logs_pump(c, i);
+	return 0;
+}
+
+/* The attached frontend's copy of what it read from the master (see the top of this file). */
+static int
+handle_tee(struct control *c, size_t i, const struct ipc_msg *m)
+{
+	char gap[96];
+	size_t n;
+
+	if (!c->conns[i].attached)
+		return -EPROTO;
+	if (m->tee.gap > 0 && (n = gap_text(m->tee.gap, gap, sizeof(gap))) > 0)
+		ipc_ring_write(&c->ring, (const uint8_t *)gap, n);
+	ipc_ring_write(&c->ring, m->tee.data, m->tee.len);
+	c->replayed = ipc_ring_end(&c->ring); /* that frontend showed it */
+	logs_pump_all(c);
+	return 0;
+}
+
 /* The request table: what each kind of connection may ask, any number of times. */
 static const struct control_request {
 	enum ipc_type type;
@@ -305,6 +452,8 @@ static const struct control_request {
     {IPC_T_ATTACH, false, true, handle_attach},
     {IPC_T_STOP, true, true, handle_stop},
     {IPC_T_STATUS, false, true, handle_status},
+    {IPC_T_LOGS, false, true, handle_logs},
+    {IPC_T_TEE, true, true, handle_tee},
 };
 
 static void
@@ -317,7 +466,7 @@ conn_read(struct control *c, size_t i)
 	if (r == -EAGAIN || r == -EINTR)
 		return;
 	if (r < 0) {
-		conn_close(c, i, r == -ECONNRESET ? "closed" : "malformed request");
+		conn_close(c, i, r == -ECONNRESET ? "closed" : "malformed");
 		return;
 	}
 	for (size_t t = 0; t < ELEMENTSOF(control_requests); t++) {
@@ -326,22 +475,21 @@ conn_read(struct control *c, size_t i)
 		if (q->type != m.type || !(i == 0 ? q->on_session : q->on_control))
 			continue;
 		if (k->uid != 0 && k->uid != c->owner) {
-			helper_log(LOG_WARNING,
-			    "refused request %d on %s from uid %u: not the owner", (int)m.type,
-			    c->name, (unsigned)k->uid);
+			helper_log(LOG_WARNING, "denied", "peer_uid=%u request=%d reason=not-owner",
+			    (unsigned)k->uid, (int)m.type);
 			(void)send_error(k->fd, "permission denied");
 			break;
 		}
 		r = q->handle(c, i, &m);
 		ipc_msg_done(&m);
 		if (r < 0)
-			conn_close(c, i, "send failed");
+			conn_close(c, i, r == -EPROTO ? "refused" : "send-failed");
 		return;
 	}
 	ipc_msg_done(&m);
 	if (k->uid == 0 || k->uid == c->owner)
-		helper_log(LOG_WARNING, "unexpected message %d on %s: connection closed",
-		    (int)m.type, c->name);
+		helper_log(LOG_WARNING, "protocol", "peer_uid=%u request=%d reason=unexpected",
+		    (unsigned)k->uid, (int)m.type);
 	conn_close(c, i, "refused");
 }
 
@@ -383,8 +531,8 @@ accept_one(struct control *c)
 	 * hold the few connection slots and lock the owner out.
 	 */
 	if (cred.uid != 0 && cred.uid != c->owner) {
-		helper_log(LOG_WARNING, "refused connection to %s from uid %u: not the owner",
-		    c->name, (unsigned)cred.uid);
+		helper_log(LOG_WARNING, "denied", "peer_uid=%u request=connect reason=not-owner",
+		    (unsigned)cred.uid);
 		refuse_now(fd);
 		return;
 	}
@@ -415,8 +563,11 @@ control_fill_poll(struct control *c, struct pollfd *p)
 
 	p[0] = (struct pollfd){.fd = free_slots(c) > 0 ? c->listen_fd : -1, .events = POLLIN};
 	p[1] = (struct pollfd){.fd = drain ? c->master : -1, .events = POLLIN};
-	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
-		p[2 + i] = (struct pollfd){.fd = c->conns[i].fd, .events = POLLIN};
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++) {
+		short ev = POLLIN | (logs_behind(c, &c->conns[i]) ? POLLOUT : 0);
+
+		p[2 + i] = (struct pollfd){.fd = c->conns[i].fd, .events = ev};
+	}
 	return CONTROL_NPOLL;
 }
 
@@ -429,9 +580,17 @@ control_handle_poll(struct control *c, const struct pollfd *p, size_t n)
 		c->master_hung = false;
 		drain_master(c, 4 * CONTROL_READ_CHUNK);
 	}
-	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
-		if (p[2 + i].fd >= 0 && p[2 + i].revents != 0)
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++) {
+		short rev = p[2 + i].revents;
+
+		/* A slot closed in this round (a takeover, a reader done) is not read. */
+		if (p[2 + i].fd < 0 || p[2 + i].fd != c->conns[i].fd || rev == 0)
+			continue;
+		if (rev & POLLOUT)
+			logs_pump(c, i);
+		if ((rev & ~POLLOUT) != 0 && c->conns[i].fd == p[2 + i].fd)
 			conn_read(c, i);
+	}
 	if (p[0].revents != 0)
 		accept_one(c);
 }
@@ -457,15 +616,54 @@ void
 control_tick(struct control *c)
 {
 	if (c->stopping && util_ms_until(&c->kill_at) <= 0) {
-		helper_log(LOG_NOTICE, "stop %s: timeout, sending SIGKILL", c->name);
+		helper_log(LOG_NOTICE, "kill", "reason=stop-timeout signal=%d", SIGKILL);
 		(void)kill(c->init_pid, SIGKILL);
 		c->stopping = false;
 	}
 }
 
+/*
+ * Only the copies: init is reaped, so no other request may run now (a STOP
+ * would signal a pid that may be someone else's already).
+ */
+static void
+final_tees(struct control *c, size_t i)
+{
+	for (int n = 0; n < CONTROL_FINAL_TEES; n++) {
+		struct ipc_msg m;
+
+		if (ipc_recv(c->conns[i].fd, &m) < 0)
+			return;
+		if (m.type == IPC_T_TEE)
+			(void)handle_tee(c, i, &m);
+		ipc_msg_done(&m);
+	}
+}
+
+/*
+ * init is gone: what the console still holds and the copies the attached
+ * frontend had queued go to the ring first, and readers that follow get
+ * them (blocking now, within the send timeout), so they see the end too.
+ */
+static void
+final_flush(struct control *c)
+{
+	if (!anyone_attached(c))
+		drain_master(c, CONTROL_FINAL_DRAIN);
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
+		if (c->conns[i].fd >= 0 && c->conns[i].attached &&
+		    util_set_nonblock(c->conns[i].fd, 1) == 0)
+			final_tees(c, i);
+	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
+		if (c->conns[i].fd >= 0 && c->conns[i].logs &&
+		    util_set_nonblock(c->conns[i].fd, 0) == 0)
+			logs_pump(c, i);
+}
+
 void
 control_finish(struct control *c, const struct ipc_exit *x)
 {
+	final_flush(c);
 	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++) {
 		struct control_conn *k = &c->conns[i];
 

@@ -6,7 +6,9 @@
  * (CNSPAWN_STATE_DIR/NAME.sock), the table of open connections (slot 0 is
  * the starting frontend's socket), the requests each may send (a table,
  * STYLE.md §6) and the console: the monitor keeps a copy of the PTY master
- * and drains it into a ring buffer whenever no frontend is attached.
+ * and drains it into a ring buffer whenever no frontend is attached; the
+ * attached frontend copies what it reads to the ring (IPC_T_TEE). Readers
+ * of the ring (cnspawn logs) are cursors into it.
  */
 
 #include <poll.h>
@@ -25,10 +27,13 @@
 #define CONTROL_DEFAULT_STOP_SIGNAL (SIGRTMIN + 4)
 
 struct control_conn {
-	int fd;          /* -1: free slot */
-	uid_t uid;       /* the peer's uid (SO_PEERCRED) */
-	bool attached;   /* holds the console */
-	bool wants_exit; /* sent STOP: gets IPC_T_EXIT when init is gone */
+	int fd;           /* -1: free slot */
+	uid_t uid;        /* the peer's uid (SO_PEERCRED) */
+	bool attached;    /* holds the console */
+	bool wants_exit;  /* sent STOP (or logs -f): gets IPC_T_EXIT when init is gone */
+	bool logs;        /* reads the ring (IPC_T_LOGS); its socket is non-blocking */
+	uint64_t log_pos; /* ring position of the next byte to send it */
+	uint64_t log_end; /* send up to here, then close; UINT64_MAX: follow */
 };
 
 struct control {
@@ -43,6 +48,7 @@ struct control {
 	struct timespec master_retry; /* master hung up: do not poll before this */
 	bool master_hung;
 	struct ipc_ring ring;
+	uint64_t replayed; /* ring position up to which an attached frontend saw it all */
 	const char *name, *address, *bridge, *root, *veth;
 	long long started;
 	pid_t monitor_pid;

@@ -60,10 +60,12 @@ describe(const struct ipc_exec *x)
 {
 	bool login = (x->flags & IPC_EXEC_F_LOGIN) != 0;
 
-	/* Caller-chosen text: helper_log escapes it; a cut only shortens the log line. */
+	/* Caller-chosen text: helper_log escapes it; a cut only shortens the log line.
+	 * The asked name is the line's machine= key. */
+	(void)strlcpy(helper_session.asked, x->machine, sizeof(helper_session.asked));
 	(void)snprintf(helper_session.request, sizeof(helper_session.request),
-	    "%s machine=%s user=%s cwd=%s argv0=%s tty=%d", login ? "login" : "exec", x->machine,
-	    x->user, x->cwd, login ? "login" : x->argv.v[0], (x->flags & IPC_EXEC_F_TTY) != 0);
+	    "%s as=%s cwd=%s argv0=%s tty=%d", login ? "login" : "exec", x->user, x->cwd,
+	    login ? "login" : x->argv.v[0], (x->flags & IPC_EXEC_F_TTY) != 0);
 }
 
 /*
@@ -347,7 +349,7 @@ send_exit(int status)
  * session, as a terminal's hangup would; then we go too.
  */
 static _Noreturn void
-wait_cmd(const char *name, pid_t pid)
+wait_cmd(pid_t pid)
 {
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	int status = 0;
@@ -367,8 +369,7 @@ wait_cmd(const char *name, pid_t pid)
 			if (ipc_recv(helper_session.sock, &m) == 0)
 				ipc_msg_done(&m);
 			(void)kill(-pid, SIGHUP);
-			helper_log(LOG_NOTICE, "exec in %s: the frontend left; hung up pid %d",
-			    name, (int)pid);
+			helper_log(LOG_NOTICE, "hangup", "reason=frontend-left pid=%d", (int)pid);
 			exit(0);
 		}
 	}
@@ -480,7 +481,7 @@ exec_run(struct ipc_msg *m, const struct policy_caller *c)
 		helper_fail(-errno, "changing ids");
 	/* From the host's /proc, before joining (sysfilter.h). */
 	p.host_userfaultfd = sysfilter_host_userfaultfd();
-	helper_log(LOG_NOTICE, "%s %s", p.login ? "login" : "exec", helper_session.request);
+	helper_log(LOG_NOTICE, p.login ? "login" : "exec", "request=%s", helper_session.request);
 	join(&e);
 	lookup_user(p.x->user, &p.user);
 	build_env(&p);
@@ -489,5 +490,5 @@ exec_run(struct ipc_msg *m, const struct policy_caller *c)
 	pid = spawn(&p, slave);
 	if (p.tty)
 		send_console(p.x, master, pid);
-	wait_cmd(p.x->machine, pid);
+	wait_cmd(pid);
 }

@@ -168,14 +168,15 @@ read_request(struct ipc_msg *msg)
 		return; /* exec.c says what it was asked */
 	if (msg->type != IPC_T_START)
 		helper_fail(-EPROTO, "expected a start or exec request");
-	/* Caller-chosen text: helper_log escapes it; truncation only shortens the log line. */
+	/* Caller-chosen text: helper_log escapes it; truncation only shortens the log line.
+	 * The asked name goes to the line's machine= key until one is reserved. */
+	(void)strlcpy(helper_session.asked, s->machine, sizeof(helper_session.asked));
 	(void)snprintf(helper_session.request, sizeof(helper_session.request),
-	    "start root=%s bridge=%s address=%s gateway=%s machine=%s init=%s memory=%llu pids=%u "
-	    "cpus_milli=%u binds=%zu%s%s%s ephemeral=%d",
-	    s->root, s->bridge, s->address, s->gateway, s->machine, s->init,
-	    (unsigned long long)s->memory, (unsigned)s->pids, (unsigned)s->cpus_milli, s->binds.n,
-	    s->binds.n > 0 ? " (first " : "", s->binds.n > 0 ? s->binds.v[0].src : "",
-	    s->binds.n > 0 ? ")" : "", (s->flags & IPC_F_EPHEMERAL) != 0);
+	    "start root=%s bridge=%s address=%s gateway=%s init=%s memory=%llu pids=%u "
+	    "cpus_milli=%u binds=%zu%s%s ephemeral=%d",
+	    s->root, s->bridge, s->address, s->gateway, s->init, (unsigned long long)s->memory,
+	    (unsigned)s->pids, (unsigned)s->cpus_milli, s->binds.n, s->binds.n > 0 ? " bind0=" : "",
+	    s->binds.n > 0 ? s->binds.v[0].src : "", (s->flags & IPC_F_EPHEMERAL) != 0);
 	if ((s->flags & IPC_F_PIPES) != 0)
 		exec_receive_pipes(helper_session.sock, start_pipes);
 }
@@ -399,10 +400,10 @@ announce(struct state_entry *e, int master)
 	/* The monitor keeps its copy of the master: it drains and re-hands the console. */
 	if (r < 0)
 		helper_fail(r, "sending the console");
-	helper_log(LOG_NOTICE,
-	    "started %s root=%s bridge=%s address=%s init_pid=%d rule=%u memory_max=%llu "
-	    "pids_max=%u cpus_milli=%u",
-	    e->name, e->root, e->bridge, addr, (int)e->init_pid, e->rule,
+	helper_log(LOG_NOTICE, "start",
+	    "root=%s bridge=%s address=%s init_pid=%d rule=%u memory_max=%llu pids_max=%u "
+	    "cpus_milli=%u",
+	    e->root, e->bridge, addr, (int)e->init_pid, e->rule,
 	    (unsigned long long)helper_session.memory_max, (unsigned)helper_session.pids_max,
 	    (unsigned)helper_session.cpus_milli);
 }
@@ -442,9 +443,8 @@ monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc
 	ceilings_read(&helper_session, &use);
 	x.oom_kills = use.oom_kills;
 	helper_cleanup();
-	helper_log(LOG_NOTICE, "stopped %s: %s %d oom_kills=%u%s", e->name,
-	    x.how == IPC_EXIT_CODE ? "exit" : "signal", (int)x.code, (unsigned)x.oom_kills,
-	    x.oom_kills > 0 ? " (the memory ceiling was hit)" : "");
+	helper_log(LOG_NOTICE, "exit", "%s=%d oom_kills=%u",
+	    x.how == IPC_EXIT_CODE ? "status" : "signal", (int)x.code, (unsigned)x.oom_kills);
 	control_finish(&c, &x);
 }
 

@@ -21,22 +21,36 @@ struct helper_session helper_session = {
     .sock = -1,
 };
 
+/* The machine a line is about: the reserved name, else the one the request named. */
+static const char *
+log_machine(void)
+{
+	return helper_session.name[0] != '\0' ? helper_session.name : helper_session.asked;
+}
+
 void
-helper_log(int priority, const char *fmt, ...)
+helper_log(int priority, const char *event, const char *fmt, ...)
 {
 	char line[1024];
 	_cleanup_free_ char *safe = NULL;
+	const char *machine = log_machine();
 	va_list ap;
+	int n;
 
+	/* The fixed keys first, in a fixed order (cnspawn(1) AUDIT), then the event's. */
+	n = snprintf(line, sizeof(line), "event=%s%s%s user=%s uid=%u ", event,
+	    machine[0] != '\0' ? " machine=" : "", machine, helper_session.user,
+	    (unsigned)helper_session.uid);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
 	va_start(ap, fmt);
-	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	(void)vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);
 	/* The text holds caller-chosen strings: escape every control character (newline and tab
 	 * too, so a caller cannot forge a second log line) before they reach the log. */
 	if (stravis(&safe, line, VIS_CSTYLE | VIS_OCTAL | VIS_NL | VIS_TAB) < 0)
 		return;
-	syslog(priority, "user=%s uid=%u %s", helper_session.user, (unsigned)helper_session.uid,
-	    safe);
+	syslog(priority, "%s", safe);
 }
 
 void
@@ -84,8 +98,10 @@ helper_fail(int r, const char *fmt, ...)
 	if (n >= 0 && r < 0 && (size_t)n < sizeof(msg))
 		(void)snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(-r));
 	helper_cleanup();
-	helper_log(LOG_WARNING, "error: %s%s%s", msg,
-	    helper_session.request[0] != '\0' ? "; request: " : "", helper_session.request);
+	/* The reason is free text: last, so that it runs to the end of the line. */
+	helper_log(LOG_WARNING, "fail", "%s%s%sreason=%s",
+	    helper_session.request[0] != '\0' ? "request=" : "", helper_session.request,
+	    helper_session.request[0] != '\0' ? " " : "", msg);
 	if (helper_session.sock >= 0)
 		(void)ipc_send_error(helper_session.sock, msg);
 	exit(1);

@@ -37,6 +37,8 @@ struct helper_session {
 	/* The ceilings applied (0: none; pids 0 until applied), for status and the log. */
 	uint64_t memory_max;
 	uint32_t pids_max, cpus_milli;
+	/* The machine name the request named, for the log until one is reserved; "" none. */
+	char asked[HELPER_NAME_MAX + 1];
 };
 
 extern struct helper_session helper_session;
@@ -51,8 +53,15 @@ _Noreturn void helper_fail_at(int r, const struct fail *f, const char *dflt);
  */
 _Noreturn void helper_fail(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Log one security event line (user, uid and the text, vis(3)-escaped). */
-void helper_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Log one security event line (authpriv), key=value:
+ *   event=EVENT [machine=NAME] user=NAME uid=N KEY=VALUE...
+ * machine is the reserved name, else the one the request
+ * named, left out when neither is known; the rest is fmt's. The whole line
+ * is vis(3)-escaped. Every line is documented in cnspawn(1) AUDIT.
+ */
+void helper_log(int priority, const char *event, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Undo what helper_session records: kill init, delete the veth, remove the state entry. */
 void helper_cleanup(void);
