@@ -60,8 +60,8 @@ cmd_attach_request(int fd, const struct ipc_msg *req, struct ipc_msg *ret)
 	return ipc_recv(fd, ret);
 }
 
-static int
-connect_fail(const char *name, int k)
+int
+cmd_attach_connect_fail(const char *name, int k)
 {
 	if (k == -ENOENT)
 		return report_fail("no container named %s is running", name);
@@ -156,7 +156,7 @@ cmd_attach_run(int argc, char **argv)
 		return k;
 	name = argv[optind];
 	if ((k = cmd_attach_connect(name, &fd)) < 0)
-		return connect_fail(name, k);
+		return cmd_attach_connect_fail(name, k);
 	ipc_msg_init(&m, IPC_T_ATTACH);
 	if ((k = cmd_attach_send(fd, &m)) < 0)
 		return report_fail("%s: %s", name, strerror(-k));
@@ -167,6 +167,7 @@ cmd_attach_run(int argc, char **argv)
 	rc.master = TAKE_FD(m.fd);
 	rc.machine = machine;
 	rc.stop_timeout = RELAY_ESCAPE_STOP_TIMEOUT;
+	rc.tee = true;
 	ipc_msg_done(&m);
 	/* From here on, the wait for init's exit may be long: no receive timeout. */
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){0}, sizeof(struct timeval));

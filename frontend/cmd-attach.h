@@ -15,6 +15,8 @@
  * socket, or its monitor is gone), -EINVAL for a bad name, else -errno.
  */
 int cmd_attach_connect(const char *name, int *ret_fd);
+/* Report cmd_attach_connect's failure k as one line; returns EXIT_CNSPAWN. */
+int cmd_attach_connect_fail(const char *name, int k);
 /* Send one request; a connection the monitor already closed is left for the reader to explain. */
 int cmd_attach_send(int fd, const struct ipc_msg *req);
 /* Send one request and receive one answer (an IPC_T_ERROR is returned as a message too). */

@@ -285,6 +285,7 @@ cmd_start_run(const struct start_options *o)
 	rc.escape_key = o->escape_key;
 	rc.stop_timeout = RELAY_ESCAPE_STOP_TIMEOUT;
 	rc.machine = machine;
+	rc.tee = true;
 	(void)snprintf(machine, sizeof(machine), "%s", console.console.machine);
 	ipc_msg_done(&console);
 	if (atexit(tty_restore) != 0)

@@ -15,6 +15,7 @@
 #include "cmd-attach.h"
 #include "cmd-exec.h"
 #include "cmd-list.h"
+#include "cmd-logs.h"
 #include "cmd-start.h"
 #include "cmd-status.h"
 #include "cmd-stop.h"
@@ -65,6 +66,7 @@ usage(void)
 	    "Usage: cnspawn [start] -p ROOT -b BRIDGE [OPTIONS] [-- INIT-ARGS...]\n"
 	    "       cnspawn list [--json]\n"
 	    "       cnspawn attach NAME\n"
+	    "       cnspawn logs [-f] [-n LINES] NAME\n"
 	    "       cnspawn status [--json] NAME\n"
 	    "       cnspawn stop [-t SECONDS] [--kill] NAME\n"
 	    "       cnspawn exec [-u USER] [-E VAR=VAL]... [--cwd DIR] [-t|-T] NAME [--] CMD...\n"
@@ -263,6 +265,8 @@ main(int argc, char **argv)
 		return cmd_list_run(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "attach") == 0)
 		return cmd_attach_run(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "logs") == 0)
+		return cmd_logs_run(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "stop") == 0)
 		return cmd_stop_run(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "status") == 0)

@@ -24,6 +24,8 @@
 /* Bound on the final drain, in case something still writes to the console. */
 #define DRAIN_MAX (64u * 1024u * 1024u)
 #define RELAY_VEOF_REPEAT_MS 500
+/* The copy for the monitor waits at most this long for more to fill its packet. */
+#define RELAY_TEE_DELAY_MS 10
 
 /* A bounded byte queue: data lives in b[start, end). */
 struct buf {
@@ -45,7 +47,11 @@ struct relay {
 	struct timespec retry_at;
 	struct escape esc;
 	struct buf to_master, to_out;
-	int status; /* >= 0: finished with this exit status */
+	uint8_t tee[IPC_MAX_DATA]; /* the next copy for the monitor: tee_len bytes */
+	size_t tee_len;
+	struct timespec tee_at; /* send it by then, full or not */
+	uint64_t tee_gap;       /* bytes read but not copied to the monitor (its socket was full) */
+	int status;             /* >= 0: finished with this exit status */
 };
 
 enum { P_IN, P_OUT, P_MASTER, P_SOCK, P_SIG, P_N };
@@ -98,6 +104,51 @@ master_hangup(struct relay *r)
 	schedule_retry(r);
 }
 
+/*
+ * A copy of what we read from the console for the monitor's ring, so that
+ * `cnspawn logs` shows output of an attached session too (helper/control.c
+ * says why a copy and why that is safe). It never waits and so never slows
+ * the console: when the socket is full the copy is dropped, and the next
+ * one that goes out tells the monitor how many bytes are missing. Reads
+ * are gathered into packets of up to IPC_MAX_DATA (a PTY gives at most 4
+ * KiB a read) sent when full or RELAY_TEE_DELAY_MS after their first byte:
+ * a send per read cost a third of the console's throughput (bench/run.sh).
+ */
+static void
+tee_flush(struct relay *r)
+{
+	struct ipc_msg m;
+
+	if (r->tee_len == 0)
+		return;
+	ipc_msg_init(&m, IPC_T_TEE);
+	m.tee.gap = r->tee_gap;
+	m.tee.data = r->tee;
+	m.tee.len = r->tee_len;
+	if (ipc_send_nowait(r->cfg->sock, &m) == 0)
+		r->tee_gap = 0;
+	else
+		r->tee_gap += r->tee_len;
+	r->tee_len = 0;
+}
+
+static void
+tee_copy(struct relay *r, const uint8_t *p, size_t n)
+{
+	while (r->cfg->tee && n > 0) {
+		size_t room = sizeof(r->tee) - r->tee_len, len = n < room ? n : room;
+
+		if (r->tee_len == 0)
+			util_after_ms(&r->tee_at, RELAY_TEE_DELAY_MS);
+		memcpy(r->tee + r->tee_len, p, len);
+		r->tee_len += len;
+		p += len;
+		n -= len;
+		if (r->tee_len == sizeof(r->tee))
+			tee_flush(r);
+	}
+}
+
 /* Read what the master has into to_out; returns bytes read, 0 on EAGAIN, -1 on EIO/hangup. */
 static ssize_t
 master_read(struct relay *r)
@@ -109,6 +160,7 @@ master_read(struct relay *r)
 		return 0;
 	n = read(r->master, r->to_out.b + r->to_out.end, room);
 	if (n > 0) {
+		tee_copy(r, r->to_out.b + r->to_out.end, (size_t)n);
 		r->to_out.end += (size_t)n;
 		return n;
 	}
@@ -308,6 +360,7 @@ drain_master(struct relay *r)
 			continue;
 		if (n <= 0)
 			break; /* EAGAIN: empty; EIO: no writer left and empty */
+		tee_copy(r, r->to_out.b + r->to_out.end, (size_t)n);
 		r->to_out.end += (size_t)n;
 		total += (size_t)n;
 	}
@@ -432,6 +485,8 @@ poll_timeout(struct relay *r)
 		t = sooner(t, &r->retry_at);
 	if (r->eof_sent && !r->in_tty)
 		t = sooner(t, &r->veof_at);
+	if (r->tee_len > 0)
+		t = sooner(t, &r->tee_at);
 	return t;
 }
 
@@ -479,6 +534,8 @@ relay_step(struct relay *r)
 	expire_escape(r);
 	retry_master(r);
 	queue_veof(r);
+	if (r->tee_len > 0 && util_ms_until(&r->tee_at) <= 0)
+		tee_flush(r);
 	fill_pollfds(r, p);
 	n = poll(p, P_N, poll_timeout(r));
 	if (n < 0)
@@ -561,6 +618,7 @@ relay_run(const struct relay_config *cfg)
 	r.esc.no_detach = cfg->exec; /* exec has no detach: Ctrl-] d reaches the command */
 	while (relay_step(&r) == 0)
 		;
+	tee_flush(&r); /* a detach: the monitor takes the console from here */
 	tty_restore();
 	return r.status;
 }

@@ -24,6 +24,8 @@ struct relay_config {
 	/* cnspawn exec/login: no detach key; leaving hangs up the command (the helper's
 	 * answer to IPC_T_STOP), not the container. */
 	bool exec;
+	/* The console of a container: copy what is read from it to the monitor (IPC_T_TEE). */
+	bool tee;
 };
 
 /*
