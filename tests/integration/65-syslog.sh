@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Refusals, starts and stops reach syslog (authpriv) as one line each, with the
-# user, uid, request and rule, caller-chosen text escaped. The test listens on
+# user, uid, request and rule, caller-chosen text escaped; every line is in the
+# fixed key=value form of cnspawn(1) AUDIT: event= [machine=] user= uid= ... The test listens on
 # /dev/log itself, inside a private mount namespace whose /dev is a tmpfs of
 # bind mounts of the host's entries, so nothing on the host changes.
 set -eu
@@ -40,17 +41,17 @@ uid_of() { id -u "$1"; }
 # A refusal: one authpriv.warning line naming user, uid, the request and why.
 refused "refusal" "no rule permits cnother" \
 	as_user cnother "$CNSPAWN" -q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c true
-re="^<84>.*cnspawn-helper\[[0-9]+\]: user=cnother uid=$(uid_of cnother) error: no rule permits cnother; request: start root=$TEMPLATE bridge=br0 "
+re="^<84>.*cnspawn-helper\[[0-9]+\]: event=fail user=cnother uid=$(uid_of cnother) request=start root=$TEMPLATE bridge=br0 .* reason=no rule permits cnother$"
 if logged "$re"; then ok "refusal logged (authpriv.warning) with user, uid, reason and request"
 else not_ok "refusal logged (authpriv.warning) with user, uid, reason and request" "want /$re/ in:" "$(cat "$LOG")"; fi
 
 # A start and its stop: authpriv.notice lines with the rule and the result.
 incont "$TEMPLATE" 'exit 4'
 is "start: init's status" 4 "$RC"
-re="^<85>.*user=cntest uid=$(uid_of cntest) started bb root=$TEMPLATE bridge=br0 address=198\.18\.0\.[0-9]+/24 init_pid=[0-9]+ rule=[0-9]+"
+re="^<85>.*cnspawn-helper\[[0-9]+\]: event=start machine=bb user=cntest uid=$(uid_of cntest) root=$TEMPLATE bridge=br0 address=198\.18\.0\.[0-9]+/24 init_pid=[0-9]+ rule=[0-9]+ "
 if logged "$re"; then ok "start logged with root, bridge, address, init pid and rule"
 else not_ok "start logged with root, bridge, address, init pid and rule" "want /$re/ in:" "$(cat "$LOG")"; fi
-if logged "^<85>.*user=cntest .* stopped bb: exit 4"; then ok "stop logged with init's status"
+if logged "^<85>.*: event=exit machine=bb user=cntest uid=$(uid_of cntest) status=4 oom_kills=0$"; then ok "stop logged with init's status"
 else not_ok "stop logged with init's status" "$(cat "$LOG")"; fi
 
 # The ceilings go into the start line; an OOM kill into the stop line (issue 14).
@@ -60,10 +61,10 @@ incont "$TEMPLATE" 'dd if=/dev/zero of=/dev/null bs=64M count=1 2> /dev/null; ec
 	-M t65oom --memory=32M --pids=50
 is "memory hog: init's status" 0 "$RC"
 like "memory hog: dd was killed" '^dd=137$' "$OUT"
-if logged "^<85>.*user=cntest .* started t65oom .* memory_max=33554432 pids_max=50 cpus_milli=0"; then
+if logged "^<85>.*: event=start machine=t65oom user=cntest .* memory_max=33554432 pids_max=50 cpus_milli=0$"; then
 	ok "start logged with the ceilings"
 else not_ok "start logged with the ceilings" "$(cat "$LOG")"; fi
-if logged "^<85>.*user=cntest .* stopped t65oom: exit 0 oom_kills=1 \(the memory ceiling was hit\)"; then
+if logged "^<85>.*: event=exit machine=t65oom user=cntest uid=[0-9]+ status=0 oom_kills=1$"; then
 	ok "stop logged with the OOM kill"
 else not_ok "stop logged with the OOM kill" "$(cat "$LOG")"; fi
 
@@ -81,6 +82,34 @@ refused "control character in the root" \
 	"invalid root directory (a path without control characters)" \
 	cn -q -p "$forged" -b br0 -M t65forged --init /bin/sh -- -c true
 check "the refused root is logged" logged 'forged'
+check "the refused start names the asked machine" logged '^<84>.*: event=fail machine=t65forged user=cntest '
 unlike "no log line starts with the forged text" '^<84>forged' "$(cat "$LOG")"
 like "the newline is escaped in the log" 'root=[^ ]*/t65x\\n<84>forged bridge=' "$(cat "$LOG")"
+
+# The monitor's lines (issue 16): logs, a stranger's refusal, attach, detach,
+# stop, exit; and exec's refusal names the machine. Each with the owner's
+# user= and uid= and the peer_uid= of who asked.
+CNTEST_UID=$(uid_of cntest) CNOTHER_UID=$(uid_of cnother)
+mkcopy t65c
+run cn -d -q -M t65c -p "$COPY" -b br0 --init /bin/sh -- -c 'while :; do echo t; sleep 1; done'
+is "monitor lines: started" "t65c" "$OUT"
+pre="^<8[4-6]>.*cnspawn-helper\[[0-9]+\]: event"
+run cn logs -n 1 t65c
+check "logs logged (authpriv.info)" logged "^<86>.*: event=logs machine=t65c user=cntest uid=$CNTEST_UID peer_uid=$CNTEST_UID follow=0 lines=1$"
+run as_user cnother "$CNSPAWN" logs t65c
+check "a stranger's connection logged (authpriv.warning)" \
+	logged "^<84>.*: event=denied machine=t65c user=cntest uid=$CNTEST_UID peer_uid=$CNOTHER_UID request=connect reason=not-owner$"
+CN_TIMEOUT=3 run cn attach t65c
+check "attach logged" logged "^<86>.*: event=attach machine=t65c user=cntest uid=$CNTEST_UID peer_uid=$CNTEST_UID$"
+check "detach logged with why" logged "^<86>.*: event=detach machine=t65c user=cntest uid=$CNTEST_UID peer_uid=$CNTEST_UID reason=[a-z-]+$"
+run cn exec t65c true
+is "exec under a privileged rule without exec: refused" 125 "$RC"
+check "exec's refusal logged with the machine and the request" \
+	logged "^<84>.*: event=fail machine=t65c user=cntest uid=$CNTEST_UID request=exec as= cwd= argv0=true tty=0 reason="
+run cn stop -t 1 t65c
+check "stop logged with the signal" logged "^<85>.*: event=stop machine=t65c user=cntest uid=$CNTEST_UID peer_uid=$CNTEST_UID signal=[0-9]+ kill_after=1$"
+check "its end logged" logged "^<85>.*: event=(exit|kill) machine=t65c user=cntest "
+bad=$(grep -E 'cnspawn-helper\[[0-9]+\]: ' "$LOG" | grep -Ev "$pre=[a-z-]+ " || true)
+is "every line of the helper starts with event=" "" "$bad"
+check "the run logged lines at all" grep -Eq "$pre=" "$LOG"
 done_testing
