@@ -63,7 +63,7 @@ usage(void)
 {
 	printf(
 	    "Usage: cnspawn [start] -p ROOT -b BRIDGE [OPTIONS] [-- INIT-ARGS...]\n"
-	    "       cnspawn list [--json]\n"
+	    "       cnspawn list [--json] | --roots\n"
 	    "       cnspawn attach NAME\n"
 	    "       cnspawn status [--json] NAME\n"
 	    "       cnspawn stop [-t SECONDS] [--kill] NAME\n"
