@@ -56,13 +56,15 @@ pyroot t74a
 RA=$ROOT
 pyroot t74b
 RB=$ROOT
+pyroot t74c
+RC3=$ROOT
 
 save_policy
 put_policy <<-P
 permit cntest root $MACHINES/* bridge br0 address 198.18.0.0/24 gateway 198.18.0.1 max 8 init /bin/sh privileged exec
 P
 
-for n in t74a t74b; do
+for n in t74a t74b t74c; do
 	on_exit "cn stop --kill $n > /dev/null 2>&1 || true"
 	run cn -d -q -M "$n" -p "$MACHINES/$n" -b br0 --init /bin/sh -- -c 'while :; do sleep 3600; done'
 	is "$n: started detached" "0 $n" "$RC $OUT"
@@ -77,11 +79,23 @@ retry_files_enabled = False
 forks = 5
 EOF
 # t74a by its name, with pipelining; web2 is container t74b through
-# ansible_host, without (modules then go through put_file); ghost is not running.
+# ansible_host, without (modules then go through put_file); far is t74c
+# through the ssh hop (ansible_cnspawn_ssh_host) with a stand-in for ssh that
+# does what ssh does with the command, here: the one string, parsed by a
+# POSIX shell (no sshd in make check); ghost is not running.
+cat > "$D/ssh" <<-'SSH'
+#!/bin/sh
+# ssh -T -e none [ARGS] -- HOST 'COMMAND': log the arguments, run COMMAND with sh -c.
+printf '%s\n' "$*" | cut -c1-200 >> "${0%/*}/ssh.log"
+while [ "$1" != -- ]; do shift; done
+exec /bin/sh -c "$3"
+SSH
+chmod 0755 "$D/ssh"
 cat > "$D/inventory" <<-EOF
 [containers]
 t74a ansible_pipelining=true greeting=hello
 web2 ansible_host=t74b greeting="good day"
+far ansible_host=t74c greeting="far away" ansible_cnspawn_ssh_host=cntest@farhost ansible_cnspawn_ssh_executable=$D/ssh ansible_cnspawn_ssh_args="-o BatchMode=yes"
 ghost greeting=none
 
 [containers:vars]
@@ -163,7 +177,7 @@ CN_TIMEOUT=240 as_user cntest env HOME="$D/home" LC_ALL=C.UTF-8 ANSIBLE_CONFIG="
 	ANSIBLE_CONNECTION_PLUGINS="$D/plugins" sh -c "cd '$D' && exec ansible-playbook -i inventory play.yml" \
 	> "$_work/play.out" 2>&1 || RC=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
-diag "ansible-playbook: 3 hosts, 19 tasks: $((ms / 1000)).$(printf %03d $((ms % 1000))) s"
+diag "ansible-playbook: 4 hosts, 19 tasks: $((ms / 1000)).$(printf %03d $((ms % 1000))) s"
 OUT=$(cat "$_work/play.out")
 
 # 4: a host was unreachable (it wins over a failed task, 2).
@@ -171,7 +185,7 @@ is "ansible-playbook exits 4 (a host unreachable, tasks failed)" 4 "$RC"
 [ "$RC" = 4 ] || diag "$OUT"
 like "ghost: unreachable, with cnspawn's reason" \
 	'^fatal: \[ghost\]: UNREACHABLE! => .*"msg": "cnspawn exec into ghost: no container named ghost is running"' "$OUT"
-for h in t74a web2; do
+for h in t74a web2 far; do
 	like "$h: every task ran and passed until the failing one" \
 		"^$h +: ok=17 +changed=[0-9]+ +unreachable=0 +failed=1 " "$OUT"
 	like "$h: the failing task's status and stderr" \
@@ -182,7 +196,11 @@ unlike "no task after the failing one ran" 'TASK \[never reached\]' "$OUT"
 
 sum() { sha256sum < "$1" | cut -d' ' -f1; }
 want=$(sum "$D/files/payload.bin")
-for h in t74a:t74a:"$RA":hello web2:t74b:"$RB":"good day"; do
+like "far: exec went through the ssh hop, quoted" \
+	"^-T -e none -o BatchMode=yes -- cntest@farhost '?$CNSPAWN'? exec -T -- t74c -- " "$(cat "$D/ssh.log")"
+is "far: every operation went through it" "" \
+	"$(grep -v '^-T -e none -o BatchMode=yes -- cntest@farhost ' "$D/ssh.log" || true)"
+for h in t74a:t74a:"$RA":hello web2:t74b:"$RB":"good day" far:t74c:"$RC3":"far away"; do
 	host=${h%%:*} h=${h#*:}
 	name=${h%%:*} h=${h#*:}
 	root=${h%%:*} greeting=${h#*:}
@@ -201,7 +219,7 @@ for h in t74a:t74a:"$RA":hello web2:t74b:"$RB":"good day"; do
 		"$(stat -c %u "$root/home/deploy/payload.bin") $(sum "$root/home/deploy/payload.bin")"
 done
 
-for n in t74a t74b; do
+for n in t74a t74b t74c; do
 	run cn stop --kill "$n"
 	is "$n: stopped" 0 "$RC"
 done

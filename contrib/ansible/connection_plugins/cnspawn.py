@@ -68,6 +68,31 @@ options:
       - name: user
     keyword:
       - name: remote_user
+  cnspawn_ssh_host:
+    description:
+      - Run C(cnspawn) on this host (C([USER@]HOST), as for C(ssh)) through
+        C(ssh -T -e none HOST COMMAND) instead of on the controller, for
+        containers on other machines; unset runs it locally. ssh without a
+        terminal carries stdin, stdout and stderr unchanged and returns the
+        remote status (255 for its own failures, reported as unreachable).
+      - The command is one string quoted for the remote user's POSIX shell.
+    type: string
+    vars:
+      - name: ansible_cnspawn_ssh_host
+  cnspawn_ssh_executable:
+    description:
+      - The ssh client used with O(cnspawn_ssh_host).
+    type: string
+    default: ssh
+    vars:
+      - name: ansible_cnspawn_ssh_executable
+  cnspawn_ssh_args:
+    description:
+      - More arguments for ssh (split like a shell), such as C(-o BatchMode=yes).
+    type: string
+    default: ""
+    vars:
+      - name: ansible_cnspawn_ssh_args
   cnspawn_shell:
     description:
       - The shell inside the container that parses Ansible's command lines.
@@ -78,6 +103,7 @@ options:
 """
 
 import os
+import shlex
 import shutil
 import subprocess
 
@@ -110,6 +136,7 @@ class Connection(ConnectionBase):
     def __init__(self, play_context, new_stdin, *args, **kwargs):
         super(Connection, self).__init__(play_context, new_stdin, *args, **kwargs)
         self._cnspawn = None
+        self._ssh = None
 
     def _name(self):
         name = self.get_option("remote_addr")
@@ -123,10 +150,19 @@ class Connection(ConnectionBase):
         if self._connected:
             return self
         exe = self.get_option("cnspawn_executable")
-        path = exe if os.path.isabs(exe) else shutil.which(exe)
-        if not path or not os.access(path, os.X_OK):
-            raise AnsibleError("cnspawn: cannot run %s (ansible_cnspawn_executable)" % exe)
-        self._cnspawn = path
+        self._ssh = None
+        if self.get_option("cnspawn_ssh_host"):
+            # cnspawn is the remote host's; only ssh must be here.
+            ssh = self.get_option("cnspawn_ssh_executable")
+            self._ssh = ssh if os.path.isabs(ssh) else shutil.which(ssh)
+            if not self._ssh or not os.access(self._ssh, os.X_OK):
+                raise AnsibleError("cnspawn: cannot run %s (ansible_cnspawn_ssh_executable)" % ssh)
+            self._cnspawn = exe
+        else:
+            path = exe if os.path.isabs(exe) else shutil.which(exe)
+            if not path or not os.access(path, os.X_OK):
+                raise AnsibleError("cnspawn: cannot run %s (ansible_cnspawn_executable)" % exe)
+            self._cnspawn = path
         user = self.get_option("remote_user")
         display.vvv("ESTABLISH CNSPAWN CONNECTION FOR USER: %s" % (user or "root"), host=self._name())
         self._connected = True
@@ -140,6 +176,12 @@ class Connection(ConnectionBase):
             argv += ["-u", user]
         # The first "--" ends cnspawn's options, so no name can pass for one.
         argv += ["--", self._name(), "--"] + cmd
+        if self._ssh:
+            # ssh hands the remote shell one string: quote every word for it.
+            remote = " ".join(shlex.quote(to_text(a, errors="surrogate_or_strict")) for a in argv)
+            argv = [self._ssh, "-T", "-e", "none"]
+            argv += shlex.split(self.get_option("cnspawn_ssh_args") or "")
+            argv += ["--", self.get_option("cnspawn_ssh_host"), remote]
         return [to_bytes(a, errors="surrogate_or_strict") for a in argv]
 
     def _shell_argv(self, cmd):
@@ -157,7 +199,11 @@ class Connection(ConnectionBase):
         return [shell, "-c", JOIN_SCRIPT, "sh"] + pieces
 
     def _refused(self, rc, stderr):
-        """raise AnsibleConnectionFailure when cnspawn itself could not run the command"""
+        """raise AnsibleConnectionFailure when cnspawn (or ssh) could not run the command"""
+        if self._ssh and rc == 255:
+            raise AnsibleConnectionFailure("ssh to %s for %s (status 255): %s" % (
+                self.get_option("cnspawn_ssh_host"), self._name(),
+                to_text(stderr, errors="surrogate_or_replace").strip()))
         if rc != CNSPAWN_FAILED:
             return
         msg = to_text(stderr, errors="surrogate_or_replace").strip()
