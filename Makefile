@@ -10,6 +10,10 @@ LIBEXECDIR ?= $(PREFIX)/libexec
 SYSCONFDIR ?= $(PREFIX)/etc
 RUNSTATEDIR ?= /run
 MANDIR     ?= $(PREFIX)/share/man
+# Shell completion (contrib/completion): bash-completion's own directory when
+# its pkg-config file is there, else Debian's; zsh's Debian vendor directory.
+BASHCOMPDIR ?= $(or $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null),/usr/share/bash-completion/completions)
+ZSHCOMPDIR  ?= /usr/share/zsh/vendor-completions
 DESTDIR    ?=
 BUILDDIR   ?= build
 
@@ -162,10 +166,13 @@ install: $(PROGRAMS)
 	install -d -o root -g root -m 755 $(DESTDIR)$(STATE_DIR)
 	for m in packaging/man/*.[158]; do [ -e "$$m" ] || continue; \
 	    s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -d -m 755 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 644 contrib/completion/cnspawn.bash $(DESTDIR)$(BASHCOMPDIR)/cnspawn
+	install -m 644 contrib/completion/_cnspawn $(DESTDIR)$(ZSHCOMPDIR)/_cnspawn
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cnspawn $(DESTDIR)$(SBINDIR)/cnspawn-policy \
-	    $(DESTDIR)$(HELPER_PATH)
+	    $(DESTDIR)$(HELPER_PATH) $(DESTDIR)$(BASHCOMPDIR)/cnspawn $(DESTDIR)$(ZSHCOMPDIR)/_cnspawn
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/cnspawn
 
 deps:
@@ -178,7 +185,9 @@ deb:
 # Integration tests build a second tree with the test prefix compiled in.
 CHECK_PREFIX = /opt/cnspawn-check
 CHECK_VARS = BUILDDIR=$(BUILDDIR)/check PREFIX=$(CHECK_PREFIX) SYSCONFDIR=$(CHECK_PREFIX)/etc \
-             RUNSTATEDIR=$(CHECK_PREFIX)/run LIBEXECDIR=$(CHECK_PREFIX)/libexec
+             RUNSTATEDIR=$(CHECK_PREFIX)/run LIBEXECDIR=$(CHECK_PREFIX)/libexec \
+             BASHCOMPDIR=$(CHECK_PREFIX)/share/bash-completion/completions \
+             ZSHCOMPDIR=$(CHECK_PREFIX)/share/zsh/vendor-completions
 
 # One integration run at a time on a machine: the lock covers build, install and run,
 # so a second run cannot replace the installed programs under the first one's tests.

@@ -12,6 +12,7 @@
 
 #include "cmd-attach.h"
 #include "cmd-list.h"
+#include "cmd-roots.h"
 #include "info.h"
 #include "names.h"
 #include "report.h"
@@ -100,19 +101,25 @@ print_json(const struct list_item *v, size_t n)
 }
 
 static int
-parse_list(int argc, char **argv, bool *ret_json)
+parse_list(int argc, char **argv, bool *ret_json, bool *ret_roots)
 {
 	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	    {"roots", no_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
 	int c;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'j') {
 			*ret_json = true;
+		} else if (c == 'R') {
+			*ret_roots = true;
 		} else if (c == 'h') {
-			printf("Usage: cnspawn list [--json]\n\nYour running containers "
-			       "(root: all). One name a line when stdout is not a terminal.\n");
+			printf("Usage: cnspawn list [--json]\n"
+			       "       cnspawn list --roots\n\n"
+			       "Your running containers (root: all). One name a line when stdout\n"
+			       "is not a terminal. --roots: the roots the policy lets you start,\n"
+			       "one a line (a DIR/* pattern, then the directories it matches).\n");
 			exit(0);
 		} else {
 			return report_fail("list: unknown option (see cnspawn list --help)");
@@ -120,6 +127,8 @@ parse_list(int argc, char **argv, bool *ret_json)
 	}
 	if (optind != argc)
 		return report_fail("list takes no arguments");
+	if (*ret_json && *ret_roots)
+		return report_fail("list: --roots has no --json form");
 	return 0;
 }
 
@@ -127,12 +136,14 @@ int
 cmd_list_run(int argc, char **argv)
 {
 	_cleanup_free_ struct list_item *v = NULL;
-	bool json = false;
+	bool json = false, roots = false;
 	size_t n = 0;
 	int k;
 
-	if ((k = parse_list(argc, argv, &json)) != 0)
+	if ((k = parse_list(argc, argv, &json, &roots)) != 0)
 		return k;
+	if (roots)
+		return cmd_roots_run();
 	if ((k = collect(&v, &n)) < 0)
 		return report_fail("reading %s: %s", CNSPAWN_STATE_DIR, strerror(-k));
 	if (json)

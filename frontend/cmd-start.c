@@ -182,7 +182,7 @@ send_start(int sock, const struct start_options *o, const char *root)
  * (the helper may have refused and exited before reading it).
  */
 int
-cmd_start_await_console(int sock, int send_err, struct ipc_msg *ret)
+cmd_start_await(int sock, int send_err, enum ipc_type type, struct ipc_msg *ret)
 {
 	struct ipc_msg m;
 	int k = ipc_recv(sock, &m);
@@ -198,12 +198,18 @@ cmd_start_await_console(int sock, int send_err, struct ipc_msg *ret)
 		ipc_msg_done(&m);
 		return EXIT_CNSPAWN;
 	}
-	if (m.type != IPC_T_CONSOLE) {
+	if (m.type != type) {
 		ipc_msg_done(&m);
 		return report_fail("unexpected message from helper");
 	}
 	*ret = m;
 	return 0;
+}
+
+int
+cmd_start_await_console(int sock, int send_err, struct ipc_msg *ret)
+{
+	return cmd_start_await(sock, send_err, IPC_T_CONSOLE, ret);
 }
 
 static void

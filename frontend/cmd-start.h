@@ -46,3 +46,5 @@ struct ipc_msg; /* ipc.h */
  * returned, reported only if no answer explains it.
  */
 int cmd_start_await_console(int sock, int send_err, struct ipc_msg *ret);
+/* The same for an answer of another type (list --roots: IPC_T_ROOTS_REPLY). */
+int cmd_start_await(int sock, int send_err, enum ipc_type type, struct ipc_msg *ret);

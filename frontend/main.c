@@ -64,7 +64,7 @@ usage(void)
 {
 	printf(
 	    "Usage: cnspawn [start] -p ROOT -b BRIDGE [OPTIONS] [-- INIT-ARGS...]\n"
-	    "       cnspawn list [--json]\n"
+	    "       cnspawn list [--json] | --roots\n"
 	    "       cnspawn attach NAME\n"
 	    "       cnspawn logs [-f] [-n LINES] NAME\n"
 	    "       cnspawn status [--json] NAME\n"

@@ -24,14 +24,13 @@ binds_close(int *fds, size_t n)
 }
 
 /*
- * Become the caller for file access only: the fs ids and the groups. The
- * real, effective and saved ids stay as they are (euid 0), but with a
+ * The real, effective and saved ids stay as they are (euid 0), but with a
  * non-zero fsuid the kernel drops CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH and
  * the other file capabilities from the effective set, so every permission
- * check below is the caller's own. setfsuid reports no error: read it back.
+ * check after it is the caller's own. setfsuid reports no error: read it back.
  */
-static int
-fs_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups)
+int
+binds_fs_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups)
 {
 	if (setgroups(ngroups, groups) < 0)
 		return -errno;
@@ -83,14 +82,14 @@ binds_open(const struct policy_bind *binds, size_t n, uid_t uid, gid_t gid, cons
 		ret_fds[i] = -1;
 	if (n == 0)
 		return 0;
-	r = fs_ids(uid, gid, groups, ngroups);
+	r = binds_fs_ids(uid, gid, groups, ngroups);
 	for (i = 0; r == 0 && i < n; i++) {
 		r = open_src(binds[i].src, &ret_fds[i]);
 		if (r < 0)
 			(void)say_open(f, r, binds[i].src);
 	}
 	/* Back to root's file access whatever happened; failing that, stop. */
-	k = fs_ids(0, 0, NULL, 0);
+	k = binds_fs_ids(0, 0, NULL, 0);
 	if (r == 0 && k < 0)
 		r = k;
 	if (r < 0)
@@ -206,10 +205,10 @@ binds_mount(int root_fd, const struct policy_bind *binds, size_t n, int *trees, 
 		_cleanup_close_ int dst = -1;
 
 		/* Missing directories are made as container root would make them. */
-		r = create_uid != 0 ? fs_ids(create_uid, (gid_t)create_uid, NULL, 0) : 0;
+		r = create_uid != 0 ? binds_fs_ids(create_uid, (gid_t)create_uid, NULL, 0) : 0;
 		if (r == 0)
 			r = open_dst(root_fd, binds[i].dst, &dst);
-		if (create_uid != 0 && fs_ids(0, 0, NULL, 0) < 0 && r == 0)
+		if (create_uid != 0 && binds_fs_ids(0, 0, NULL, 0) < 0 && r == 0)
 			r = -EPERM;
 		if (r < 0) {
 			(void)say_dst(f, r, binds[i].dst);

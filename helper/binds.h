@@ -33,6 +33,13 @@
 #include "policy.h"
 #include "session.h"
 
+/*
+ * Become the caller for file access only: the fs ids and the supplementary
+ * groups (binds_fs_ids(0, 0, NULL, 0) goes back). 0 or -errno; -EPERM when
+ * the fs ids did not take. Also used by `list --roots` (listroots.c).
+ */
+int binds_fs_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups);
+
 /* Step 1; ret_fds[i] for binds[i] (all -1 on failure). Refusals say why in f->msg. */
 int binds_open(const struct policy_bind *binds, size_t n, uid_t uid, gid_t gid, const gid_t *groups,
     size_t ngroups, int *ret_fds, struct fail *f);

@@ -25,6 +25,7 @@
 #include "ceilings.h"
 #include "ephemeral.h"
 #include "exec.h"
+#include "listroots.h"
 #include "monitor.h"
 #include "net.h"
 #include "policy.h"
@@ -164,10 +165,10 @@ read_request(struct ipc_msg *msg)
 
 	if (r < 0)
 		helper_fail(r, "reading the request");
-	if (msg->type == IPC_T_EXEC)
-		return; /* exec.c says what it was asked */
+	if (msg->type == IPC_T_EXEC || msg->type == IPC_T_ROOTS)
+		return; /* exec.c and listroots.c say what they were asked */
 	if (msg->type != IPC_T_START)
-		helper_fail(-EPROTO, "expected a start or exec request");
+		helper_fail(-EPROTO, "expected a start, exec or roots request");
 	/* Caller-chosen text: helper_log escapes it; truncation only shortens the log line.
 	 * The asked name goes to the line's machine= key until one is reserved. */
 	(void)strlcpy(helper_session.asked, s->machine, sizeof(helper_session.asked));
@@ -474,6 +475,8 @@ main(void)
 	read_request(&msg);
 	if (msg.type == IPC_T_EXEC)
 		exec_run(&msg, &caller);
+	if (msg.type == IPC_T_ROOTS)
+		listroots_run(&caller);
 	r = request_plan_new(&msg.start, &plan, &f);
 	if (r < 0)
 		helper_fail_at(r, &f, "reading the request");

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "codec-roots.h"
 #include "ipc.h"
 #include "wire.h"
 
@@ -82,6 +83,9 @@ ipc_msg_done(struct ipc_msg *m)
 		m->tee.data = NULL;
 		m->tee.len = 0;
 		break;
+	case IPC_T_ROOTS_REPLY:
+		ipc_roots_done(&m->roots);
+		break;
 	case IPC_T_EXIT:
 	case IPC_T_ATTACH:
 	case IPC_T_STOP:
@@ -89,6 +93,7 @@ ipc_msg_done(struct ipc_msg *m)
 	case IPC_T_DETACHED:
 	case IPC_T_PIPE:
 	case IPC_T_LOGS:
+	case IPC_T_ROOTS:
 		break;
 	default:
 		/* A zeroed message (type 0) owns nothing; its fd 0 is not ours to close. */
@@ -115,6 +120,8 @@ ipc_type_nfds(enum ipc_type type)
 	case IPC_T_EXEC:
 	case IPC_T_LOGS:
 	case IPC_T_TEE:
+	case IPC_T_ROOTS:
+	case IPC_T_ROOTS_REPLY:
 		return 0;
 	case IPC_T_CONSOLE:
 	case IPC_T_PIPE:
@@ -221,7 +228,7 @@ encode_logs(const struct ipc_msg *m, struct ipc_wbuf *w)
 	}
 }
 
-/* The control types added for the monitor (issue 5), exec (issue 13); 1 when m is none. */
+/* The control types: monitor (issue 5), exec (issue 13), roots (issue 16); 1 when m is none. */
 static int
 encode_control(const struct ipc_msg *m, struct ipc_wbuf *w)
 {
@@ -229,7 +236,10 @@ encode_control(const struct ipc_msg *m, struct ipc_wbuf *w)
 	case IPC_T_ATTACH:
 	case IPC_T_STATUS:
 	case IPC_T_DETACHED:
+	case IPC_T_ROOTS:
 		return 0;
+	case IPC_T_ROOTS_REPLY:
+		return ipc_roots_encode(&m->roots, w);
 	case IPC_T_STOP:
 		if (m->stop.timeout > IPC_MAX_STOP_TIMEOUT || m->stop.kill > 1)
 			return -EINVAL;
@@ -458,7 +468,10 @@ decode_control(struct ipc_rbuf *r, struct ipc_msg *m)
 	case IPC_T_ATTACH:
 	case IPC_T_STATUS:
 	case IPC_T_DETACHED:
+	case IPC_T_ROOTS:
 		return 0;
+	case IPC_T_ROOTS_REPLY:
+		return ipc_roots_decode(r, &m->roots);
 	case IPC_T_STOP:
 		if ((k = ipc_get_u32(r, &m->stop.timeout)) < 0 ||
 		    (k = ipc_get_u8(r, &m->stop.kill)) < 0)

@@ -41,6 +41,12 @@
  *                  or 2: CMD's or init's stdin, stdout, stderr). Exactly
  *                  three follow an IPC_T_EXEC without IPC_EXEC_F_TTY and an
  *                  IPC_T_START with IPC_F_PIPES, in the order 0, 1, 2.
+ *   IPC_T_ROOTS    (frontend -> a fresh helper, no fd; issue 16)  (no fields):
+ *                  cnspawn list --roots. Answered by IPC_T_ROOTS_REPLY or
+ *                  IPC_T_ERROR.
+ *   IPC_T_ROOTS_REPLY (helper -> frontend, no fd)  u8 truncated (0 or 1),
+ *                  u32 count (<= IPC_MAX_ROOTS), per entry str path, u8 kind
+ *                  (enum ipc_root_kind), u32 err; see struct ipc_roots.
  *
  * The monitor's control socket (CNSPAWN_STATE_DIR/NAME.sock, one request
  * type per packet; see helper/control.c for who may send what):
@@ -107,7 +113,9 @@ enum ipc_type {
 	IPC_T_EXEC = 11,
 	IPC_T_PIPE = 12,
 	IPC_T_LOGS = 13,
+	IPC_T_ROOTS = 14, /* 13 and 15: issue 16's logs */
 	IPC_T_TEE = 15,
+	IPC_T_ROOTS_REPLY = 16,
 };
 
 #define IPC_MAX_DATA 32768u         /* bytes in one IPC_T_OUTPUT */
@@ -204,6 +212,37 @@ struct ipc_pipe {
 	uint8_t stream; /* 0..IPC_PIPE_STREAMS-1 */
 };
 
+/*
+ * The roots the policy lets the caller start (cnspawn list --roots), in
+ * policy order: each pattern as written, a glob followed by the existing
+ * directories it matches as listed by the caller. Strictly: every path is
+ * absolute, a GLOB ends in slash-star and nothing else does, a MATCH
+ * follows a GLOB or a MATCH, err is 0 but for a GLOB (1..IPC_MAX_ERRNO: the
+ * caller could not list its directory).
+ */
+enum ipc_root_kind {
+	IPC_ROOT_PLAIN = 0, /* a root without glob */
+	IPC_ROOT_GLOB = 1,  /* DIR/ *, as written (no space) */
+	IPC_ROOT_MATCH = 2, /* DIR/NAME, a directory the preceding GLOB matches */
+};
+#define IPC_MAX_ROOTS 1024u /* entries in one IPC_T_ROOTS_REPLY */
+#define IPC_MAX_ERRNO 4095u
+/* Wire bytes of the reply's fixed part, and of one entry whose path has len bytes. */
+#define IPC_ROOTS_FIXED_SIZE (IPC_HEADER_SIZE + 5u)
+#define IPC_ROOT_WIRE_SIZE(len) ((len) + 10u)
+
+struct ipc_root {
+	char *path;
+	uint8_t kind; /* enum ipc_root_kind */
+	uint32_t err; /* positive errno of listing a GLOB's directory, else 0 */
+};
+
+struct ipc_roots {
+	uint8_t truncated;  /* 1: more than fit in one message; the list is cut */
+	struct ipc_root *v; /* n entries */
+	size_t n;
+};
+
 struct ipc_error {
 	char *text;
 };
@@ -277,6 +316,7 @@ struct ipc_msg {
 		struct ipc_pipe pipe;
 		struct ipc_logs logs;
 		struct ipc_tee tee;
+		struct ipc_roots roots;
 	};
 	int fd; /* the passed fd for IPC_T_CONSOLE and IPC_T_PIPE, else -1 */
 };

@@ -9,6 +9,9 @@ missing=""
 # tests/packaging.sh (make deb) runs lintian on the package it builds.
 PKGS="$PKGS lintian"
 PKGS="$PKGS strace"
+PKGS="$PKGS dnsmasq-base"
+# tests/integration/74-ansible.sh drives containers with contrib/ansible's plugin.
+PKGS="$PKGS ansible-core"
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 	    missing="$missing $p"

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Build the Debian package from the committed tree and check what it installs:
 # the helper setuid root 4755 in /usr/libexec/cnspawn, the programs, the man
-# pages, and the compiled-in /etc and /run paths (never DESTDIR). Then lintian
-# on the .changes (the source, both .debs, the .buildinfo and the .changes):
+# pages, the bash and zsh completion, and the compiled-in /etc and /run paths
+# (never DESTDIR). Then lintian on the .changes (the source, both .debs, the .buildinfo and the .changes):
 # any E: or W: line fails, and the one override is the setuid helper's.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,6 +26,8 @@ t "helper is root:root 4755" 'echo "$list" | grep -Eq "^-rwsr-xr-x root/root .* 
 t "cnspawn in /usr/bin" 'echo "$list" | grep -Eq "^-rwxr-xr-x root/root .* \./usr/bin/cnspawn$"'
 t "cnspawn-policy in /usr/sbin" 'echo "$list" | grep -Eq " \./usr/sbin/cnspawn-policy$"'
 t "man pages" 'echo "$list" | grep -q "man1/cnspawn.1" && echo "$list" | grep -q "man5/cnspawn.policy.5" && echo "$list" | grep -q "man8/cnspawn-policy.8"'
+t "bash completion in bash-completion's directory" 'echo "$list" | grep -Eq "^-rw-r--r-- root/root .* \./usr/share/bash-completion/completions/cnspawn$"'
+t "zsh completion in zsh's vendor-completions" 'echo "$list" | grep -Eq "^-rw-r--r-- root/root .* \./usr/share/zsh/vendor-completions/_cnspawn$"'
 t "no /run in the package (a tmpfs)" '! echo "$list" | grep -q " \./run"'
 x=$out/x
 dpkg-deb -x "$deb" "$x"

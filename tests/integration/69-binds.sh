@@ -176,7 +176,7 @@ no_host_mount "ephemeral"
 
 # --- DNS and the hostname -------------------------------------------------------
 ROOTRESOLV=$(sha256sum < "$U/etc/resolv.conf")
-incont "$U" 'cat /etc/resolv.conf; echo x >> /etc/resolv.conf 2>&1; grep " /etc/resolv.conf " /proc/self/mounts; hostname; true' --hostname=web-7
+incont "$U" 'cat /etc/resolv.conf; { echo x >> /etc/resolv.conf; } 2>&1; grep " /etc/resolv.conf " /proc/self/mounts; hostname; true' --hostname=web-7
 like "resolv.conf inside holds the rule's first server" '^nameserver 198.18.0.1$' "$OUT"
 like "resolv.conf inside holds the rule's second server" '^nameserver 198.18.0.2$' "$OUT"
 like "resolv.conf inside holds the rule's search domain" '^search example.test$' "$OUT"

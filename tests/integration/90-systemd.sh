@@ -8,7 +8,9 @@
 # filter without no_new_privs, no failed unit, then `poweroff` -> 0,
 # and SIGRTMIN+4 from the host -> 0; nothing (cgroup included) left behind.
 # Once under the privileged rule, once under the userns rule (skipped while
-# the helper refuses userns rules). Boot time to the login prompt is printed.
+# the helper refuses userns rules); then both again ephemerally (-x), with
+# the rule's dns server (a dnsmasq on br0) answering getent hosts, and the
+# root on disk unchanged. Boot time to the login prompt is printed.
 #
 # The frontend runs under `nsenter --net` rather than `ip netns exec`: the
 # latter also remounts /sys, which hides the host's /sys/fs/cgroup from the
@@ -32,7 +34,7 @@ chmod 0755 "$D"
 remove_on_exit "$D"
 on_exit "ntm kill-server 2>/dev/null || true"
 # A terminal frontend that goes away only detaches: stop what this script started.
-for _n in t90priv t90userns; do on_exit "nas '$CNSPAWN' stop --kill $_n > /dev/null 2>&1 || true"; done
+for _n in t90priv t90userns t90ephp t90ephu; do on_exit "nas '$CNSPAWN' stop --kill $_n > /dev/null 2>&1 || true"; done
 
 # As cntest in the harness's netns but the host's mount namespace.
 nas() {
@@ -64,7 +66,7 @@ cgroup_left() {
 boot() {
 	rm -f "$D/$1.rc"
 	ntm -f /dev/null new-session -d -s "$1" -x 160 -y 50 \
-		"$CNSPAWN -p '$2' -b br0 -a '$3/24' 2> '$D/$1.err'; echo \$? > '$D/$1.rc1'; mv '$D/$1.rc1' '$D/$1.rc'; sleep 600"
+		"$CNSPAWN -p '$2' -b br0 -a '$3/24' ${BOOT_OPTS:-} 2> '$D/$1.err'; echo \$? > '$D/$1.rc1'; mv '$D/$1.rc1' '$D/$1.rc'; sleep 600"
 	_t0=$(date +%s%N)
 	if ! wait_for 90 screen_has "$1" 'login: *$'; then
 		not_ok "$1: login prompt on the console" "$(screen "$1" | tail -n 30)" \
@@ -76,10 +78,21 @@ boot() {
 	diag "$1: boot to login prompt: $((BOOT_S / 1000)).$(printf %03d $((BOOT_S % 1000))) s"
 }
 
-# login_and_check TAG ROOT ADDR: log in as root, run the checks, results via ROOT/root.
+# t90_out ROOT: the checks' output, from ROOT/root on disk, or with EPHEMERAL=NAME
+# from the container through `cnspawn exec` (it is in the overlay, not on disk).
+t90_out() {
+	if [ -n "${EPHEMERAL:-}" ]; then
+		nas "$CNSPAWN" exec "$EPHEMERAL" -- cat /root/t90.out 2> /dev/null
+	else
+		cat "$1/root/t90.out" 2> /dev/null
+	fi
+}
+t90_done() { t90_out "$1" | grep -q '^end$'; }
+
+# login_and_check TAG ROOT ADDR: log in as root, run the checks, results via t90_out.
 login_and_check() {
-	_lt=$1 _lr=$2 _la=$3 _lo=$2/root/t90.out
-	rm -f "$_lo"
+	_lt=$1 _lr=$2 _la=$3
+	rm -f "$2/root/t90.out"
 	ntm send-keys -t "$_lt" -l root
 	ntm send-keys -t "$_lt" Enter
 	wait_for 20 screen_has "$_lt" 'Password: *$' || { not_ok "$_lt: password prompt" "$(screen "$_lt" | tail)"; return 1; }
@@ -95,15 +108,16 @@ login_and_check() {
 	_cmd="$_cmd; echo manager=\$(cat /run/host/container-manager)"
 	_cmd="$_cmd; echo cgfs=\$(stat -fc %T /sys/fs/cgroup); echo cg=\$(tr '\\n' ' ' < /proc/1/cgroup)"
 	_cmd="$_cmd; echo mid=\$(cat /etc/machine-id) uuid=\$(tr '\\0' '\\n' < /proc/1/environ | sed -n 's/^container_uuid=//p' | tr -d -)"
+	_cmd="$_cmd; [ -e /root/t90-dns ] && echo dns=\$(getent hosts web.cnspawn.test)"
 	_cmd="$_cmd; echo end; } > /root/t90.out 2>&1"
 	ntm send-keys -t "$_lt" -l "$_cmd"
 	ntm send-keys -t "$_lt" Enter
-	if ! wait_for 120 grep -q '^end$' "$_lo"; then
+	if ! wait_for 120 t90_done "$_lr"; then
 		not_ok "$_lt: logged in, checks ran" "$(screen "$_lt" | tail -n 20)"
 		return 1
 	fi
 	ok "$_lt: logged in as root with the password, checks ran"
-	_out=$(cat "$_lo")
+	_out=$(t90_out "$_lr")
 	like "$_lt: systemctl is-system-running: running or degraded" '^state=(running|degraded)$' "$_out"
 	_f=$(printf '%s\n' "$_out" | sed -n 's/^failed=//p')
 	[ -z "$_f" ] && diag "$_lt: no failed units" || diag "$_lt: failed units:" "$_f"
@@ -119,6 +133,10 @@ login_and_check() {
 	like "$_lt: /sys/fs/cgroup is cgroup2, rooted at the container" '^cgfs=cgroup2fs$' "$_out"
 	like "$_lt: init's cgroup is /init.scope in its namespace" '^cg=.*0::/init\.scope' "$_out"
 	like "$_lt: machine id is container_uuid" '^mid=([0-9a-f]{32}) uuid=\1$' "$_out"
+	if [ -e "$_lr/root/t90-dns" ]; then
+		like "$_lt: getent hosts resolves through the rule's dns server (dnsmasq on br0)" \
+			'^dns=198\.18\.0\.77 +web\.cnspawn\.test$' "$_out"
+	fi
 }
 
 # ended TAG NAME DESC: wait (30 s) for the frontend's exit; status 0, nothing left behind.
@@ -135,20 +153,21 @@ ended() {
 	is "$1: no cgroup left" "" "$(cgroup_left "$2")"
 }
 
-# run_boot TAG ROOT ADDR: boot, log in, check, poweroff. BOOTED=1 if it booted.
+# run_boot TAG ROOT ADDR [NAME]: boot, log in, check, poweroff. BOOTED=1 if it booted.
 BOOTED=0
 run_boot() {
 	BOOTED=0
+	_rn=${4:-$(basename "$2")}
 	if boot "$1" "$2" "$3"; then
 		BOOTED=1
 		if login_and_check "$1" "$2" "$3"; then
 			ntm send-keys -t "$1" poweroff Enter
-			ended "$1" "$(basename "$2")" "poweroff"
+			ended "$1" "$_rn" "poweroff"
 			return 0
 		fi
 	fi
-	nas "$CNSPAWN" stop --kill "$(basename "$2")" > /dev/null 2>&1 || true
-	ended "$1" "$(basename "$2")" "(stopped after a failure)"
+	nas "$CNSPAWN" stop --kill "$_rn" > /dev/null 2>&1 || true
+	ended "$1" "$_rn" "(stopped after a failure)"
 }
 
 # --- privileged rule --------------------------------------------------------
@@ -176,6 +195,38 @@ else
 	else
 		run_boot t90userns "$USR" 198.18.0.91
 	fi
+fi
+
+# --- ephemeral, under both rules, with the rule's DNS (issue 15) ------------------
+# The rules of the harness plus ephemeral, exec (to read the results out of the
+# overlay) and dns 198.18.0.1: a dnsmasq of this test on br0, in the harness's
+# netns, answering one name.
+if command -v dnsmasq > /dev/null; then
+	save_policy
+	sed 's/^permit .*/& ephemeral exec dns 198.18.0.1/' "$orig" | put_policy
+	nsenter --net="/run/netns/$NETNS" dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
+		--bind-interfaces --listen-address=198.18.0.1 --port=53 --pid-file= \
+		--user=nobody --group=nogroup --address=/web.cnspawn.test/198.18.0.77 2> "$_work/dnsmasq.err" &
+	_pids="$_pids $!"
+	for _case in "t90ephp $PRIV 198.18.0.93" "t90ephu ${USR:-} 198.18.0.94"; do
+		set -- $_case
+		if [ -z "${2:-}" ]; then
+			skip "$1: ephemeral boot" "no userns root"
+			continue
+		fi
+		: > "$2/root/t90-dns"
+		sum0=$(find "$2" -xdev -type f -newer "$2/root/t90-dns" 2> /dev/null | wc -l)
+		EPHEMERAL=$1 BOOT_OPTS="-x -M $1"
+		run_boot "$1" "$2" "$3" "$1"
+		EPHEMERAL="" BOOT_OPTS=""
+		is "$1: the root on disk got none of the boot's writes" "$sum0" \
+			"$(find "$2" -xdev -type f -newer "$2/root/t90-dns" 2> /dev/null | wc -l)"
+		check_fail "$1: the checks' output stayed in the overlay" test -e "$2/root/t90.out"
+		rm -f "$2/root/t90-dns"
+	done
+	restore_policy
+else
+	skip "ephemeral boots with the rule's DNS" "dnsmasq not installed"
 fi
 
 done_testing

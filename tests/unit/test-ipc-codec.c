@@ -1382,6 +1382,285 @@ test_ipc_msg_done_zeroed(void **state)
 	assert_int_equal(ipc_type_nfds((enum ipc_type)0), -EPROTO);
 }
 
+/* ---- IPC_T_ROOTS and IPC_T_ROOTS_REPLY (cnspawn list --roots, issue 16) ---- */
+
+static void
+p_roots_hdr(struct pkt *p, uint8_t truncated, uint32_t n)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_ROOTS_REPLY, 0);
+	p_u8(p, truncated);
+	p_u32(p, n);
+}
+
+static void
+p_root(struct pkt *p, const char *path, uint8_t kind, uint32_t err)
+{
+	p_str(p, path);
+	p_u8(p, kind);
+	p_u32(p, err);
+}
+
+/* A valid reply: a plain root, a glob with two directories, an unlistable glob. */
+static void
+b_roots_ok(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 5);
+	p_root(p, "/srv/web", IPC_ROOT_PLAIN, 0);
+	p_root(p, "/srv/m/*", IPC_ROOT_GLOB, 0);
+	p_root(p, "/srv/m/a", IPC_ROOT_MATCH, 0);
+	p_root(p, "/srv/m/b", IPC_ROOT_MATCH, 0);
+	p_root(p, "/srv/u/*", IPC_ROOT_GLOB, EACCES);
+}
+static void
+b_roots_request_ok(struct pkt *p)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_ROOTS, 0);
+}
+static void
+b_roots_request_byte(struct pkt *p)
+{
+	b_roots_request_ok(p);
+	p_u8(p, 0);
+}
+static void
+b_roots_truncated2(struct pkt *p)
+{
+	p_roots_hdr(p, 2, 0);
+}
+static void
+b_roots_too_many(struct pkt *p)
+{
+	p_roots_hdr(p, 0, IPC_MAX_ROOTS + 1);
+	for (uint32_t i = 0; i <= IPC_MAX_ROOTS; i++)
+		p_root(p, "/r", IPC_ROOT_PLAIN, 0);
+}
+static void
+b_roots_count_past_end(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 2);
+	p_root(p, "/r", IPC_ROOT_PLAIN, 0);
+}
+static void
+b_roots_count_huge(struct pkt *p)
+{
+	p_roots_hdr(p, 0, UINT32_MAX);
+}
+static void
+b_roots_kind3(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 1);
+	p_root(p, "/r", 3, 0);
+}
+static void
+b_roots_match_first(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 1);
+	p_root(p, "/srv/m/a", IPC_ROOT_MATCH, 0);
+}
+static void
+b_roots_match_after_plain(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 2);
+	p_root(p, "/srv/web", IPC_ROOT_PLAIN, 0);
+	p_root(p, "/srv/m/a", IPC_ROOT_MATCH, 0);
+}
+static void
+b_roots_glob_no_star(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 1);
+	p_root(p, "/srv/m", IPC_ROOT_GLOB, 0);
+}
+static void
+b_roots_plain_star(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 1);
+	p_root(p, "/srv/m/*", IPC_ROOT_PLAIN, 0);
+}
+static void
+b_roots_match_star(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 2);
+	p_root(p, "/srv/m/*", IPC_ROOT_GLOB, 0);
+	p_root(p, "/srv/m/*", IPC_ROOT_MATCH, 0);
+}
+static void
+b_roots_relative(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 1);
+	p_root(p, "srv/web", IPC_ROOT_PLAIN, 0);
+}
+static void
+b_roots_empty_path(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 1);
+	p_root(p, "", IPC_ROOT_PLAIN, 0);
+}
+static void
+b_roots_plain_err(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 1);
+	p_root(p, "/srv/web", IPC_ROOT_PLAIN, EACCES);
+}
+static void
+b_roots_match_err(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 2);
+	p_root(p, "/srv/m/*", IPC_ROOT_GLOB, 0);
+	p_root(p, "/srv/m/a", IPC_ROOT_MATCH, EACCES);
+}
+static void
+b_roots_glob_err_max1(struct pkt *p)
+{
+	p_roots_hdr(p, 0, 1);
+	p_root(p, "/srv/m/*", IPC_ROOT_GLOB, IPC_MAX_ERRNO + 1);
+}
+static void
+b_roots_trailing(struct pkt *p)
+{
+	b_roots_ok(p);
+	p_u8(p, 0);
+}
+static void
+b_roots_short(struct pkt *p)
+{
+	b_roots_ok(p);
+	p->len -= 1;
+}
+
+static const struct bad_case roots_bad_cases[] = {
+    {"roots request with a byte", b_roots_request_byte, 0},
+    {"roots request with an fd", b_roots_request_ok, 1},
+    {"roots reply with an fd", b_roots_ok, 1},
+    {"roots truncated 2", b_roots_truncated2, 0},
+    {"roots count max+1", b_roots_too_many, 0},
+    {"roots count past the end", b_roots_count_past_end, 0},
+    {"roots count 2^32-1", b_roots_count_huge, 0},
+    {"roots kind 3", b_roots_kind3, 0},
+    {"roots match first", b_roots_match_first, 0},
+    {"roots match after a plain root", b_roots_match_after_plain, 0},
+    {"roots glob without /*", b_roots_glob_no_star, 0},
+    {"roots plain root ending in /*", b_roots_plain_star, 0},
+    {"roots match ending in /*", b_roots_match_star, 0},
+    {"roots relative path", b_roots_relative, 0},
+    {"roots empty path", b_roots_empty_path, 0},
+    {"roots err on a plain root", b_roots_plain_err, 0},
+    {"roots err on a match", b_roots_match_err, 0},
+    {"roots err max+1", b_roots_glob_err_max1, 0},
+    {"roots trailing byte", b_roots_trailing, 0},
+    {"roots short", b_roots_short, 0},
+};
+
+static void
+test_ipc_decode_malformed_roots(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(roots_bad_cases) / sizeof(roots_bad_cases[0]); i++) {
+		print_message("case: %s\n", roots_bad_cases[i].name);
+		roots_bad_cases[i].build(&P);
+		expect_eproto(&P, roots_bad_cases[i].nfds);
+	}
+	b_roots_ok(&P);
+	expect_ok(&P, 0);
+	b_roots_request_ok(&P);
+	expect_ok(&P, 0);
+	p_roots_hdr(&P, 1, 0);
+	expect_ok(&P, 0);
+	p_roots_hdr(&P, 0, 1);
+	p_root(&P, "/srv/m/*", IPC_ROOT_GLOB, IPC_MAX_ERRNO);
+	expect_ok(&P, 0);
+}
+
+/* Every strict prefix of a valid reply is refused. */
+static void
+test_ipc_decode_truncated_roots(void **state)
+{
+	size_t full;
+
+	(void)state;
+	b_roots_ok(&P);
+	full = P.len;
+	for (size_t n = 0; n < full; n++) {
+		P.len = n;
+		expect_eproto(&P, 0);
+	}
+}
+
+static void
+test_ipc_roundtrip_roots(void **state)
+{
+	struct ipc_root v[] = {{W("/srv/web"), IPC_ROOT_PLAIN, 0},
+	    {W("/srv/m/*"), IPC_ROOT_GLOB, 0}, {W("/srv/m/\xff\n"), IPC_ROOT_MATCH, 0},
+	    {W("/srv/u/*"), IPC_ROOT_GLOB, EACCES}};
+	struct ipc_msg in, out;
+
+	(void)state;
+	ipc_msg_init(&in, IPC_T_ROOTS);
+	roundtrip(&in, 0, &out);
+	ipc_msg_done(&out);
+	ipc_msg_init(&in, IPC_T_ROOTS_REPLY);
+	in.roots = (struct ipc_roots){.truncated = 1, .v = v, .n = 4};
+	roundtrip(&in, 0, &out);
+	assert_int_equal(out.roots.truncated, 1);
+	assert_int_equal(out.roots.n, 4);
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(out.roots.v[i].path, v[i].path);
+		assert_int_equal(out.roots.v[i].kind, v[i].kind);
+		assert_int_equal(out.roots.v[i].err, v[i].err);
+	}
+	ipc_msg_done(&out);
+	ipc_msg_done(&out);
+	assert_int_equal(ipc_type_nfds(IPC_T_ROOTS), 0);
+	assert_int_equal(ipc_type_nfds(IPC_T_ROOTS_REPLY), 0);
+}
+
+/* The encoder refuses what the decoder would: never produce what the peer must refuse. */
+static void
+test_ipc_encode_invalid_roots(void **state)
+{
+	static uint8_t buf[IPC_MAX_MSG];
+	struct ipc_root match_first[] = {{W("/a"), IPC_ROOT_MATCH, 0}};
+	struct ipc_root plain_err[] = {{W("/a"), IPC_ROOT_PLAIN, 1}};
+	struct ipc_root null_path[] = {{NULL, IPC_ROOT_PLAIN, 0}};
+	struct ipc_msg m;
+	size_t len;
+
+	(void)state;
+	ipc_msg_init(&m, IPC_T_ROOTS_REPLY);
+	m.roots = (struct ipc_roots){.v = match_first, .n = 1};
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	m.roots = (struct ipc_roots){.v = plain_err, .n = 1};
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	m.roots = (struct ipc_roots){.v = null_path, .n = 1};
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	m.roots = (struct ipc_roots){.truncated = 2};
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+	m.roots = (struct ipc_roots){.v = NULL, .n = 1};
+	assert_int_equal(ipc_encode(&m, buf, sizeof(buf), &len), -EINVAL);
+}
+
+/* IPC_MAX_ROOTS entries go through; one more is -E2BIG; the helper's size sum is exact. */
+static void
+test_ipc_limit_roots(void **state)
+{
+	static struct ipc_root v[IPC_MAX_ROOTS + 1];
+	static uint8_t buf[IPC_MAX_MSG];
+	struct ipc_msg in, out;
+	size_t len = 0;
+
+	(void)state;
+	for (size_t i = 0; i <= IPC_MAX_ROOTS; i++)
+		v[i] = (struct ipc_root){W("/srv/a"), IPC_ROOT_PLAIN, 0};
+	ipc_msg_init(&in, IPC_T_ROOTS_REPLY);
+	in.roots = (struct ipc_roots){.v = v, .n = IPC_MAX_ROOTS};
+	assert_int_equal(ipc_encode(&in, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, IPC_ROOTS_FIXED_SIZE + IPC_MAX_ROOTS * IPC_ROOT_WIRE_SIZE(6));
+	roundtrip(&in, 0, &out);
+	assert_int_equal(out.roots.n, IPC_MAX_ROOTS);
+	ipc_msg_done(&out);
+	in.roots.n = IPC_MAX_ROOTS + 1;
+	assert_int_equal(ipc_encode(&in, buf, sizeof(buf), &len), -E2BIG);
+}
+
 int
 main(void)
 {
@@ -1406,6 +1685,11 @@ main(void)
 	    cmocka_unit_test(test_ipc_decode_malformed_logs),
 	    cmocka_unit_test(test_ipc_roundtrip_logs),
 	    cmocka_unit_test(test_ipc_encode_invalid_logs),
+	    cmocka_unit_test(test_ipc_decode_malformed_roots),
+	    cmocka_unit_test(test_ipc_decode_truncated_roots),
+	    cmocka_unit_test(test_ipc_roundtrip_roots),
+	    cmocka_unit_test(test_ipc_encode_invalid_roots),
+	    cmocka_unit_test(test_ipc_limit_roots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
