@@ -446,7 +446,8 @@ decode_logs(struct ipc_rbuf *r, struct ipc_msg *m)
 	switch (m->type) {
 	case IPC_T_LOGS:
 		if ((k = ipc_get_u8(r, &m->logs.follow)) < 0 ||
-		    (k = ipc_get_u8(r, &m->logs.tail)) < 0 || (k = ipc_get_u32(r, &m->logs.lines)) < 0)
+		    (k = ipc_get_u8(r, &m->logs.tail)) < 0 ||
+		    (k = ipc_get_u32(r, &m->logs.lines)) < 0)
 			return k;
 		return logs_valid(&m->logs) ? 0 : -EPROTO;
 	case IPC_T_TEE:

@@ -21,9 +21,9 @@
 
 struct ipc_ring {
 	uint8_t *buf;
-	size_t size;   /* capacity */
-	size_t start;  /* index of the oldest byte */
-	size_t len;    /* bytes held */
+	size_t size;      /* capacity */
+	size_t start;     /* index of the oldest byte */
+	size_t len;       /* bytes held */
 	uint64_t lost;    /* bytes overwritten since the last clear */
 	uint64_t written; /* bytes ever written: the position just past the newest byte */
 };

@@ -169,12 +169,12 @@ static void
 test_ipc_ring_tail_lines(void **state)
 {
 	(void)state;
-	assert_int_equal(tail_of("a\nb\nc\n", 64, 2), 2);   /* "b\nc\n" */
-	assert_int_equal(tail_of("a\nb\nc", 64, 2), 2);      /* "b\nc" */
-	assert_int_equal(tail_of("a\nb\nc\n", 64, 1), 4);   /* "c\n" */
-	assert_int_equal(tail_of("a\nb\nc\n", 64, 3), 0);   /* all: exactly 3 */
-	assert_int_equal(tail_of("a\nb\nc\n", 64, 4), 0);   /* all: fewer */
-	assert_int_equal(tail_of("a\nb\nc\n", 64, 0), 6);   /* nothing */
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 2), 2);  /* "b\nc\n" */
+	assert_int_equal(tail_of("a\nb\nc", 64, 2), 2);    /* "b\nc" */
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 1), 4);  /* "c\n" */
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 3), 0);  /* all: exactly 3 */
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 4), 0);  /* all: fewer */
+	assert_int_equal(tail_of("a\nb\nc\n", 64, 0), 6);  /* nothing */
 	assert_int_equal(tail_of("a\n\n\nb\n", 64, 2), 3); /* empty lines count */
 	assert_int_equal(tail_of("\n", 64, 1), 0);
 	assert_int_equal(tail_of("", 64, 1), 0);
