@@ -103,7 +103,11 @@ control_init(struct control *c, int session_fd, int listen_fd, int master)
 	c->master = master;
 	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++)
 		c->conns[i] = (struct control_conn){.fd = -1};
-	c->conns[0] = (struct control_conn){.fd = session_fd, .uid = c->owner, .attached = true};
+	/* In pipe mode the starting frontend relays init's pipes, not the console:
+	 * the monitor drains the console then, or a chatty init (systemd writes
+	 * to /dev/console) would block once the PTY's buffer is full. */
+	c->conns[0] = (struct control_conn){
+	    .fd = session_fd, .uid = c->owner, .attached = c->session_relays};
 	r = ipc_ring_init(&c->ring, IPC_RING_DEFAULT_SIZE);
 	if (r < 0)
 		return r;
@@ -243,7 +247,7 @@ conn_close(struct control *c, size_t i, const char *why)
 	if (i == 0)
 		helper_session.sock = -1;
 	/* The pipe-mode frontend that started the container took it with it (documented). */
-	if (i == 0 && k->attached && c->stop_on_exit) {
+	if (i == 0 && c->stop_on_exit) {
 		helper_log(LOG_NOTICE, "kill", "reason=frontend-left signal=%d", SIGKILL);
 		(void)kill(c->init_pid, SIGKILL);
 	}

@@ -424,6 +424,7 @@ monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc
 	    .owner = e->uid,
 	    .kill_signal = s->kill_signal != 0 ? (int)s->kill_signal : CONTROL_DEFAULT_STOP_SIGNAL,
 	    .stop_on_exit = (s->flags & IPC_F_STOP_ON_EXIT) != 0,
+	    .session_relays = (s->flags & IPC_F_PIPES) == 0,
 	    .name = e->name,
 	    .address = addr,
 	    .bridge = e->bridge,

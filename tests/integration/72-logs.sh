@@ -128,4 +128,21 @@ check "the refusals left t72 running" running t72
 
 run cn stop --kill t72
 assert_clean "logs"
+
+# --- pipe mode: the console is the monitor's to drain ------------------------------
+# init's stdio are pipes then and the starting frontend relays those, not the
+# console: 300 KB written to /dev/console must not block init, and logs shows them.
+CN_TIMEOUT=30 incont "$TEMPLATE" 'head -c 300000 /dev/zero | tr "\\0" x > /dev/console; echo to-console > /dev/console; echo done' -M t72p
+is "pipe mode: init writing 300 KB to its console is not blocked (exit 0)" 0 "$RC"
+is "pipe mode: stdout has only what init wrote there" "done" "$OUT"
+logs_has() { cn logs "$1" 2> /dev/null | grep -q "$2"; }
+not_running() { ! running "$1"; }
+bg_cn -q -M t72q -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'echo console-line > /dev/console; sleep 30'
+wait_for 10 logs_has t72q console-line || true
+run cn logs t72q
+like "pipe mode: logs shows the console's output" 'console-line' "$OUT"
+kill -TERM "$BG_PID" 2> /dev/null || true
+bg_wait
+check "pipe mode: the frontend leaving stopped the container" wait_for 10 not_running t72q
+assert_clean "pipe mode console"
 done_testing
