@@ -153,6 +153,39 @@ ended() {
 	is "$1: no cgroup left" "" "$(cgroup_left "$2")"
 }
 
+# login_check TAG NAME: `cnspawn login NAME` in a second tmux session: Debian's own
+# login asks for root's password and gives a shell; `exit` ends the frontend with 0.
+login_check() {
+	_ls=$1-login
+	rm -f "$D/$_ls.rc"
+	ntm -f /dev/null new-session -d -s "$_ls" -x 120 -y 30 \
+		"$CNSPAWN login $2 2> '$D/$_ls.err'; echo \$? > '$D/$_ls.r'; mv '$D/$_ls.r' '$D/$_ls.rc'; sleep 600"
+	if ! wait_for 30 screen_has "$_ls" 'login: *$'; then
+		not_ok "$1: cnspawn login: the container's login prompt" "$(screen "$_ls" | tail -n 10)" \
+			"stderr: $(cat "$D/$_ls.err" 2> /dev/null)"
+		ntm kill-session -t "$_ls" > /dev/null 2>&1 || true
+		return 0
+	fi
+	ntm send-keys -t "$_ls" -l root
+	ntm send-keys -t "$_ls" Enter
+	wait_for 20 screen_has "$_ls" 'Password: *$' || true
+	ntm send-keys -t "$_ls" -l "$PASS"
+	ntm send-keys -t "$_ls" Enter
+	ntm send-keys -t "$_ls" -l 'echo LOGIN-$((6*7)) $(tty)'
+	ntm send-keys -t "$_ls" Enter
+	if wait_for 20 screen_has "$_ls" '^LOGIN-42 /dev/pts/[0-9]+'; then
+		ok "$1: cnspawn login: Debian's login, the password, a shell on a PTY of the container"
+	else
+		not_ok "$1: cnspawn login: Debian's login, the password, a shell on a PTY of the container" \
+			"$(screen "$_ls" | tail -n 10)"
+	fi
+	ntm send-keys -t "$_ls" -l exit
+	ntm send-keys -t "$_ls" Enter
+	wait_for 20 test -e "$D/$_ls.rc" || true
+	is "$1: cnspawn login: exit ends it with status 0" 0 "$(cat "$D/$_ls.rc" 2> /dev/null)"
+	ntm kill-session -t "$_ls" > /dev/null 2>&1 || true
+}
+
 # run_boot TAG ROOT ADDR [NAME]: boot, log in, check, poweroff. BOOTED=1 if it booted.
 BOOTED=0
 run_boot() {
@@ -161,6 +194,7 @@ run_boot() {
 	if boot "$1" "$2" "$3"; then
 		BOOTED=1
 		if login_and_check "$1" "$2" "$3"; then
+			[ -n "${EPHEMERAL:-}" ] || login_check "$1" "$_rn"
 			ntm send-keys -t "$1" poweroff Enter
 			ended "$1" "$_rn" "poweroff"
 			return 0
