@@ -555,13 +555,15 @@ relay_step(struct relay *r)
 	return 0;
 }
 
-static int
-setup_signals(struct relay *r)
+int
+relay_signal_fd(bool winch)
 {
 	sigset_t set;
+	int fd;
 
 	sigemptyset(&set);
-	sigaddset(&set, SIGWINCH);
+	if (winch)
+		sigaddset(&set, SIGWINCH);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGINT);
@@ -573,12 +575,19 @@ setup_signals(struct relay *r)
 	sigaddset(&set, SIGCHLD);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -errno;
-	r->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (r->sig_fd < 0)
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
 		return -errno;
 	/* A closed stdout must show as EPIPE, not kill us in raw mode. */
 	(void)signal(SIGPIPE, SIG_IGN);
-	return 0;
+	return fd;
+}
+
+static int
+setup_signals(struct relay *r)
+{
+	r->sig_fd = relay_signal_fd(true);
+	return r->sig_fd < 0 ? r->sig_fd : 0;
 }
 
 static int

@@ -36,3 +36,10 @@ struct relay_config {
  * own errors (after printing one line).
  */
 int relay_run(const struct relay_config *cfg);
+
+/*
+ * Block the signals a relay handles itself (SIGWINCH too when winch; the
+ * ending ones, and those whose default would leave a raw terminal behind)
+ * and return a signalfd for them; SIGPIPE is ignored. -errno on failure.
+ */
+int relay_signal_fd(bool winch);

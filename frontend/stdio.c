@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ipc.h"
+#include "relay.h"
 #include "report.h"
 #include "stdio.h"
 #include "util.h"
@@ -271,20 +272,8 @@ step(struct stdio_relay *r)
 static int
 setup_signals(struct stdio_relay *r)
 {
-	static const int sigs[] = {SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
-	    SIGCHLD};
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < ELEMENTSOF(sigs); i++)
-		sigaddset(&set, sigs[i]);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -errno;
-	r->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (r->sig_fd < 0)
-		return -errno;
-	(void)signal(SIGPIPE, SIG_IGN);
-	return 0;
+	r->sig_fd = relay_signal_fd(false);
+	return r->sig_fd < 0 ? r->sig_fd : 0;
 }
 
 int

@@ -106,8 +106,8 @@ control_init(struct control *c, int session_fd, int listen_fd, int master)
 	/* In pipe mode the starting frontend relays init's pipes, not the console:
 	 * the monitor drains the console then, or a chatty init (systemd writes
 	 * to /dev/console) would block once the PTY's buffer is full. */
-	c->conns[0] = (struct control_conn){
-	    .fd = session_fd, .uid = c->owner, .attached = c->session_relays};
+	c->conns[0] =
+	    (struct control_conn){.fd = session_fd, .uid = c->owner, .attached = c->session_relays};
 	r = ipc_ring_init(&c->ring, IPC_RING_DEFAULT_SIZE);
 	if (r < 0)
 		return r;

@@ -42,9 +42,9 @@ struct control {
 	pid_t init_pid;
 	uid_t owner;
 	int kill_signal;
-	bool stop_on_exit; /* the starting frontend leaving stops the container */
+	bool stop_on_exit;   /* the starting frontend leaving stops the container */
 	bool session_relays; /* the starting frontend relays the console (not pipe mode) */
-	bool stopping;     /* a STOP came: SIGKILL at kill_at */
+	bool stopping;       /* a STOP came: SIGKILL at kill_at */
 	struct timespec kill_at;
 	struct timespec master_retry; /* master hung up: do not poll before this */
 	bool master_hung;
