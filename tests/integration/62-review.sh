@@ -71,8 +71,8 @@ assert_clean "RLIMIT_FSIZE 0"
 # Container root owns its cgroup; a tree deeper than cgroup.c's removal walks
 # (64) used to stay behind, the monitor retrying rmdir for minutes first.
 if [ -d "$USERNS_ROOTS" ] && [ -n "$(cgroups_left; ls -d /sys/fs/cgroup/unified /sys/fs/cgroup/cgroup.controllers 2> /dev/null)" ]; then
-	UC=$USERNS_ROOTS/t62deep
-	rm -rf "$UC"; cp -a "$TEMPLATE" "$UC"; remove_on_exit "$UC"
+	ucopy t62deep
+	UC=$UCOPY
 	CN_TIMEOUT=60 incont "$UC" 'd=/sys/fs/cgroup; i=0; while [ $i -lt 80 ] && mkdir $d/c 2> /dev/null; do d=$d/c; i=$((i + 1)); done; echo depth=$i'
 	diag "nested cgroups made inside: $OUT"
 	is "deep cgroup tree: container exits 0" 0 "$RC"

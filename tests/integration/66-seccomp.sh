@@ -130,10 +130,8 @@ like "privileged: reboot reaches the kernel (bad magic: EINVAL)" \
 	'^info native reboot-bad-magic: EINVAL$' "$OUT"
 
 if [ -d "$USERNS_ROOTS" ]; then
-	U=$USERNS_ROOTS/t66
-	rm -rf "$U"
-	cp -a "$TEMPLATE" "$U"
-	remove_on_exit "$U"
+	ucopy t66
+	U=$UCOPY
 	status_case userns "$U"
 	probe_case userns "$U"
 else

@@ -21,10 +21,8 @@ if ! gcc -static -O2 -o "$R/limitprobe" "$PROBE_SRC" 2> "$_work/gcc.err"; then
 fi
 UR=""
 if [ -d "$USERNS_ROOTS" ]; then
-	UR=$USERNS_ROOTS/lim
-	rm -rf "$UR"
-	cp -a "$R" "$UR"
-	remove_on_exit "$UR"
+	ucopy lim "$R"
+	UR=$UCOPY
 fi
 
 save_policy

@@ -22,10 +22,8 @@ mkcopy nox
 RN=$COPY
 UR=""
 if [ -d "$USERNS_ROOTS" ]; then
-	UR=$USERNS_ROOTS/ex
-	rm -rf "$UR"
-	cp -a "$R" "$UR"
-	remove_on_exit "$UR"
+	ucopy ex "$R"
+	UR=$UCOPY
 fi
 
 save_policy

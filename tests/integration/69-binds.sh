@@ -22,7 +22,6 @@ echo root-owned > "$SHARE/by-root"
 remove_on_exit "$SHARE"
 remove_on_exit "$RO"
 remove_on_exit "$PRIV"
-ucopy() { UCOPY=$USERNS_ROOTS/$1; rm -rf "$UCOPY"; cp -a "$TEMPLATE" "$UCOPY"; remove_on_exit "$UCOPY"; }
 ucopy b1
 U=$UCOPY
 mkcopy p1

@@ -13,10 +13,8 @@ mkcopy rvb
 RB=$COPY
 UR=""
 if [ -d "$USERNS_ROOTS" ]; then
-	UR=$USERNS_ROOTS/rvu
-	rm -rf "$UR"
-	cp -a "$TEMPLATE" "$UR"
-	remove_on_exit "$UR"
+	ucopy rvu
+	UR=$UCOPY
 fi
 save_policy
 

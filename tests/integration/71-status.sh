@@ -80,10 +80,8 @@ cn stop --kill st1 > /dev/null 2>&1 || true
 assert_clean "status"
 
 if [ -d "$USERNS_ROOTS" ]; then
-	U=$USERNS_ROOTS/st2
-	rm -rf "$U"
-	cp -a "$TEMPLATE" "$U"
-	remove_on_exit "$U"
+	ucopy st2
+	U=$UCOPY
 	run cn -d -q -M st2 -p "$U" -b br0 --init /bin/sh -- -c 'sleep 60'
 	run cn status st2
 	like "status of a userns container: its range" '^ +Mode: userns 200000:65536$' "$OUT"

@@ -12,13 +12,6 @@ need_programs
 [ -d "$USERNS_ROOTS" ] || { echo "1..0 # SKIP no $USERNS_ROOTS (run run.sh)"; exit 77; }
 FIRST=200000 COUNT=65536
 
-# ucopy NAME: UCOPY=$USERNS_ROOTS/NAME, a copy of the template, removed on exit.
-ucopy() {
-	UCOPY=$USERNS_ROOTS/$1
-	rm -rf "$UCOPY"
-	cp -a "$TEMPLATE" "$UCOPY"
-	remove_on_exit "$UCOPY"
-}
 ucopy u1
 R1=$UCOPY
 # Ping through an ICMP datagram socket, as iputils ping does: busybox 1.35's ping

@@ -230,6 +230,14 @@ mkcopy() {
 	cp -a "$TEMPLATE" "$COPY"
 	_paths="$_paths $COPY"
 }
+# ucopy NAME [FROM]: UCOPY=$USERNS_ROOTS/NAME, a copy of FROM (the template), for
+# the userns rule, removed on exit.
+ucopy() {
+	UCOPY=$USERNS_ROOTS/$1
+	rm -rf "$UCOPY"
+	cp -a "${2:-$TEMPLATE}" "$UCOPY"
+	_paths="$_paths $UCOPY"
+}
 # remove PATH on exit (rm -rf, does not follow symlinks).
 remove_on_exit() { _paths="$_paths $1"; }
 # on_exit 'SHELL CODE': run at exit, in reverse order of registration.
