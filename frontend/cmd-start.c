@@ -173,6 +173,8 @@ send_start(int sock, const struct start_options *o, const char *root)
 		m.start.flags |= IPC_F_EPHEMERAL;
 	if (o->no_resolv_conf)
 		m.start.flags |= IPC_F_NO_RESOLV_CONF;
+	if (o->no_reboot)
+		m.start.flags |= IPC_F_NO_REBOOT;
 	return ipc_send(sock, &m);
 }
 

@@ -23,6 +23,7 @@ struct start_options {
 	bool detach;          /* -d: print the name and return once init runs */
 	bool tty;             /* -t: the console even when stdin is not a terminal */
 	uint32_t kill_signal; /* --kill-signal; 0: the default (SIGRTMIN+4) */
+	bool no_reboot;       /* --no-reboot */
 	bool escape;
 	uint8_t escape_key;
 	uint64_t memory; /* --memory in bytes; 0: the policy's ceiling */

@@ -35,6 +35,7 @@ enum {
 	OPT_MEMORY,
 	OPT_PIDS,
 	OPT_CPUS,
+	OPT_NO_REBOOT,
 };
 
 static const struct option long_options[] = {
@@ -48,6 +49,7 @@ static const struct option long_options[] = {
     {"detach", no_argument, NULL, 'd'},
     {"tty", no_argument, NULL, 't'},
     {"kill-signal", required_argument, NULL, OPT_KILL_SIGNAL},
+    {"no-reboot", no_argument, NULL, OPT_NO_REBOOT},
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"pids", required_argument, NULL, OPT_PIDS},
     {"cpus", required_argument, NULL, OPT_CPUS},
@@ -85,6 +87,7 @@ usage(void)
 	    "  -t, --tty                     the console even when stdin is no terminal\n"
 	    "                                (else pipe mode: byte-exact stdin, stdout, stderr)\n"
 	    "      --kill-signal=SIG         what `cnspawn stop` sends (default SIGRTMIN+4)\n"
+	    "      --no-reboot               init's reboot ends the container (exit 129)\n"
 	    "      --memory=SIZE             memory ceiling, e.g. 512M (at most the policy's)\n"
 	    "      --pids=N                  task ceiling (at most the policy's)\n"
 	    "      --cpus=N                  CPU bandwidth, e.g. 0.5 (at most the policy's)\n" OPT_MOUNTS_USAGE
@@ -204,6 +207,9 @@ parse_one(struct start_options *o, int c, char **argv)
 			return report_fail("invalid --kill-signal '%s' (a name such as SIGUSR2 or "
 			                   "SIGRTMIN+4, or a number 1..64)",
 			    optarg);
+		return 0;
+	case OPT_NO_REBOOT:
+		o->no_reboot = true;
 		return 0;
 	case OPT_ESCAPE:
 		return parse_escape(o, optarg);

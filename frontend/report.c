@@ -42,6 +42,10 @@ report_exit(const struct ipc_exit *e, const char *machine)
 	if (e->oom_kills > 0)
 		(void)report_fail("%s hit its memory ceiling: the kernel killed %u process%s in it",
 		    machine, (unsigned)e->oom_kills, e->oom_kills == 1 ? "" : "es");
+	if (e->crash_loop)
+		(void)report_fail("%s asked for a reboot %u times within %u seconds: stopped it "
+		                  "instead (a crash loop)",
+		    machine, IPC_CRASH_LOOP_REBOOTS, IPC_CRASH_LOOP_SECONDS);
 	if (e->how == IPC_EXIT_SIGNAL)
 		return 128 + e->code;
 	return e->code;

@@ -149,16 +149,19 @@ close_inherited(int *keep, size_t n)
 	return 0;
 }
 
-/* The fds the child keeps: sync, root, user namespace, pipe mode's stdio, the binds' trees. */
+/* The fds the child keeps: sync, root, user namespace, what a reboot keeps, pipe mode's
+ * stdio, the binds' trees. */
 static int
 keep_fds(struct child_state *s, int root_fd)
 {
-	int keep[6 + POLICY_MAX_BINDS];
+	int keep[8 + POLICY_MAX_BINDS];
 	size_t n = 0;
 
 	keep[n++] = s->sync;
 	keep[n++] = root_fd;
 	keep[n++] = s->userns;
+	keep[n++] = s->cfg->keep.devpts;
+	keep[n++] = s->cfg->keep.ephemeral;
 	for (size_t i = 0; i < 3; i++)
 		keep[n++] = s->cfg->stdio[i];
 	for (size_t i = 0; i < s->cfg->nbinds && i < POLICY_MAX_BINDS; i++) {
@@ -168,6 +171,31 @@ keep_fds(struct child_state *s, int root_fd)
 		keep[n++] = s->trees[i];
 	}
 	return close_inherited(keep, n);
+}
+
+/* Send one fd to the parent under tag and close it. */
+static void
+child_send_fd(struct child_state *s, char tag, int fd)
+{
+	int r = ipc_packet_send(s->sync, &tag, 1, fd);
+
+	(void)util_safe_close(fd);
+	if (r < 0)
+		_exit(127); /* the parent is gone or broken: nobody to tell */
+}
+
+/* The overlay; its tmpfs goes to the parent, which keeps it for a reboot. */
+static void
+child_ephemeral(struct child_state *s)
+{
+	struct fail f = {0};
+	int tmp = -1;
+	int r = ephemeral_overlay(&s->root, s->cfg->ephemeral_size, s->cfg->keep.ephemeral, &tmp,
+	    &f);
+
+	if (r < 0)
+		child_fail_at(s, r, &f);
+	child_send_fd(s, CHILD_MSG_TMPFS, tmp);
 }
 
 /* Before any mount: full root, the parent-death signal, only our fds, the root bound onto itself. */
@@ -210,9 +238,8 @@ child_bind_root(struct child_state *s)
 		r = mount_bind_root(root_fd, s->cfg->root, s->userns, &s->root, &f);
 		if (r < 0)
 			child_fail_at(s, r, &f);
-		r = s->cfg->ephemeral ? ephemeral_overlay(&s->root, s->cfg->ephemeral_size, &f) : 0;
-		if (r < 0)
-			child_fail_at(s, r, &f);
+		if (s->cfg->ephemeral)
+			child_ephemeral(s);
 	}
 	(void)close(root_fd);
 }
@@ -242,12 +269,17 @@ child_mounts(struct child_state *s)
 	_cleanup_close_ int pts = -1;
 	_cleanup_close_ int master = -1;
 	struct fail f = {.step = "building /dev"};
-	int r;
+	int keep = -1, r;
 
-	r = dev_build(s->root, &dev, &pts, &f);
+	r = dev_build(s->root, s->cfg->keep.devpts, &dev, &pts, &keep, &f);
 	if (r < 0)
 		child_fail_at(s, r, &f);
-	r = pty_open_in_devpts(pts, s->cfg->rows, s->cfg->cols, &master, &s->slave);
+	child_send_fd(s, CHILD_MSG_DEVPTS, keep);
+	/* A reboot: the console is the PTY the monitor and the frontend kept. */
+	if (s->cfg->keep.console_index >= 0)
+		r = pty_reopen_console(pts, s->cfg->keep.console_index, &s->slave);
+	else
+		r = pty_open_in_devpts(pts, s->cfg->rows, s->cfg->cols, &master, &s->slave);
 	if (r < 0)
 		child_fail_step(s, r, "allocating the console PTY");
 	r = dev_bind_console(dev, s->slave);
@@ -270,9 +302,7 @@ child_mounts(struct child_state *s)
 	if (r < 0)
 		child_fail_step(s, r, "giving /run to container root");
 	child_host_paths(s);
-	r = ipc_packet_send(s->sync, &(char){CHILD_MSG_MASTER}, 1, master);
-	if (r < 0)
-		_exit(127); /* the parent is gone or broken: nobody to tell */
+	child_send_fd(s, CHILD_MSG_MASTER, TAKE_FD(master));
 }
 
 static void

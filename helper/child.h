@@ -10,8 +10,14 @@
  * CLONE_NEWPID|CLONE_NEWCGROUP|SIGCHLD and calls child_run() in the child,
  * which never returns. The sync socket (SOCK_SEQPACKET, CLOEXEC) carries:
  *
+ *   child  -> parent  "T" with one fd (ephemeral only): the ephemeral root's
+ *                     detached tmpfs, kept by the parent for a reboot.
+ *   child  -> parent  "P" with one fd: a detached clone of the container's
+ *                     devpts instance, kept by the parent for a reboot.
  *   child  -> parent  "M" with one fd (SCM_RIGHTS): the console PTY master,
- *                     allocated from the container's own devpts instance.
+ *                     allocated from the container's own devpts instance;
+ *                     on a reboot (keep.console_index >= 0) with no fd: the
+ *                     console is the kept PTY, whose master the parent has.
  *   parent -> child   "G": the veth's container end (eth0) now exists in the
  *                     child's network namespace; go on.
  *   child  -> parent  "E<text>": setup failed; text is one human line (no
@@ -43,6 +49,17 @@
 
 #include "policy.h"
 
+/*
+ * What one boot hands to the next (reboot in place, issue 16); -1: none,
+ * as before the first boot. The fds are detached mounts only the helper
+ * holds, never reachable from a host path.
+ */
+struct child_keep {
+	int devpts;        /* a detached clone of the container's devpts instance */
+	int ephemeral;     /* the ephemeral root's detached tmpfs (with what was written) */
+	int console_index; /* the console's number in that devpts (TIOCGPTN of its master) */
+};
+
 struct child_config {
 	int root_fd;      /* O_PATH|O_DIRECTORY fd of the container root, opened with no symlink */
 	const char *root; /* its canonical path (what root_fd was opened from) */
@@ -73,6 +90,7 @@ struct child_config {
 	bool ephemeral;
 	uint64_t ephemeral_size;
 	const char *resolv;
+	struct child_keep keep; /* a reboot: the previous boot's devpts, console and tmpfs */
 };
 
 /* Every signal back to its default and none blocked: what survives execve must not be ours.
@@ -83,6 +101,8 @@ void child_reset_signals(void);
 _Noreturn void child_run(const struct child_config *cfg);
 
 /* Sync message tags. */
+#define CHILD_MSG_TMPFS 'T'
+#define CHILD_MSG_DEVPTS 'P'
 #define CHILD_MSG_MASTER 'M'
 #define CHILD_MSG_GO 'G'
 #define CHILD_MSG_ERROR 'E'

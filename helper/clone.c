@@ -119,9 +119,37 @@ clone_child(struct helper_session *s, const struct child_config *cfg, int *ret_s
 	return 0;
 }
 
+/*
+ * The child's messages up to "M": the fds it hands over for a reboot go to
+ * *keep (each at most once), the master to *ret_master (-1 on a reboot,
+ * where none may come). Returns 'M', or what sync_recv() said otherwise.
+ */
+static int
+recv_until_master(int sync, const struct child_config *cfg, struct child_keep *keep,
+    int *ret_master, struct fail *f)
+{
+	for (;;) {
+		int fd = -1, r = sync_recv(sync, &fd, f);
+		int *slot = r == CHILD_MSG_DEVPTS ? &keep->devpts
+		            : r == CHILD_MSG_TMPFS ? &keep->ephemeral
+		                                   : NULL;
+
+		if (slot != NULL && *slot < 0 && fd >= 0) {
+			*slot = fd;
+			continue;
+		}
+		if (r == CHILD_MSG_MASTER && (fd >= 0) == (cfg->keep.console_index < 0)) {
+			*ret_master = fd;
+			return r;
+		}
+		(void)util_safe_close(fd);
+		return r < 0 ? r : -EPROTO;
+	}
+}
+
 int
 clone_container(struct helper_session *s, const struct child_config *cfg, const char *veth,
-    const char *bridge, int *ret_master, struct fail *f)
+    const char *bridge, int *ret_master, struct child_keep *ret_keep, struct fail *f)
 {
 	_cleanup_close_ int sync = -1, master = -1;
 	const char go = CHILD_MSG_GO;
@@ -147,11 +175,9 @@ clone_container(struct helper_session *s, const struct child_config *cfg, const 
 		(void)strlcpy(s->veth, veth, sizeof(s->veth));
 	/* A child that failed first (and so is gone: ESRCH) says why itself. */
 	if (r < 0)
-		return sync_recv(sync, &master, f) == -ECHILD ? -ECHILD : r;
+		return recv_until_master(sync, cfg, ret_keep, &master, f) == -ECHILD ? -ECHILD : r;
 	f->step = NULL;
-	r = sync_recv(sync, &master, f);
-	if (r >= 0 && (r != CHILD_MSG_MASTER || master < 0))
-		r = -EPROTO;
+	r = recv_until_master(sync, cfg, ret_keep, &master, f);
 	if (r < 0)
 		return r;
 	r = ipc_packet_send(sync, &go, 1, -1);

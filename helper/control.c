@@ -116,6 +116,22 @@ control_init(struct control *c, int session_fd, int listen_fd, int master)
 
 static void conn_close(struct control *c, size_t i, const char *why);
 
+/*
+ * Ask the keeper to signal init (keeper.h): it is init's parent, so the
+ * signal reaches the init that runs now, also across a reboot, and a
+ * stopped container is never started again. kill: SIGKILL, else the stop
+ * signal. A keeper that cannot be told is gone, and init with it.
+ */
+static int
+tell_keeper_stop(struct control *c, bool kill)
+{
+	struct ipc_msg m;
+
+	ipc_msg_init(&m, IPC_T_STOP);
+	m.stop.kill = kill ? 1 : 0;
+	return ipc_send(c->keeper, &m);
+}
+
 static bool
 anyone_attached(const struct control *c)
 {
@@ -249,7 +265,7 @@ conn_close(struct control *c, size_t i, const char *why)
 	/* The pipe-mode frontend that started the container took it with it (documented). */
 	if (i == 0 && c->stop_on_exit) {
 		helper_log(LOG_NOTICE, "kill", "reason=frontend-left signal=%d", SIGKILL);
-		(void)kill(c->init_pid, SIGKILL);
+		(void)tell_keeper_stop(c, true);
 	}
 	*k = (struct control_conn){.fd = -1};
 }
@@ -365,9 +381,8 @@ handle_stop(struct control *c, size_t i, const struct ipc_msg *m)
 
 	helper_log(LOG_NOTICE, "stop", "peer_uid=%u signal=%d kill_after=%u",
 	    (unsigned)c->conns[i].uid, sig, m->stop.kill ? 0u : (unsigned)m->stop.timeout);
-	/* init is our child in a pid namespace we made: the signal reaches nothing else. */
-	if (kill(c->init_pid, sig) < 0 && errno != ESRCH)
-		return -errno;
+	if (tell_keeper_stop(c, m->stop.kill != 0) < 0)
+		return -ESRCH;
 	if (!m->stop.kill)
 		arm_kill(c, m->stop.timeout);
 	c->conns[i].wants_exit = true;
@@ -621,7 +636,7 @@ control_tick(struct control *c)
 {
 	if (c->stopping && util_ms_until(&c->kill_at) <= 0) {
 		helper_log(LOG_NOTICE, "kill", "reason=stop-timeout signal=%d", SIGKILL);
-		(void)kill(c->init_pid, SIGKILL);
+		(void)tell_keeper_stop(c, true);
 		c->stopping = false;
 	}
 }
@@ -665,7 +680,7 @@ final_flush(struct control *c)
 }
 
 void
-control_finish(struct control *c, const struct ipc_exit *x)
+control_finish(struct control *c, const struct ipc_exit *x, const char *error)
 {
 	final_flush(c);
 	for (size_t i = 0; i < ELEMENTSOF(c->conns); i++) {
@@ -673,7 +688,9 @@ control_finish(struct control *c, const struct ipc_exit *x)
 
 		if (k->fd < 0)
 			continue;
-		if (i == 0 || k->attached || k->wants_exit)
+		if ((i == 0 || k->attached || k->wants_exit) && error != NULL)
+			(void)ipc_send_error(k->fd, error);
+		else if (i == 0 || k->attached || k->wants_exit)
 			(void)ipc_send_exit(k->fd, x);
 		(void)close(k->fd);
 		*k = (struct control_conn){.fd = -1};
@@ -681,5 +698,6 @@ control_finish(struct control *c, const struct ipc_exit *x)
 	helper_session.sock = -1;
 	c->listen_fd = util_safe_close(c->listen_fd);
 	c->master = util_safe_close(c->master);
+	c->keeper = util_safe_close(c->keeper);
 	ipc_ring_done(&c->ring);
 }

@@ -37,6 +37,7 @@ struct control_conn {
 };
 
 struct control {
+	int keeper; /* the socket to the keeper (keeper.h), init's parent */
 	int listen_fd;
 	int master; /* console PTY master (the monitor's copy) */
 	pid_t init_pid;
@@ -76,5 +77,8 @@ void control_handle_poll(struct control *c, const struct pollfd *p, size_t n);
 int control_timeout_ms(const struct control *c);
 /* Act on timers (SIGKILL after the stop timeout). */
 void control_tick(struct control *c);
-/* init is gone: send IPC_T_EXIT to whoever waits for it, close everything. */
-void control_finish(struct control *c, const struct ipc_exit *x);
+/*
+ * The container ended: send IPC_T_EXIT (or, error != NULL, IPC_T_ERROR with
+ * it: a reboot failed) to whoever waits for it, close everything.
+ */
+void control_finish(struct control *c, const struct ipc_exit *x, const char *error);

@@ -103,12 +103,48 @@ make_console(int dev_fd)
 	return 0;
 }
 
+/*
+ * ROOT/dev/pts: a new devpts instance, or on a reboot (issue 16) the one
+ * the previous boot handed over (keep_pts, a detached clone of it), so
+ * that the console PTY, which the monitor and the attached frontend hold
+ * the master of, is the same one. Either way *ret_keep is a fresh detached
+ * clone of it for the boot after this one (attaching consumes a clone).
+ */
 static int
-fill_dev(int dev_fd, int *ret_pts_fd, struct fail *f)
+mount_pts(int dev_fd, int keep_pts, int *ret_pts_fd, int *ret_keep)
 {
 	/* A new devpts instance: the container's PTYs are invisible to the
 	 * host's and the host's (the user's terminal among them) to it. */
 	static const char *const pts_opts[] = {"newinstance", "ptmxmode=0666", "mode=0620", NULL};
+	_cleanup_close_ int dir = -1, pts = -1;
+	int r;
+
+	if (keep_pts < 0) {
+		r = mount_sub(dev_fd, "pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+		    &pts);
+	} else {
+		/* Only this container's own instance, which no host path reaches: the
+		 * clone was made by the helper's previous child and kept by the helper. */
+		if (mkdirat(dev_fd, "pts", 0755) < 0)
+			return -errno;
+		r = mount_open_dir(dev_fd, "pts", false, &dir);
+		if (r == 0)
+			r = mount_attach(keep_pts, dir);
+		if (r == 0)
+			pts = fcntl(keep_pts, F_DUPFD_CLOEXEC, 3);
+		if (r == 0 && pts < 0)
+			r = -errno;
+	}
+	if (r == 0)
+		r = mount_clone(pts, ret_keep);
+	if (r == 0)
+		*ret_pts_fd = TAKE_FD(pts);
+	return r;
+}
+
+static int
+fill_dev(int dev_fd, int keep_pts, int *ret_pts_fd, int *ret_keep, struct fail *f)
+{
 	/* Sized as Docker's default: unsized, every container's /dev/shm could hold
 	 * half the host's memory (issue 10, F4). The limits issue caps memory itself. */
 	static const char *const shm_opts[] = {"mode=1777", "size=64m", "nr_inodes=64k", NULL};
@@ -123,8 +159,7 @@ fill_dev(int dev_fd, int *ret_pts_fd, struct fail *f)
 	if (r < 0)
 		return r;
 	f->step = "mounting devpts on /dev/pts";
-	r = mount_sub(dev_fd, "pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
-	    ret_pts_fd);
+	r = mount_pts(dev_fd, keep_pts, ret_pts_fd, ret_keep);
 	if (r < 0)
 		return r;
 	f->step = "mounting tmpfs on /dev/shm";
@@ -136,7 +171,8 @@ fill_dev(int dev_fd, int *ret_pts_fd, struct fail *f)
 }
 
 int
-dev_build(int root_fd, int *ret_dev_fd, int *ret_pts_fd, struct fail *f)
+dev_build(int root_fd, int keep_pts, int *ret_dev_fd, int *ret_pts_fd, int *ret_keep,
+    struct fail *f)
 {
 	static const char *const dev_opts[] = {"mode=755", "size=4m", NULL};
 	_cleanup_close_ int dir = -1;
@@ -154,7 +190,7 @@ dev_build(int root_fd, int *ret_dev_fd, int *ret_pts_fd, struct fail *f)
 	r = mount_fs(dir, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID, &dev);
 	if (r < 0)
 		return r;
-	r = fill_dev(dev, &pts, f);
+	r = fill_dev(dev, keep_pts, &pts, ret_keep, f);
 	if (r < 0)
 		return r;
 	*ret_dev_fd = TAKE_FD(dev);

@@ -15,8 +15,12 @@ struct fail; /* fail.h */
 /*
  * Mount and fill ROOT/dev (created when missing; a symlink is refused with
  * -ELOOP). *ret_dev_fd is the tmpfs root, *ret_pts_fd the devpts root.
+ * keep_pts >= 0 (a reboot): the previous boot's devpts instance (a detached
+ * clone) goes on pts instead of a new one. *ret_keep: a detached clone of
+ * the devpts now on pts, for the next boot.
  */
-int dev_build(int root_fd, int *ret_dev_fd, int *ret_pts_fd, struct fail *f);
+int dev_build(int root_fd, int keep_pts, int *ret_dev_fd, int *ret_pts_fd, int *ret_keep,
+    struct fail *f);
 
 /* Bind the PTY slave (an fd from TIOCGPTPEER) onto dev/console. */
 int dev_bind_console(int dev_fd, int slave_fd);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "binds.h"
@@ -25,6 +26,7 @@
 #include "ceilings.h"
 #include "ephemeral.h"
 #include "exec.h"
+#include "keeper.h"
 #include "listroots.h"
 #include "monitor.h"
 #include "net.h"
@@ -299,19 +301,28 @@ open_binds(const struct request_plan *plan, const struct policy_caller *c, struc
 		helper_fail_at(r, &f, "opening the host directories to bind");
 }
 
-/* binds.h step 2 (all-root), the generated name of an ephemeral start, resolv.conf's text. */
+/* binds.h step 2 (all-root): the detached trees the child mounts; again for each boot. */
+static void
+clone_binds(const struct request_plan *plan, const struct policy_caller *c,
+    const struct policy_grant *g, struct host_paths *h)
+{
+	struct fail f = {0};
+	int r = binds_clone(plan->binds, plan->nbinds, h->src, c->uid, c->gid,
+	    g->privileged ? 0 : g->userns_first, h->trees, &f);
+
+	if (r < 0)
+		helper_fail_at(r, &f, "preparing the binds");
+}
+
+/* The binds' trees, the generated name of an ephemeral start, resolv.conf's text. */
 static void
 prepare_host_paths(struct request_plan *plan, const struct policy_caller *c,
     const struct policy_decision *d, struct host_paths *h)
 {
 	const struct policy_grant *g = &d->grant;
-	struct fail f = {0};
 	int r;
 
-	r = binds_clone(plan->binds, plan->nbinds, h->src, c->uid, c->gid,
-	    g->privileged ? 0 : g->userns_first, h->trees, &f);
-	if (r < 0)
-		helper_fail_at(r, &f, "preparing the binds");
+	clone_binds(plan, c, g, h);
 	r = g->ephemeral ? request_plan_ephemeral_name(plan) : 0;
 	if (r < 0)
 		helper_fail(r, "naming the ephemeral container");
@@ -323,12 +334,40 @@ prepare_host_paths(struct request_plan *plan, const struct policy_caller *c,
 		helper_fail(r, "writing the container's resolv.conf");
 }
 
+/*
+ * What a boot needs, kept by the keeper for a reboot (issue 16): the
+ * request as decided, the root opened once, the host paths, and what the
+ * previous boot handed over (child.h).
+ */
+struct boot {
+	const struct request_plan *plan;
+	const struct policy_caller *caller;
+	const struct policy_grant *g;
+	struct state_entry *e;
+	int root_fd;
+	struct host_paths *h;
+	struct child_keep keep;
+};
+
+/* A boot handed over its devpts and tmpfs: they replace the previous ones. */
+static void
+boot_keep(struct boot *b, struct child_keep *got)
+{
+	(void)util_safe_close(b->keep.devpts);
+	(void)util_safe_close(b->keep.ephemeral);
+	b->keep.devpts = got->devpts;
+	b->keep.ephemeral = got->ephemeral;
+}
+
 /* The set-up phase: cgroup, user namespace, then the clone (clone.c). */
 static int
-set_up(struct helper_session *s, const struct request_plan *plan, const struct policy_grant *g,
-    const struct state_entry *e, int root_fd, struct host_paths *h)
+set_up(struct helper_session *s, struct boot *b)
 {
-	struct child_config cfg = {.root_fd = root_fd,
+	const struct request_plan *plan = b->plan;
+	const struct policy_grant *g = b->g;
+	const struct state_entry *e = b->e;
+	struct host_paths *h = b->h;
+	struct child_config cfg = {.root_fd = b->root_fd,
 	    .root = plan->root,
 	    .sync_fd = -1,
 	    .hostname = plan->hostname[0] != '\0' ? plan->hostname : e->name,
@@ -349,7 +388,9 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	    .ephemeral = g->ephemeral,
 	    .ephemeral_size = g->memory != 0 ? g->memory : EPHEMERAL_DEFAULT_SIZE,
 	    .resolv = h->resolv[0] != '\0' ? h->resolv : NULL,
-	    .stdio = {start_pipes[0], start_pipes[1], start_pipes[2]}};
+	    .stdio = {start_pipes[0], start_pipes[1], start_pipes[2]},
+	    .keep = b->keep};
+	struct child_keep got = {.devpts = -1, .ephemeral = -1};
 	struct fail f = {0};
 	int master = -1, r;
 
@@ -365,9 +406,10 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	f = (struct fail){0};
 	cfg.userns_fd = -1;
 	if (!g->privileged)
-		prepare_userns(s, g, root_fd, &cfg);
-	r = clone_container(s, &cfg, e->veth, plan->bridge, &master, &f);
+		prepare_userns(s, g, b->root_fd, &cfg);
+	r = clone_container(s, &cfg, e->veth, plan->bridge, &master, &got, &f);
 	(void)util_safe_close(cfg.userns_fd);
+	boot_keep(b, &got);
 	/* The child has its copies: the monitor keeps no fd of the caller's. */
 	binds_close(h->trees, plan->nbinds);
 	for (size_t i = 0; i < IPC_PIPE_STREAMS; i++)
@@ -375,6 +417,24 @@ set_up(struct helper_session *s, const struct request_plan *plan, const struct p
 	if (r < 0)
 		helper_fail_at(r, &f, "starting the container");
 	return master;
+}
+
+/* The keeper's reboot (keeper.h): the same container again, in fresh namespaces. */
+static void
+reboot_boot(void *arg)
+{
+	struct boot *b = arg;
+	_cleanup_close_ int dir_fd = -1;
+	int r;
+
+	clone_binds(b->plan, b->caller, b->g, b->h);
+	(void)set_up(&helper_session, b);
+	b->e->init_pid = helper_session.init_pid;
+	r = state_open_dir(&dir_fd);
+	if (r == 0)
+		r = state_write(dir_fd, b->e);
+	if (r < 0)
+		helper_fail(r, "recording the container");
 }
 
 static void
@@ -409,18 +469,20 @@ announce(struct state_entry *e, int master)
 	    (unsigned)helper_session.cpus_milli);
 }
 
-/* The monitor phase: serve the control socket until init is gone, then clean up. */
-static void
-monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc_start *s)
+/* The control process (keeper.h): serve the control socket until the keeper says the end. */
+static _Noreturn void
+monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc_start *s,
+    int keeper)
 {
 	static struct control c; /* holds the 128 KiB console ring */
 	char addr[INET_ADDRSTRLEN + 4];
-	struct ceilings_usage use;
+	_cleanup_free_ char *error = NULL;
 	struct ipc_exit x = {0};
 	int r;
 
 	(void)snprintf(addr, sizeof(addr), "%s/%u", inet_ntoa(e->address), (unsigned)e->prefix);
-	c = (struct control){.init_pid = helper_session.init_pid,
+	c = (struct control){.keeper = keeper,
+	    .init_pid = e->init_pid,
 	    .owner = e->uid,
 	    .kill_signal = s->kill_signal != 0 ? (int)s->kill_signal : CONTROL_DEFAULT_STOP_SIGNAL,
 	    .stop_on_exit = (s->flags & IPC_F_STOP_ON_EXIT) != 0,
@@ -437,17 +499,51 @@ monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc
 	    .userns_count = e->userns_count};
 	r = control_init(&c, helper_session.sock, listen_fd, master);
 	if (r == 0)
-		r = monitor_run(&c, &x);
+		r = monitor_run(&c, &x, &error);
 	if (r < 0)
-		helper_fail(r, "waiting for init");
-	helper_session.init_pid = 0;
-	/* Before the cgroups go: how many processes the memory ceiling killed. */
-	ceilings_read(&helper_session, &use);
-	x.oom_kills = use.oom_kills;
-	helper_cleanup();
-	helper_log(LOG_NOTICE, "exit", "%s=%d oom_kills=%u",
-	    x.how == IPC_EXIT_CODE ? "status" : "signal", (int)x.code, (unsigned)x.oom_kills);
-	control_finish(&c, &x);
+		helper_fail(r, "the container's monitor stopped");
+	control_finish(&c, &x, error);
+	exit(0);
+}
+
+/*
+ * After the start was announced: fork the control process, which drops
+ * every capability and serves the frontends, while this process stays
+ * init's parent and privileged, as the keeper (keeper.h).
+ */
+static _Noreturn void
+split_monitor(struct boot *b, int master, int listen_fd, const struct ipc_start *s)
+{
+	struct keeper k = {.ctl = -1,
+	    .kill_signal = s->kill_signal != 0 ? (int)s->kill_signal : CONTROL_DEFAULT_STOP_SIGNAL,
+	    .may_reboot = (s->flags & (IPC_F_NO_REBOOT | IPC_F_PIPES)) == 0,
+	    .reboot = reboot_boot,
+	    .arg = b};
+	int r;
+
+	/* The console of every boot is this PTY: its number in the kept devpts. */
+	if (ioctl(master, TIOCGPTN, &b->keep.console_index) < 0)
+		helper_fail(-errno, "reading the console's number");
+	r = keeper_fork(&k);
+	if (r < 0)
+		helper_fail(r, "starting the container's monitor");
+	if (r == 0) {
+		/* Nothing of the keeper's: the root, the caller's bind sources, the kept mounts. */
+		(void)close(b->root_fd);
+		binds_close(b->h->src, b->plan->nbinds);
+		(void)util_safe_close(b->keep.devpts);
+		(void)util_safe_close(b->keep.ephemeral);
+		r = monitor_drop_privileges();
+		if (r < 0)
+			helper_fail(r, "dropping privileges");
+		monitor(b->e, master, listen_fd, s, k.ctl);
+	}
+	/* Nothing a frontend can reach: the control process has those. */
+	(void)close(master);
+	(void)close(listen_fd);
+	(void)close(helper_session.sock);
+	helper_session.sock = k.ctl; /* helper_fail's line goes to the control process */
+	keeper_run(&k);
 }
 
 int
@@ -462,6 +558,7 @@ main(void)
 	struct state_entry e;
 	struct fail f = {0};
 	static struct host_paths hp;
+	static struct boot b;
 	int r, root_fd, master, listen_fd;
 
 	r = sanitize_process();
@@ -492,8 +589,14 @@ main(void)
 	caller_ids_done(&ids);
 	if (r < 0)
 		helper_fail_at(r, &f, "reserving the container");
-	master = set_up(&helper_session, &plan, &d.grant, &e, root_fd, &hp);
-	(void)close(root_fd);
+	b = (struct boot){.plan = &plan,
+	    .caller = &caller,
+	    .g = &d.grant,
+	    .e = &e,
+	    .root_fd = root_fd,
+	    .h = &hp,
+	    .keep = {.devpts = -1, .ephemeral = -1, .console_index = -1}};
+	master = set_up(&helper_session, &b);
 	listen_fd = control_listen(e.name);
 	if (listen_fd < 0)
 		helper_fail(listen_fd, "creating the control socket for %s", e.name);
@@ -501,11 +604,5 @@ main(void)
 	r = sanitize_detach_stdio();
 	if (r < 0)
 		helper_fail(r, "closing the caller's stdin, stdout and stderr");
-	r = monitor_drop_privileges(&helper_session);
-	if (r < 0)
-		helper_fail(r, "dropping privileges");
-	monitor(&e, master, listen_fd, &msg.start);
-	request_plan_done(&plan);
-	ipc_msg_done(&msg);
-	return 0;
+	split_monitor(&b, master, listen_fd, &msg.start);
 }

@@ -8,17 +8,19 @@
 #include "session.h"
 
 /*
- * Drop to what the monitor still needs, with every uid and gid already 0:
- * CAP_NET_ADMIN (to delete the host veth end), CAP_KILL (to signal a
- * userns init), and for a delegated cgroup CAP_DAC_OVERRIDE, permitted only.
+ * The control process (keeper.h) drops every capability, with every uid
+ * and gid already 0: it signals nothing and removes nothing itself (the
+ * keeper does both), so what a frontend can reach holds no privilege.
  */
-int monitor_drop_privileges(const struct helper_session *s);
+int monitor_drop_privileges(void);
 
 /*
- * Wait for init to end, serving the control requests (control.c) and
- * keeping the console drained meanwhile. A frontend that leaves only
- * detaches (unless it asked for IPC_F_STOP_ON_EXIT); init ends through
- * STOP, its own exit, or the monitor's death (PDEATHSIG). Fills *ret with
- * how init ended; 0 or -errno.
+ * Serve the control requests (control.c) and keep the console drained
+ * until the keeper (c->keeper) reports the container's end: IPC_T_EXIT
+ * fills *ret and returns 0; IPC_T_ERROR (a reboot failed) puts its text
+ * in *ret_error (freed by the caller) and returns 0; IPC_T_BOOTED (init
+ * started again) only updates c->init_pid. A frontend that leaves only
+ * detaches (unless it asked for IPC_F_STOP_ON_EXIT). -errno when the
+ * keeper is gone or broken.
  */
-int monitor_run(struct control *c, struct ipc_exit *ret);
+int monitor_run(struct control *c, struct ipc_exit *ret, char **ret_error);

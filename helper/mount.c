@@ -178,19 +178,34 @@ mount_fs(int target_fd, const char *fstype, const char *const *opts, unsigned in
 }
 
 int
+mount_clone(int src_fd, int *ret_fd)
+{
+	/* open_tree on the fd itself: no path is looked up, so nothing can
+	 * be swapped between choosing the source and cloning it. */
+	int tree = open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+	if (tree < 0)
+		return -errno;
+	*ret_fd = tree;
+	return 0;
+}
+
+int
+mount_attach(int tree_fd, int target_fd)
+{
+	if (move_mount(tree_fd, "", target_fd, "",
+	        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
+int
 mount_bind_fd(int src_fd, int target_fd)
 {
 	_cleanup_close_ int tree = -1;
+	int r = mount_clone(src_fd, &tree);
 
-	/* open_tree on the fd itself: no path is looked up, so nothing can
-	 * be swapped between choosing the source and binding it. */
-	tree = open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-	if (tree < 0)
-		return -errno;
-	if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) <
-	    0)
-		return -errno;
-	return 0;
+	return r < 0 ? r : mount_attach(tree, target_fd);
 }
 
 static int

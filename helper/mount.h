@@ -46,6 +46,10 @@ int mount_new_fs(const char *fstype, const char *const *opts, unsigned int attr,
 
 /* Bind whatever src_fd refers to (a file or a directory) onto target_fd. */
 int mount_bind_fd(int src_fd, int target_fd);
+/* A detached clone of the mount src_fd refers to (it must be attached in this namespace). */
+int mount_clone(int src_fd, int *ret_fd);
+/* Attach the detached tree tree_fd onto target_fd; tree_fd then refers to the attached mount. */
+int mount_attach(int tree_fd, int target_fd);
 
 /*
  * Fresh proc (nosuid,nodev,noexec) on ROOT/proc with sys, sysrq-trigger,

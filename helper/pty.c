@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <stdio.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -42,6 +44,29 @@ pty_open_in_devpts(int pts_fd, uint16_t rows, uint16_t cols, int *ret_master, in
 		return -errno;
 	*ret_master = TAKE_FD(master);
 	*ret_slave = slave;
+	return 0;
+}
+
+int
+pty_reopen_console(int pts_fd, int index, int *ret_slave)
+{
+	_cleanup_close_ int slave = -1;
+	char name[16];
+	struct stat st;
+	int r;
+
+	if (index < 0)
+		return -EINVAL;
+	(void)snprintf(name, sizeof(name), "%d", index);
+	/* Beneath this container's own devpts instance, where only PTYs exist. */
+	r = openat_safe(pts_fd, name, O_RDWR | O_NOCTTY, OPENAT_BENEATH, &slave);
+	if (r < 0)
+		return r;
+	if (fstat(slave, &st) < 0)
+		return -errno;
+	if (!S_ISCHR(st.st_mode) || !isatty(slave))
+		return -ENOTTY;
+	*ret_slave = TAKE_FD(slave);
 	return 0;
 }
 

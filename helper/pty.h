@@ -16,6 +16,12 @@
 int pty_open_in_devpts(int pts_fd, uint16_t rows, uint16_t cols, int *ret_master, int *ret_slave);
 
 /*
+ * Reboot in place (issue 16): open the console slave again, pts_fd/INDEX
+ * of the devpts instance the previous boot handed over (its master is the
+ * one the monitor kept). O_NOCTTY|O_CLOEXEC; -ENOTTY if it is not a PTY.
+ */
+int pty_reopen_console(int pts_fd, int index, int *ret_slave);
+/*
  * Start a new session (with no controlling terminal, as the kernel starts
  * init) and make slave_fd the process's stdin, stdout and stderr.
  */

@@ -94,6 +94,7 @@ ipc_msg_done(struct ipc_msg *m)
 	case IPC_T_PIPE:
 	case IPC_T_LOGS:
 	case IPC_T_ROOTS:
+	case IPC_T_BOOTED:
 		break;
 	default:
 		/* A zeroed message (type 0) owns nothing; its fd 0 is not ours to close. */
@@ -122,6 +123,7 @@ ipc_type_nfds(enum ipc_type type)
 	case IPC_T_TEE:
 	case IPC_T_ROOTS:
 	case IPC_T_ROOTS_REPLY:
+	case IPC_T_BOOTED:
 		return 0;
 	case IPC_T_CONSOLE:
 	case IPC_T_PIPE:
@@ -325,7 +327,11 @@ encode_body(const struct ipc_msg *m, struct ipc_wbuf *w)
 		ipc_put_u8(w, m->exit.how);
 		ipc_put_i32(w, m->exit.code);
 		ipc_put_u32(w, m->exit.oom_kills);
-		return 0;
+		ipc_put_u8(w, m->exit.crash_loop);
+		return m->exit.crash_loop <= 1 ? 0 : -EINVAL;
+	case IPC_T_BOOTED:
+		ipc_put_u32(w, m->booted.init_pid);
+		return m->booted.init_pid > 0 ? 0 : -EINVAL;
 	default:
 		r = encode_control(m, w);
 		return r == 1 ? -EINVAL : r;
@@ -511,9 +517,14 @@ decode_body(struct ipc_rbuf *r, struct ipc_msg *m)
 	case IPC_T_EXIT:
 		if ((k = ipc_get_u8(r, &m->exit.how)) < 0 ||
 		    (k = ipc_get_i32(r, &m->exit.code)) < 0 ||
-		    (k = ipc_get_u32(r, &m->exit.oom_kills)) < 0)
+		    (k = ipc_get_u32(r, &m->exit.oom_kills)) < 0 ||
+		    (k = ipc_get_u8(r, &m->exit.crash_loop)) < 0)
 			return k;
-		return exit_valid(m->exit.how, m->exit.code) ? 0 : -EPROTO;
+		return exit_valid(m->exit.how, m->exit.code) && m->exit.crash_loop <= 1 ? 0 : -EPROTO;
+	case IPC_T_BOOTED:
+		if ((k = ipc_get_u32(r, &m->booted.init_pid)) < 0)
+			return k;
+		return m->booted.init_pid > 0 ? 0 : -EPROTO;
 	default:
 		k = decode_control(r, m);
 		return k == 1 ? -EPROTO : k;

@@ -28,7 +28,12 @@
  *   IPC_T_CONSOLE  (helper -> frontend, one fd: the PTY master)
  *                  str machine, str address, u32 init_pid
  *   IPC_T_EXIT     (helper -> frontend, no fd)     u8 how, i32 code,
- *                  u32 oom_kills (processes the memory ceiling killed)
+ *                  u32 oom_kills (processes the memory ceiling killed),
+ *                  u8 crash_loop (0 or 1: init asked for a reboot too
+ *                  often and the container was stopped instead; issue 16)
+ *   IPC_T_BOOTED   (the monitor's keeper -> its control process only, no
+ *                  fd; issue 16)  u32 init_pid: init was started again.
+ *                  Never sent to or accepted from a frontend.
  *   IPC_T_EXEC     (frontend -> a fresh helper, no fd; issue 13)
  *                  str machine, str user, str cwd, str term, strlist argv,
  *                  strlist env, u16 rows, u16 cols, u32 flags
@@ -87,7 +92,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IPC_VERSION 3      /* 2: resource ceilings (issue 14); 3: binds, hostname (issue 15) */
+#define IPC_VERSION 4 /* 2: ceilings (issue 14); 3: binds, hostname (15); 4: reboot (16) */
 #define IPC_MAX_MSG 65536u /* bytes in one packet */
 #define IPC_MAX_STR 4096u  /* bytes in one string, NUL included (PATH_MAX) */
 #define IPC_MAX_ARGS 64u   /* entries in one string list */
@@ -116,6 +121,7 @@ enum ipc_type {
 	IPC_T_ROOTS = 14, /* 13 and 15: issue 16's logs */
 	IPC_T_TEE = 15,
 	IPC_T_ROOTS_REPLY = 16,
+	IPC_T_BOOTED = 17,
 };
 
 #define IPC_MAX_DATA 32768u         /* bytes in one IPC_T_OUTPUT */
@@ -133,8 +139,11 @@ enum ipc_type {
 #define IPC_F_NO_RESOLV_CONF 0x8u
 /* Pipe mode: three IPC_T_PIPE follow; they become init's stdin, stdout and stderr. */
 #define IPC_F_PIPES 0x10u
+/* --no-reboot: init's reboot ends the container (exit 129) instead of restarting it. */
+#define IPC_F_NO_REBOOT 0x20u
 #define IPC_F_ALL_FLAGS                                                                            \
-	(IPC_F_QUIET | IPC_F_STOP_ON_EXIT | IPC_F_EPHEMERAL | IPC_F_NO_RESOLV_CONF | IPC_F_PIPES)
+	(IPC_F_QUIET | IPC_F_STOP_ON_EXIT | IPC_F_EPHEMERAL | IPC_F_NO_RESOLV_CONF | IPC_F_PIPES |    \
+	    IPC_F_NO_REBOOT)
 #define IPC_MAX_BINDS 16u /* binds in one IPC_T_START (POLICY_MAX_BINDS) */
 
 /* IPC_T_EXEC.flags. Unknown bits are -EPROTO. */
@@ -142,6 +151,10 @@ enum ipc_type {
 #define IPC_EXEC_F_LOGIN 0x2u /* the container's own login program on that PTY */
 #define IPC_EXEC_F_ALL (IPC_EXEC_F_TTY | IPC_EXEC_F_LOGIN)
 #define IPC_PIPE_STREAMS 3u /* stdin, stdout, stderr */
+
+/* IPC_T_EXIT.crash_loop: this many reboots asked within this many seconds stop the container. */
+#define IPC_CRASH_LOOP_REBOOTS 10u
+#define IPC_CRASH_LOOP_SECONDS 10u
 
 /* IPC_T_EXIT.how */
 enum ipc_exit_how {
@@ -257,6 +270,11 @@ struct ipc_exit {
 	uint8_t how; /* enum ipc_exit_how */
 	int32_t code;
 	uint32_t oom_kills; /* processes killed at the memory ceiling */
+	uint8_t crash_loop; /* 1: stopped instead of a reboot (too many, too fast) */
+};
+
+struct ipc_booted {
+	uint32_t init_pid; /* host pid of the new init */
 };
 
 struct ipc_stop {
@@ -317,6 +335,7 @@ struct ipc_msg {
 		struct ipc_logs logs;
 		struct ipc_tee tee;
 		struct ipc_roots roots;
+		struct ipc_booted booted;
 	};
 	int fd; /* the passed fd for IPC_T_CONSOLE and IPC_T_PIPE, else -1 */
 };

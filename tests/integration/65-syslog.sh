@@ -51,7 +51,7 @@ is "start: init's status" 4 "$RC"
 re="^<85>.*cnspawn-helper\[[0-9]+\]: event=start machine=bb user=cntest uid=$(uid_of cntest) root=$TEMPLATE bridge=br0 address=198\.18\.0\.[0-9]+/24 init_pid=[0-9]+ rule=[0-9]+ "
 if logged "$re"; then ok "start logged with root, bridge, address, init pid and rule"
 else not_ok "start logged with root, bridge, address, init pid and rule" "want /$re/ in:" "$(cat "$LOG")"; fi
-if logged "^<85>.*: event=exit machine=bb user=cntest uid=$(uid_of cntest) status=4 oom_kills=0$"; then ok "stop logged with init's status"
+if logged "^<85>.*: event=exit machine=bb user=cntest uid=$(uid_of cntest) status=4 oom_kills=0 boots=1$"; then ok "stop logged with init's status"
 else not_ok "stop logged with init's status" "$(cat "$LOG")"; fi
 
 # The ceilings go into the start line; an OOM kill into the stop line (issue 14).
@@ -64,9 +64,29 @@ like "memory hog: dd was killed" '^dd=137$' "$OUT"
 if logged "^<85>.*: event=start machine=t65oom user=cntest .* memory_max=33554432 pids_max=50 cpus_milli=0$"; then
 	ok "start logged with the ceilings"
 else not_ok "start logged with the ceilings" "$(cat "$LOG")"; fi
-if logged "^<85>.*: event=exit machine=t65oom user=cntest uid=[0-9]+ status=0 oom_kills=1$"; then
+if logged "^<85>.*: event=exit machine=t65oom user=cntest uid=[0-9]+ status=0 oom_kills=1 boots=1$"; then
 	ok "stop logged with the OOM kill"
 else not_ok "stop logged with the OOM kill" "$(cat "$LOG")"; fi
+
+# Reboot in place (issue 16): one line per reboot with the new init's pid and the
+# boot's number; a crash loop one warning; the exit line counts the boots.
+mkcopy t65r
+printf '#!/bin/sh\nn=$(cat /n 2> /dev/null || echo 0); echo $((n + 1)) > /n\n[ "$n" -lt "$(cat /last)" ] && reboot -f\npoweroff -f\n' > "$COPY/bin/boots"
+chmod 0755 "$COPY/bin/boots"
+echo 1 > "$COPY/last"
+run cn -t -q -M t65r -p "$COPY" -b br0 --init /bin/sh -- /bin/boots
+is "one reboot: exit 0" 0 "$RC"
+check "the reboot logged with boot 2 and the new init's pid" \
+	logged "^<85>.*: event=reboot machine=t65r user=cntest uid=$(uid_of cntest) boot=2 init_pid=[0-9]+$"
+check "the exit line counts two boots" \
+	logged "^<85>.*: event=exit machine=t65r user=cntest uid=[0-9]+ status=0 oom_kills=0 boots=2$"
+rm -f "$COPY/n"; echo 1000 > "$COPY/last"
+run cn -t -q -M t65l -p "$COPY" -b br0 --init /bin/sh -- /bin/boots
+is "a crash loop: exit 129" 129 "$RC"
+check "the crash loop logged (authpriv.warning)" \
+	logged "^<84>.*: event=crash-loop machine=t65l user=cntest uid=[0-9]+ reboots=10 seconds=10$"
+check "... and its exit after 10 boots" \
+	logged "^<85>.*: event=exit machine=t65l user=cntest uid=[0-9]+ signal=1 oom_kills=0 boots=10$"
 
 # Caller-chosen text cannot forge a log line: control characters arrive escaped.
 # The frontend refuses a bad machine name itself (the helper's rule, ipc/names.c),
@@ -108,7 +128,8 @@ check "exec's refusal logged with the machine and the request" \
 	logged "^<84>.*: event=fail machine=t65c user=cntest uid=$CNTEST_UID request=exec as= cwd= argv0=true tty=0 reason="
 run cn stop -t 1 t65c
 check "stop logged with the signal" logged "^<85>.*: event=stop machine=t65c user=cntest uid=$CNTEST_UID peer_uid=$CNTEST_UID signal=[0-9]+ kill_after=1$"
-check "its end logged" logged "^<85>.*: event=(exit|kill) machine=t65c user=cntest "
+check "the stop timeout's kill logged" logged "^<85>.*: event=kill machine=t65c user=cntest uid=$CNTEST_UID reason=stop-timeout signal=9$"
+check "its end logged" logged "^<85>.*: event=exit machine=t65c user=cntest uid=$CNTEST_UID signal=9 oom_kills=0 boots=1$"
 bad=$(grep -E 'cnspawn-helper\[[0-9]+\]: ' "$LOG" | grep -Ev "$pre=[a-z-]+ " || true)
 is "every line of the helper starts with event=" "" "$bad"
 check "the run logged lines at all" grep -Eq "$pre=" "$LOG"

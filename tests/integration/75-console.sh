@@ -9,12 +9,7 @@ set -eu
 need_programs
 command -v tmux > /dev/null || { echo "1..0 # SKIP tmux not installed"; exit 77; }
 
-SOCK=cnspawn-test-$$
-D=$(mktemp -d /tmp/cnspawn-75.XXXXXX)
-chown cntest:cntest "$D"
-chmod 0755 "$D"
-remove_on_exit "$D"
-on_exit "as_user cntest tmux -L '$SOCK' kill-server 2>/dev/null || true"
+tmux_setup 75
 mkcopy t75
 chmod 0755 "$_work"
 

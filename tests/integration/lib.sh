@@ -238,6 +238,16 @@ ucopy() {
 	cp -a "${2:-$TEMPLATE}" "$UCOPY"
 	_paths="$_paths $UCOPY"
 }
+# tmux_setup TAG: SOCK, a tmux server socket name of cntest's, killed on exit, and D,
+# a directory cntest can write (for pane scripts and their results), removed on exit.
+tmux_setup() {
+	SOCK=cnspawn-test$1-$$
+	D=$(mktemp -d "/tmp/cnspawn-$1.XXXXXX")
+	chown cntest:cntest "$D"
+	chmod 0755 "$D"
+	remove_on_exit "$D"
+	on_exit "as_user cntest tmux -L '$SOCK' kill-server 2>/dev/null || true"
+}
 # remove PATH on exit (rm -rf, does not follow symlinks).
 remove_on_exit() { _paths="$_paths $1"; }
 # on_exit 'SHELL CODE': run at exit, in reverse order of registration.

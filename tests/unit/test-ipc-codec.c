@@ -130,6 +130,7 @@ p_exit(struct pkt *p, uint8_t how, uint32_t code)
 	p_u8(p, how);
 	p_u32(p, code);
 	p_u32(p, 0); /* oom_kills */
+	p_u8(p, 0);  /* crash_loop */
 }
 
 /* An EXEC with nargs arguments (each "a"), nenv -E entries and the flags. */
@@ -372,6 +373,24 @@ b_exit_how(struct pkt *p)
 	p_exit(p, 2, 0);
 }
 static void
+b_exit_crash_loop_2(struct pkt *p)
+{
+	p_exit(p, IPC_EXIT_CODE, 0);
+	p->b[p->len - 1] = 2;
+}
+static void
+b_booted(struct pkt *p)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_BOOTED, 0);
+	p_u32(p, 42);
+}
+static void
+b_booted_pid0(struct pkt *p)
+{
+	p_hdr(p, IPC_VERSION, IPC_T_BOOTED, 0);
+	p_u32(p, 0);
+}
+static void
 b_exit_code_256(struct pkt *p)
 {
 	p_exit(p, IPC_EXIT_CODE, 256);
@@ -550,6 +569,9 @@ static const struct bad_case bad_cases[] = {
     {"start without hostname", b_start_no_hostname, 0},
     {"kill_signal 65", b_start_killsig, 0},
     {"exit how 2", b_exit_how, 0},
+    {"exit crash_loop 2", b_exit_crash_loop_2, 0},
+    {"booted init_pid 0", b_booted_pid0, 0},
+    {"booted with an fd", b_booted, 1},
     {"exit code 256", b_exit_code_256, 0},
     {"exit code -1", b_exit_code_neg, 0},
     {"exit signal 0", b_exit_sig_0, 0},
@@ -879,10 +901,12 @@ test_ipc_roundtrip_exit(void **state)
 		in.exit.how = cases[i].how;
 		in.exit.code = cases[i].code;
 		in.exit.oom_kills = (uint32_t)i * 0x10001u;
+		in.exit.crash_loop = (uint8_t)(i & 1);
 		roundtrip(&in, 0, &out);
 		assert_int_equal(out.exit.how, cases[i].how);
 		assert_int_equal(out.exit.code, cases[i].code);
 		assert_int_equal(out.exit.oom_kills, (uint32_t)i * 0x10001u);
+		assert_int_equal(out.exit.crash_loop, i & 1);
 		ipc_msg_done(&out);
 	}
 }
