@@ -18,15 +18,16 @@
 #include "session.h"
 #include "util.h"
 
-/* The control process must not undo what the keeper owns (its helper_fail runs helper_cleanup). */
+/*
+ * The control process must not undo what the keeper owns (its helper_fail
+ * runs helper_cleanup): it keeps only the cgroup paths, to read the usage.
+ */
 static void
 forget_host_objects(struct helper_session *s)
 {
+	s->control_process = true;
 	s->init_pid = 0;
 	s->veth[0] = '\0';
-	s->cgroup[0] = '\0';
-	for (size_t i = 0; i < HELPER_CGROUP_CONTROLLERS; i++)
-		s->cgroup_v1[i][0] = '\0';
 	s->state_written = false;
 }
 

@@ -58,6 +58,8 @@ helper_cleanup(void)
 {
 	struct helper_session *s = &helper_session;
 
+	if (s->control_process)
+		return; /* the keeper owns every object (keeper.h) */
 	/* init runs as root in its own namespaces; SIGKILL to pid 1 of a pid ns ends them all. */
 	if (s->init_pid > 0) {
 		(void)kill(s->init_pid, SIGKILL);

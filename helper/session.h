@@ -37,6 +37,9 @@ struct helper_session {
 	/* The ceilings applied (0: none; pids 0 until applied), for status and the log. */
 	uint64_t memory_max;
 	uint32_t pids_max, cpus_milli;
+	/* The monitor's control process (keeper.h): it reads the cgroups above but
+	 * owns nothing, so helper_cleanup undoes nothing there. */
+	bool control_process;
 	/* The machine name the request named, for the log until one is reserved; "" none. */
 	char asked[HELPER_NAME_MAX + 1];
 };

@@ -8,7 +8,7 @@ _cnspawn_subcommands="start list attach status stop exec login"
 
 # The options of each subcommand, as frontend/main.c and frontend/cmd-*.c take them.
 _cnspawn_opts_start="-p --directory -b --network-bridge -a --address -r --gateway -M --machine
-	--init -q --quiet -d --detach -t --tty --kill-signal --memory --pids --cpus --bind
+	--init -q --quiet -d --detach -t --tty --kill-signal --no-reboot --memory --pids --cpus --bind
 	--bind-ro -x --ephemeral --resolv-conf --hostname --escape --no-escape -h --help --version"
 _cnspawn_opts_list="--json --roots -h --help"
 _cnspawn_opts_attach="--escape --no-escape -h --help"
