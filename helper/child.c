@@ -39,7 +39,6 @@
 #include "userns.h"
 #include "util.h"
 
-
 struct child_state {
 	const struct child_config *cfg;
 	int sync;                    /* the sync socket, always >= 3 */
@@ -149,19 +148,18 @@ close_inherited(int *keep, size_t n)
 	return 0;
 }
 
-/* The fds the child keeps: sync, root, user namespace, what a reboot keeps, pipe mode's
+/* The fds the child keeps: sync, root, user namespace, a reboot's devpts, pipe mode's
  * stdio, the binds' trees. */
 static int
 keep_fds(struct child_state *s, int root_fd)
 {
-	int keep[8 + POLICY_MAX_BINDS];
+	int keep[7 + POLICY_MAX_BINDS];
 	size_t n = 0;
 
 	keep[n++] = s->sync;
 	keep[n++] = root_fd;
 	keep[n++] = s->userns;
 	keep[n++] = s->cfg->keep.devpts;
-	keep[n++] = s->cfg->keep.ephemeral;
 	for (size_t i = 0; i < 3; i++)
 		keep[n++] = s->cfg->stdio[i];
 	for (size_t i = 0; i < s->cfg->nbinds && i < POLICY_MAX_BINDS; i++) {
@@ -182,20 +180,6 @@ child_send_fd(struct child_state *s, char tag, int fd)
 	(void)util_safe_close(fd);
 	if (r < 0)
 		_exit(127); /* the parent is gone or broken: nobody to tell */
-}
-
-/* The overlay; its tmpfs goes to the parent, which keeps it for a reboot. */
-static void
-child_ephemeral(struct child_state *s)
-{
-	struct fail f = {0};
-	int tmp = -1;
-	int r = ephemeral_overlay(&s->root, s->cfg->ephemeral_size, s->cfg->keep.ephemeral, &tmp,
-	    &f);
-
-	if (r < 0)
-		child_fail_at(s, r, &f);
-	child_send_fd(s, CHILD_MSG_TMPFS, tmp);
 }
 
 /* Before any mount: full root, the parent-death signal, only our fds, the root bound onto itself. */
@@ -238,8 +222,9 @@ child_bind_root(struct child_state *s)
 		r = mount_bind_root(root_fd, s->cfg->root, s->userns, &s->root, &f);
 		if (r < 0)
 			child_fail_at(s, r, &f);
-		if (s->cfg->ephemeral)
-			child_ephemeral(s);
+		r = s->cfg->ephemeral ? ephemeral_overlay(&s->root, s->cfg->ephemeral_size, &f) : 0;
+		if (r < 0)
+			child_fail_at(s, r, &f);
 	}
 	(void)close(root_fd);
 }

@@ -10,8 +10,6 @@
  * CLONE_NEWPID|CLONE_NEWCGROUP|SIGCHLD and calls child_run() in the child,
  * which never returns. The sync socket (SOCK_SEQPACKET, CLOEXEC) carries:
  *
- *   child  -> parent  "T" with one fd (ephemeral only): the ephemeral root's
- *                     detached tmpfs, kept by the parent for a reboot.
  *   child  -> parent  "P" with one fd: a detached clone of the container's
  *                     devpts instance, kept by the parent for a reboot.
  *   child  -> parent  "M" with one fd (SCM_RIGHTS): the console PTY master,
@@ -56,7 +54,6 @@
  */
 struct child_keep {
 	int devpts;        /* a detached clone of the container's devpts instance */
-	int ephemeral;     /* the ephemeral root's detached tmpfs (with what was written) */
 	int console_index; /* the console's number in that devpts (TIOCGPTN of its master) */
 };
 
@@ -90,7 +87,7 @@ struct child_config {
 	bool ephemeral;
 	uint64_t ephemeral_size;
 	const char *resolv;
-	struct child_keep keep; /* a reboot: the previous boot's devpts, console and tmpfs */
+	struct child_keep keep; /* a reboot: the previous boot's devpts and console */
 };
 
 /* Every signal back to its default and none blocked: what survives execve must not be ours.
@@ -101,7 +98,6 @@ void child_reset_signals(void);
 _Noreturn void child_run(const struct child_config *cfg);
 
 /* Sync message tags. */
-#define CHILD_MSG_TMPFS 'T'
 #define CHILD_MSG_DEVPTS 'P'
 #define CHILD_MSG_MASTER 'M'
 #define CHILD_MSG_GO 'G'

@@ -120,8 +120,8 @@ clone_child(struct helper_session *s, const struct child_config *cfg, int *ret_s
 }
 
 /*
- * The child's messages up to "M": the fds it hands over for a reboot go to
- * *keep (each at most once), the master to *ret_master (-1 on a reboot,
+ * The child's messages up to "M": the devpts it hands over for a reboot goes
+ * to *keep (at most once), the master to *ret_master (-1 on a reboot,
  * where none may come). Returns 'M', or what sync_recv() said otherwise.
  */
 static int
@@ -130,12 +130,8 @@ recv_until_master(int sync, const struct child_config *cfg, struct child_keep *k
 {
 	for (;;) {
 		int fd = -1, r = sync_recv(sync, &fd, f);
-		int *slot = r == CHILD_MSG_DEVPTS ? &keep->devpts
-		            : r == CHILD_MSG_TMPFS ? &keep->ephemeral
-		                                   : NULL;
-
-		if (slot != NULL && *slot < 0 && fd >= 0) {
-			*slot = fd;
+		if (r == CHILD_MSG_DEVPTS && keep->devpts < 0 && fd >= 0) {
+			keep->devpts = fd;
 			continue;
 		}
 		if (r == CHILD_MSG_MASTER && (fd >= 0) == (cfg->keep.console_index < 0)) {

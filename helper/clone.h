@@ -17,9 +17,9 @@
  * eth0 in the child's namespace), let the child go on, and wait until it
  * exec'd init. The pid and veth are recorded in s as soon as they exist,
  * so helper_fail() undoes them. On failure f->msg holds the child's own
- * message when it sent one. *ret_keep (its fds -1 on entry) receives what
- * the child hands over for a reboot (child.h); the caller closes those
- * fds, also on failure. On a reboot (cfg->keep.console_index >= 0) no
+ * message when it sent one. *ret_keep (devpts -1 on entry) receives what
+ * the child hands over for a reboot (child.h); the caller closes that
+ * fd, also on failure. On a reboot (cfg->keep.console_index >= 0) no
  * master comes: *ret_master is -1.
  */
 int clone_container(struct helper_session *s, const struct child_config *cfg, const char *veth,

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "keeper.h"
 #include "ceilings.h"
 #include "names.h"
 #include "session.h"
@@ -125,11 +126,9 @@ static void conn_close(struct control *c, size_t i, const char *why);
 static int
 tell_keeper_stop(struct control *c, bool kill)
 {
-	struct ipc_msg m;
+	const char b = kill ? KEEPER_KILL : KEEPER_STOP;
 
-	ipc_msg_init(&m, IPC_T_STOP);
-	m.stop.kill = kill ? 1 : 0;
-	return ipc_send(c->keeper, &m);
+	return send(c->keeper, &b, 1, MSG_NOSIGNAL) == 1 ? 0 : -errno;
 }
 
 static bool

@@ -120,8 +120,8 @@ mount_pts(int dev_fd, int keep_pts, int *ret_pts_fd, int *ret_keep)
 	int r;
 
 	if (keep_pts < 0) {
-		r = mount_sub(dev_fd, "pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
-		    &pts);
+		r = mount_sub(dev_fd, "pts", "devpts", pts_opts,
+		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, &pts);
 	} else {
 		/* Only this container's own instance, which no host path reaches: the
 		 * clone was made by the helper's previous child and kept by the helper. */

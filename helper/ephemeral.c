@@ -47,34 +47,15 @@ make_upper(int root_fd, uint64_t size, int *ret_tmp, int *ret_upper, int *ret_wo
 	return r;
 }
 
-/* A reboot (issue 16): the previous boot's tmpfs, with what the container wrote on it. */
-static int
-reuse_upper(int keep_tmp, int *ret_tmp, int *ret_upper, int *ret_work, struct fail *f)
-{
-	_cleanup_close_ int tmp = fcntl(keep_tmp, F_DUPFD_CLOEXEC, 3);
-	int r;
-
-	if (tmp < 0)
-		return -errno;
-	f->step = "reusing the ephemeral root's upper layer";
-	r = openat_safe(tmp, "upper", O_PATH | O_DIRECTORY, OPENAT_BENEATH, ret_upper);
-	if (r == 0)
-		r = openat_safe(tmp, "work", O_PATH | O_DIRECTORY, OPENAT_BENEATH, ret_work);
-	if (r == 0)
-		*ret_tmp = TAKE_FD(tmp);
-	return r;
-}
-
 int
-ephemeral_overlay(int *root_fd, uint64_t size, int keep_tmp, int *ret_keep, struct fail *f)
+ephemeral_overlay(int *root_fd, uint64_t size, struct fail *f)
 {
 	/* tmp holds the detached tmpfs mounted until the overlay has its own
 	 * clone of it: closing a detached mount's last fd unmounts it. */
 	_cleanup_close_ int tmp = -1, upper = -1, work = -1, fs = -1, mnt = -1;
 	int r;
 
-	r = keep_tmp >= 0 ? reuse_upper(keep_tmp, &tmp, &upper, &work, f)
-	                  : make_upper(*root_fd, size, &tmp, &upper, &work, f);
+	r = make_upper(*root_fd, size, &tmp, &upper, &work, f);
 	if (r < 0)
 		return r;
 	/* Layers by fd (lowerdir+, kernel 6.8): no path is looked up, so nothing
@@ -108,6 +89,5 @@ ephemeral_overlay(int *root_fd, uint64_t size, int keep_tmp, int *ret_keep, stru
 		return -errno;
 	(void)close(*root_fd);
 	*root_fd = TAKE_FD(mnt);
-	*ret_keep = TAKE_FD(tmp);
 	return 0;
 }

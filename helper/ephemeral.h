@@ -6,10 +6,12 @@
  * container root as already bound (id-mapped under a userns rule) and whose
  * upper and work directories are on a fresh tmpfs of this mount namespace
  * only. The root on disk is only ever read. Nothing of it is on the host:
- * the tmpfs is detached (reachable only through the overlay and a detached
- * fd the monitor keeps for a reboot), and when the container ends (init
- * gone and the monitor exits, or the monitor is killed: init dies with it)
- * the overlay and the tmpfs go with them.
+ * the tmpfs is detached (reachable only through the overlay), and when the
+ * last process of the container's mount namespaces exits, the overlay and
+ * the tmpfs go with it, also when the monitor is killed (init dies with it).
+ * A reboot (issue 16) therefore starts from the pristine root: what a boot
+ * wrote is freed with it, so its pages, charged to that boot's (removed)
+ * memory cgroup, never let a container hold more than its ceiling.
  */
 
 #include <stdint.h>
@@ -28,9 +30,6 @@ struct fail;
 /*
  * Stack the overlay on the mount *root_fd (the bound root, attached in this
  * namespace); on success *root_fd is the overlay's root instead (the old fd
- * closed). size: the tmpfs's size in bytes. keep_tmp >= 0 (a reboot, issue
- * 16): the previous boot's tmpfs instead of a new one, so what the
- * container wrote survives its reboot, as a machine's disk does; it goes
- * only when the container ends. *ret_keep: the tmpfs, for the next boot.
+ * closed). size: the tmpfs's size in bytes.
  */
-int ephemeral_overlay(int *root_fd, uint64_t size, int keep_tmp, int *ret_keep, struct fail *f);
+int ephemeral_overlay(int *root_fd, uint64_t size, struct fail *f);

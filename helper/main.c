@@ -53,14 +53,6 @@ struct caller_ids {
 	char *home; /* the passwd entry's, for `bind ~`; NULL: none */
 };
 
-static void
-caller_ids_done(struct caller_ids *c)
-{
-	for (size_t i = 0; i < ELEMENTSOF(c->names); i++)
-		free(c->names[i]);
-	free(c->home);
-}
-
 /*
  * Name lookups fail closed: an error is never "no name". A name left out
  * (NSS failing on the caller's rlimits, a group too big for the buffer)
@@ -349,14 +341,12 @@ struct boot {
 	struct child_keep keep;
 };
 
-/* A boot handed over its devpts and tmpfs: they replace the previous ones. */
+/* A boot handed over its devpts: it replaces the previous one (which that boot attached). */
 static void
 boot_keep(struct boot *b, struct child_keep *got)
 {
 	(void)util_safe_close(b->keep.devpts);
-	(void)util_safe_close(b->keep.ephemeral);
 	b->keep.devpts = got->devpts;
-	b->keep.ephemeral = got->ephemeral;
 }
 
 /* The set-up phase: cgroup, user namespace, then the clone (clone.c). */
@@ -390,7 +380,7 @@ set_up(struct helper_session *s, struct boot *b)
 	    .resolv = h->resolv[0] != '\0' ? h->resolv : NULL,
 	    .stdio = {start_pipes[0], start_pipes[1], start_pipes[2]},
 	    .keep = b->keep};
-	struct child_keep got = {.devpts = -1, .ephemeral = -1};
+	struct child_keep got = {.devpts = -1};
 	struct fail f = {0};
 	int master = -1, r;
 
@@ -419,6 +409,28 @@ set_up(struct helper_session *s, struct boot *b)
 	return master;
 }
 
+/*
+ * A reboot is decided again, by the policy as it is now, for the same
+ * request and caller: a rule revoked or narrowed since the start ends the
+ * container instead, with the refusal as its line. The start's grant stays
+ * (its ceilings, binds, address): a rule that now grants the root another
+ * mode (privileged, a userns range, ephemeral) ends it too.
+ */
+static void
+decide_reboot(const struct boot *b)
+{
+	struct policy_decision d;
+	const struct policy_grant *g = &d.grant;
+
+	policy_free(decide(b->caller, b->plan, &d));
+	if (g->privileged != b->g->privileged || g->ephemeral != b->g->ephemeral ||
+	    (!g->privileged &&
+	        (g->userns_first != b->g->userns_first || g->userns_count != b->g->userns_count)))
+		helper_fail(0,
+		    "the policy now grants %s another mode (rule at line %u): not rebooted",
+		    b->e->name, d.line);
+}
+
 /* The keeper's reboot (keeper.h): the same container again, in fresh namespaces. */
 static void
 reboot_boot(void *arg)
@@ -427,6 +439,7 @@ reboot_boot(void *arg)
 	_cleanup_close_ int dir_fd = -1;
 	int r;
 
+	decide_reboot(b);
 	clone_binds(b->plan, b->caller, b->g, b->h);
 	(void)set_up(&helper_session, b);
 	b->e->init_pid = helper_session.init_pid;
@@ -469,6 +482,13 @@ announce(struct state_entry *e, int master)
 	    (unsigned)helper_session.cpus_milli);
 }
 
+/* What `cnspawn stop` sends init: the start's --kill-signal, else the default. */
+static int
+stop_signal(const struct ipc_start *s)
+{
+	return s->kill_signal != 0 ? (int)s->kill_signal : CONTROL_DEFAULT_STOP_SIGNAL;
+}
+
 /* The control process (keeper.h): serve the control socket until the keeper says the end. */
 static _Noreturn void
 monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc_start *s,
@@ -484,7 +504,7 @@ monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc
 	c = (struct control){.keeper = keeper,
 	    .init_pid = e->init_pid,
 	    .owner = e->uid,
-	    .kill_signal = s->kill_signal != 0 ? (int)s->kill_signal : CONTROL_DEFAULT_STOP_SIGNAL,
+	    .kill_signal = stop_signal(s),
 	    .stop_on_exit = (s->flags & IPC_F_STOP_ON_EXIT) != 0,
 	    .session_relays = (s->flags & IPC_F_PIPES) == 0,
 	    .name = e->name,
@@ -515,7 +535,7 @@ static _Noreturn void
 split_monitor(struct boot *b, int master, int listen_fd, const struct ipc_start *s)
 {
 	struct keeper k = {.ctl = -1,
-	    .kill_signal = s->kill_signal != 0 ? (int)s->kill_signal : CONTROL_DEFAULT_STOP_SIGNAL,
+	    .kill_signal = stop_signal(s),
 	    .may_reboot = (s->flags & (IPC_F_NO_REBOOT | IPC_F_PIPES)) == 0,
 	    .reboot = reboot_boot,
 	    .arg = b};
@@ -532,8 +552,7 @@ split_monitor(struct boot *b, int master, int listen_fd, const struct ipc_start 
 		(void)close(b->root_fd);
 		binds_close(b->h->src, b->plan->nbinds);
 		(void)util_safe_close(b->keep.devpts);
-		(void)util_safe_close(b->keep.ephemeral);
-		r = monitor_drop_privileges();
+		r = monitor_drop_privileges(b->e->uid, b->caller->gid, k.keeper_pid);
 		if (r < 0)
 			helper_fail(r, "dropping privileges");
 		monitor(b->e, master, listen_fd, s, k.ctl);
@@ -586,7 +605,7 @@ main(void)
 	add_container_uuid(root_fd, &plan);
 	r = reserve_container(&helper_session, pol, &caller, &plan, &d, &e, &f);
 	policy_free(pol);
-	caller_ids_done(&ids);
+	/* ids stays: a reboot decides the same caller again (decide_reboot). */
 	if (r < 0)
 		helper_fail_at(r, &f, "reserving the container");
 	b = (struct boot){.plan = &plan,
@@ -595,7 +614,7 @@ main(void)
 	    .e = &e,
 	    .root_fd = root_fd,
 	    .h = &hp,
-	    .keep = {.devpts = -1, .ephemeral = -1, .console_index = -1}};
+	    .keep = {.devpts = -1, .console_index = -1}};
 	master = set_up(&helper_session, &b);
 	listen_fd = control_listen(e.name);
 	if (listen_fd < 0)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <sys/prctl.h>
 #include <cap-ng.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -12,12 +14,23 @@
 #include "util.h"
 
 int
-monitor_drop_privileges(void)
+monitor_drop_privileges(uid_t uid, gid_t gid, pid_t keeper)
 {
-	/* Empties the effective, permitted and inheritable sets and the bounding set. */
+	/* Empties every capability set and the bounding set, drops the
+	 * supplementary groups, then sets all uids and gids to the owner's. */
 	capng_clear(CAPNG_SELECT_BOTH);
-	if (capng_apply(CAPNG_SELECT_BOTH) < 0)
+	if (capng_change_id((int)uid, (int)gid, CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) < 0)
 		return -EPERM;
+	/* Not dumpable: the owner, now of the same uid, can neither trace this
+	 * process nor read its memory or fds (/proc/PID/ is root's again). */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	/* The id change cleared the parent-death signal: set it again, and go
+	 * if the keeper died meanwhile. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return -errno;
+	if (getppid() != keeper)
+		_exit(1);
 	return 0;
 }
 

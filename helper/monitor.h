@@ -8,11 +8,15 @@
 #include "session.h"
 
 /*
- * The control process (keeper.h) drops every capability, with every uid
- * and gid already 0: it signals nothing and removes nothing itself (the
- * keeper does both), so what a frontend can reach holds no privilege.
+ * The control process (keeper.h) becomes the container's owner (the
+ * caller's uid and gid; root's container: root with no capability): no groups, no capability in any set, an empty bounding set,
+ * not dumpable, no_new_privs. It signals nothing and removes nothing
+ * itself (the keeper does both), and everything it serves the frontends
+ * is already open (the sockets, the master) or world-readable (the
+ * cgroups' usage), so what a frontend can reach holds nothing the owner
+ * does not. Dies (PDEATHSIG) with keeper, its parent.
  */
-int monitor_drop_privileges(void);
+int monitor_drop_privileges(uid_t uid, gid_t gid, pid_t keeper);
 
 /*
  * Serve the control requests (control.c) and keep the console drained

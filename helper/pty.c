@@ -9,11 +9,11 @@
  */
 
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
-#include <sys/stat.h>
 #include <stdio.h>
+#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -55,9 +55,8 @@ pty_reopen_console(int pts_fd, int index, int *ret_slave)
 	struct stat st;
 	int r;
 
-	if (index < 0)
+	if (index < 0 || snprintf(name, sizeof(name), "%d", index) >= (int)sizeof(name))
 		return -EINVAL;
-	(void)snprintf(name, sizeof(name), "%d", index);
 	/* Beneath this container's own devpts instance, where only PTYs exist. */
 	r = openat_safe(pts_fd, name, O_RDWR | O_NOCTTY, OPENAT_BENEATH, &slave);
 	if (r < 0)

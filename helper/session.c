@@ -106,5 +106,7 @@ helper_fail(int r, const char *fmt, ...)
 	    helper_session.request[0] != '\0' ? " " : "", msg);
 	if (helper_session.sock >= 0)
 		(void)ipc_send_error(helper_session.sock, msg);
+	if (helper_session.after_fail != NULL)
+		helper_session.after_fail();
 	exit(1);
 }

@@ -40,6 +40,8 @@ struct helper_session {
 	/* The monitor's control process (keeper.h): it reads the cgroups above but
 	 * owns nothing, so helper_cleanup undoes nothing there. */
 	bool control_process;
+	/* Run by helper_fail after its line was sent (the keeper: let it reach the frontends). */
+	void (*after_fail)(void);
 	/* The machine name the request named, for the log until one is reserved; "" none. */
 	char asked[HELPER_NAME_MAX + 1];
 };

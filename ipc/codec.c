@@ -331,7 +331,7 @@ encode_body(const struct ipc_msg *m, struct ipc_wbuf *w)
 		return m->exit.crash_loop <= 1 ? 0 : -EINVAL;
 	case IPC_T_BOOTED:
 		ipc_put_u32(w, m->booted.init_pid);
-		return m->booted.init_pid > 0 ? 0 : -EINVAL;
+		return m->booted.init_pid > 0 && m->booted.init_pid <= INT32_MAX ? 0 : -EINVAL;
 	default:
 		r = encode_control(m, w);
 		return r == 1 ? -EINVAL : r;
@@ -520,11 +520,12 @@ decode_body(struct ipc_rbuf *r, struct ipc_msg *m)
 		    (k = ipc_get_u32(r, &m->exit.oom_kills)) < 0 ||
 		    (k = ipc_get_u8(r, &m->exit.crash_loop)) < 0)
 			return k;
-		return exit_valid(m->exit.how, m->exit.code) && m->exit.crash_loop <= 1 ? 0 : -EPROTO;
+		return exit_valid(m->exit.how, m->exit.code) && m->exit.crash_loop <= 1 ? 0
+		                                                                        : -EPROTO;
 	case IPC_T_BOOTED:
 		if ((k = ipc_get_u32(r, &m->booted.init_pid)) < 0)
 			return k;
-		return m->booted.init_pid > 0 ? 0 : -EPROTO;
+		return m->booted.init_pid > 0 && m->booted.init_pid <= INT32_MAX ? 0 : -EPROTO;
 	default:
 		k = decode_control(r, m);
 		return k == 1 ? -EPROTO : k;

@@ -92,7 +92,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IPC_VERSION 4 /* 2: ceilings (issue 14); 3: binds, hostname (15); 4: reboot (16) */
+#define IPC_VERSION 4      /* 2: ceilings (issue 14); 3: binds, hostname (15); 4: reboot (16) */
 #define IPC_MAX_MSG 65536u /* bytes in one packet */
 #define IPC_MAX_STR 4096u  /* bytes in one string, NUL included (PATH_MAX) */
 #define IPC_MAX_ARGS 64u   /* entries in one string list */
@@ -142,7 +142,7 @@ enum ipc_type {
 /* --no-reboot: init's reboot ends the container (exit 129) instead of restarting it. */
 #define IPC_F_NO_REBOOT 0x20u
 #define IPC_F_ALL_FLAGS                                                                            \
-	(IPC_F_QUIET | IPC_F_STOP_ON_EXIT | IPC_F_EPHEMERAL | IPC_F_NO_RESOLV_CONF | IPC_F_PIPES |    \
+	(IPC_F_QUIET | IPC_F_STOP_ON_EXIT | IPC_F_EPHEMERAL | IPC_F_NO_RESOLV_CONF | IPC_F_PIPES | \
 	    IPC_F_NO_REBOOT)
 #define IPC_MAX_BINDS 16u /* binds in one IPC_T_START (POLICY_MAX_BINDS) */
 

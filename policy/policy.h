@@ -273,7 +273,7 @@ struct policy_rule {
 	uint8_t ndns;
 	struct in_addr dns[POLICY_MAX_DNS];
 	char *search; /* `search DOMAIN`, or NULL */
-	bool exec;           /* `exec`: cnspawn exec under privileged (userns: always) */
+	bool exec;    /* `exec`: cnspawn exec under privileged (userns: always) */
 };
 
 size_t policy_rule_count(const struct policy *p);
