@@ -154,9 +154,12 @@ check "fork loop: stop returns within 5 s" test $(((t1 - t0) / 1000000)) -lt 500
 assert_clean "fork loop"
 
 # The shell's own bomb, with init reading the console: a builtin needs no fork.
+# Only builtins after the bomb started: at the ceiling a fork of init's own
+# (a command substitution) may fail, and ash then exits 2, which is the ceiling
+# working, not the console failing.
 printf 'still-here\n' > "$_work/bomb.in"
 RUN_STDIN=$_work/bomb.in run cn -q -M bomb2 -p "$R" -b br0 --init /bin/sh -- -c \
-	'b() { b | b & }; b 2> /dev/null; read -r line; echo "console:$line:$(cat /proc/self/status | grep -c .)"; exit 3'
+	'b() { b | b & }; b 2> /dev/null; read -r line; echo "console:$line"; exit 3'
 is "shell fork bomb: init exits with its own status" 3 "$RC"
 like "shell fork bomb: the console still answers" '^console:still-here' "$OUT"
 assert_clean "shell fork bomb"
