@@ -363,10 +363,13 @@ load_one(int dir_fd, const char *name, struct state_entry *ret)
 }
 
 static int
-append(struct state_entry **v, size_t *n, size_t *cap, const struct state_entry *e)
+append(struct state_brief **v, size_t *n, size_t *cap, const struct state_entry *e)
 {
+	struct state_brief *b;
+	size_t lr = strlen(e->root) + 1, li = strlen(e->init) + 1;
+
 	if (*n == *cap) {
-		struct state_entry *nv;
+		struct state_brief *nv;
 		if (*cap >= STATE_MAX_ENTRIES)
 			return -E2BIG;
 		nv = reallocarray(*v, *cap ? *cap * 2 : 16, sizeof(**v));
@@ -375,14 +378,62 @@ append(struct state_entry **v, size_t *n, size_t *cap, const struct state_entry 
 		*v = nv;
 		*cap = *cap ? *cap * 2 : 16;
 	}
-	(*v)[(*n)++] = *e;
+	b = &(*v)[*n];
+	*b = (struct state_brief){.uid = e->uid,
+	    .address = e->address,
+	    .gateway = e->gateway,
+	    .prefix = e->prefix,
+	    .has_gateway = e->has_gateway,
+	    .ephemeral = e->ephemeral,
+	    .rule = e->rule,
+	    .userns_first = e->userns_first,
+	    .userns_count = e->userns_count,
+	    .pids = e->pids,
+	    .cpus_milli = e->cpus_milli,
+	    .memory = e->memory};
+	/* The same sizes as the entry's: statefile_parse bounded them. */
+	(void)strlcpy(b->name, e->name, sizeof(b->name));
+	(void)strlcpy(b->veth, e->veth, sizeof(b->veth));
+	(void)strlcpy(b->bridge, e->bridge, sizeof(b->bridge));
+	b->root = malloc(lr + li);
+	if (b->root == NULL)
+		return -ENOMEM;
+	memcpy(b->root, e->root, lr);
+	b->init = b->root + lr;
+	memcpy(b->init, e->init, li);
+	(*n)++;
 	return 0;
 }
 
-int
-state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
+void
+state_briefs_free(struct state_brief *v, size_t n)
 {
-	_cleanup_free_ struct state_entry *v = NULL;
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i].root);
+	free(v);
+}
+
+void
+state_brief_request(const struct state_brief *b, struct policy_request *ret)
+{
+	*ret = (struct policy_request){.root = b->root,
+	    .bridge = b->bridge,
+	    .has_address = true,
+	    .address = b->address,
+	    .prefix = b->prefix,
+	    .has_gateway = b->has_gateway,
+	    .gateway = b->gateway,
+	    .init = b->init,
+	    .memory = b->memory,
+	    .pids = b->pids,
+	    .cpus_milli = b->cpus_milli,
+	    .ephemeral = b->ephemeral};
+}
+
+int
+state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n)
+{
+	struct state_brief *v = NULL;
 	struct state_entry e; /* out of the loop: zeroed once, not once an entry */
 	size_t n = 0, cap = 0;
 	DIR *d;
@@ -409,9 +460,11 @@ state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
 			r = 0;
 	}
 	(void)closedir(d);
-	if (r < 0)
+	if (r < 0) {
+		state_briefs_free(v, n);
 		return r;
-	*ret = TAKE_PTR(v);
+	}
+	*ret = v;
 	*ret_n = n;
 	return 0;
 }
