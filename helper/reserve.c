@@ -31,7 +31,7 @@ reserve_veth_name(const char *machine, char *ret, size_t size)
  * an entry recorded: with one comment line added above it, the same user
  * could start N more. So each of the caller's running entries is decided
  * again, by the very policy that decided this request, as if it were asked
- * now (state_brief_request). *ret_now[i] is the line of the rule that permits
+ * now (its request, as statefile_request gives it). *ret_now[i] is the line of the rule that permits
  * v[i] now, 0 when none does (refused, denied or malformed) or when v[i] is
  * another user's (their identity is not ours to evaluate).
  */
@@ -44,13 +44,11 @@ rules_now(const struct policy *p, const struct policy_caller *c, const struct st
 	if (now == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		struct policy_request rq;
 		struct policy_decision d;
 
 		if (v[i].uid != c->uid)
 			continue;
-		state_brief_request(&v[i], &rq);
-		if (policy_evaluate(p, c, &rq, &d) == 0 && d.permit)
+		if (policy_evaluate(p, c, &v[i].request, &d) == 0 && d.permit)
 			now[i] = d.line;
 	}
 	*ret_now = TAKE_PTR(now);
@@ -115,11 +113,12 @@ check_running(const struct helper_session *s, const struct state_brief *v, const
 		/* A root runs once at a time, or under any number of ephemeral
 		 * containers (each only reads it), never both: a writer would change
 		 * the overlays' lower layer under them. */
-		if (strcmp(v[i].root, plan->root) == 0 && !(v[i].ephemeral && d->grant.ephemeral)) {
+		if (strcmp(v[i].request.root, plan->root) == 0 &&
+		    !(v[i].request.ephemeral && d->grant.ephemeral)) {
 			return fail_say(f, -EBUSY, "Directory tree %s is currently busy",
 			    plan->root);
 		}
-		if (plan->has_address && v[i].address.s_addr == plan->address.s_addr) {
+		if (plan->has_address && v[i].request.address.s_addr == plan->address.s_addr) {
 			return fail_say(f, -EADDRINUSE, "address %s is in use by container %s",
 			    inet_ntoa(plan->address), v[i].name);
 		}
@@ -149,7 +148,7 @@ pick_address(const struct state_brief *v, size_t n, const struct policy_decision
 	if (used == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		used[i] = v[i].address;
+		used[i] = v[i].request.address;
 	return policy_pick_address(&d->grant, used, n, ret);
 }
 

@@ -380,27 +380,22 @@ append(struct state_brief **v, size_t *n, size_t *cap, const struct state_entry 
 	}
 	b = &(*v)[*n];
 	*b = (struct state_brief){.uid = e->uid,
-	    .address = e->address,
-	    .gateway = e->gateway,
-	    .prefix = e->prefix,
-	    .has_gateway = e->has_gateway,
-	    .ephemeral = e->ephemeral,
 	    .rule = e->rule,
 	    .userns_first = e->userns_first,
-	    .userns_count = e->userns_count,
-	    .pids = e->pids,
-	    .cpus_milli = e->cpus_milli,
-	    .memory = e->memory};
+	    .userns_count = e->userns_count};
 	/* The same sizes as the entry's: statefile_parse bounded them. */
 	(void)strlcpy(b->name, e->name, sizeof(b->name));
 	(void)strlcpy(b->veth, e->veth, sizeof(b->veth));
 	(void)strlcpy(b->bridge, e->bridge, sizeof(b->bridge));
-	b->root = malloc(lr + li);
-	if (b->root == NULL)
+	b->texts = malloc(lr + li);
+	if (b->texts == NULL)
 		return -ENOMEM;
-	memcpy(b->root, e->root, lr);
-	b->init = b->root + lr;
-	memcpy(b->init, e->init, li);
+	memcpy(b->texts, e->root, lr);
+	memcpy(b->texts + lr, e->init, li);
+	statefile_request(e, &b->request);
+	b->request.root = b->texts;
+	b->request.init = b->texts + lr;
+	b->request.bridge = b->bridge;
 	(*n)++;
 	return 0;
 }
@@ -409,25 +404,8 @@ void
 state_briefs_free(struct state_brief *v, size_t n)
 {
 	for (size_t i = 0; v != NULL && i < n; i++)
-		free(v[i].root);
+		free(v[i].texts);
 	free(v);
-}
-
-void
-state_brief_request(const struct state_brief *b, struct policy_request *ret)
-{
-	*ret = (struct policy_request){.root = b->root,
-	    .bridge = b->bridge,
-	    .has_address = true,
-	    .address = b->address,
-	    .prefix = b->prefix,
-	    .has_gateway = b->has_gateway,
-	    .gateway = b->gateway,
-	    .init = b->init,
-	    .memory = b->memory,
-	    .pids = b->pids,
-	    .cpus_milli = b->cpus_milli,
-	    .ephemeral = b->ephemeral};
 }
 
 int

@@ -9,13 +9,10 @@
  * and removed by the next state_load_all().
  */
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "statefile.h"
-
-struct policy_request; /* policy.h */
 
 #define STATE_MAX_ENTRIES 4096
 
@@ -25,31 +22,27 @@ int state_open_dir(int *ret_fd);
 int state_lock(int dir_fd);
 /*
  * A running container as a start checks the new one against it (reserve.c):
- * its entry without the two PATH_MAX buffers, whose texts (root and init)
- * share one allocation of their own. A start holds one for every running
- * container, and the 8 KiB of fresh memory each full entry took cost more,
- * in page faults, than reading the entry (issue 12).
+ * its entry without the two PATH_MAX buffers. A start holds one for every
+ * running container, and the 8 KiB of fresh memory each full entry took cost
+ * more, in page faults, than reading the entry (issue 12).
  */
 struct state_brief {
 	char name[HELPER_NAME_MAX + 1];
 	char veth[NET_IFNAME_MAX + 1];
 	char bridge[NET_IFNAME_MAX + 1];
-	char *root, *init; /* root owns both: state_briefs_free */
 	uid_t uid;
-	struct in_addr address, gateway;
-	uint8_t prefix;
-	bool has_gateway, ephemeral;
 	unsigned rule;
-	uint32_t userns_first, userns_count, pids, cpus_milli;
-	uint64_t memory;
+	uint32_t userns_first, userns_count;
+	/* What statefile_request gives for the entry, its root, init and bridge
+	 * ours: texts holds root and init (state_briefs_free). */
+	struct policy_request request;
+	char *texts;
 };
 
 /* Load every live entry, removing stale ones: *ret, n of them (state_briefs_free). */
 int state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n);
 /* Free what state_load_all returned. */
 void state_briefs_free(struct state_brief *v, size_t n);
-/* The request b's container made, as statefile_request gives an entry's. */
-void state_brief_request(const struct state_brief *b, struct policy_request *ret);
 /* Write (or replace) an entry atomically. */
 int state_write(int dir_fd, const struct state_entry *e);
 /* Remove an entry by name (opens the dir itself); -ENOENT if absent. */
