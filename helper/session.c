@@ -90,7 +90,7 @@ start_deleter(const char *veth)
 		return;
 	pid = fork();
 	if (pid == 0) {
-		(void)close_range(3, ~0U, 0);
+		(void)close_range(0, ~0U, 0); /* the caller's stdio too, before the monitor phase */
 		_exit(net_delete_link(veth) < 0 ? 1 : 0);
 	}
 	veth_deleter = pid > 0 ? pid : -1;
