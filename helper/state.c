@@ -367,6 +367,7 @@ append(struct state_brief **v, size_t *n, size_t *cap, const struct state_entry 
 {
 	struct state_brief *b;
 	size_t lr = strlen(e->root) + 1, li = strlen(e->init) + 1;
+	char *texts;
 
 	if (*n == *cap) {
 		struct state_brief *nv;
@@ -387,15 +388,16 @@ append(struct state_brief **v, size_t *n, size_t *cap, const struct state_entry 
 	(void)strlcpy(b->name, e->name, sizeof(b->name));
 	(void)strlcpy(b->veth, e->veth, sizeof(b->veth));
 	(void)strlcpy(b->bridge, e->bridge, sizeof(b->bridge));
-	b->texts = malloc(lr + li);
-	if (b->texts == NULL)
+	texts = malloc(lr + li);
+	if (texts == NULL)
 		return -ENOMEM;
-	memcpy(b->texts, e->root, lr);
-	memcpy(b->texts + lr, e->init, li);
+	memcpy(texts, e->root, lr);
+	memcpy(texts + lr, e->init, li);
 	statefile_request(e, &b->request);
-	b->request.root = b->texts;
-	b->request.init = b->texts + lr;
+	b->request.root = texts;
+	b->request.init = texts + lr;
 	b->request.bridge = b->bridge;
+	b->texts = texts;
 	(*n)++;
 	return 0;
 }
