@@ -7,8 +7,8 @@
 # /sbin/init. A phase runs from one marker syscall to the next, along the
 # critical path of a start (markers below; "?" when one is missing).
 # Every syscall under strace costs two ptrace stops, so phases of many
-# cheap calls are inflated and a phase that is one long kernel call (the
-# cgroup.procs write) is not: "est." subtracts a per-syscall cost
+# cheap calls are inflated and a phase that is one long kernel call (a
+# cgroup.procs write, where there is one) is not: "est." subtracts a per-syscall cost
 # calibrated so that the traced total equals the untraced median.
 
 function secs(t,    a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
@@ -62,19 +62,24 @@ pid == H && call ~ /^openat\(AT_FDCWD, "\/", / { mark("h_policy", t) }
 pid == H && call ~ /^setresgid\(0, 0, 0\)/ { mark("h_permit", t) }
 pid == H && call ~ /^mkdir\("[^"]*\/run\/cnspawn"/ { mark("h_reserve", t) }
 pid == H && call ~ /^statfs\("\/sys\/fs\/cgroup"/ { mark("h_cgroup", t) }
-pid == H && call ~ /^clone\(.*CLONE_NEWPID/ { mark("h_clone", t); add("clone(2) of the container", dur(call)) }
+pid == H && call ~ /^clone3?\(.*CLONE_NEWPID/ { mark("h_clone", t); add("clone3 of the container", dur(call)) }
 pid == H && call ~ /^sendto\(.*RTM_NEWLINK.*NLM_F_CREATE/ { mark("h_veth", t); nl = t }
 pid == H && nl != "" && call ~ /^recvmsg\(/ { add("veth creation (RTM_NEWLINK round trip)", t + dur(call) - nl); nl = "" }
-pid == H && call ~ /^openat2\(AT_FDCWD, "\/sys\/fs\/cgroup\/[^"]*"/ {
+(pid == H || pid == C) && call ~ /^openat2\(AT_FDCWD, "\/sys\/fs\/cgroup\/[^"]*"/ {
 	h = call; sub(/^openat2\(AT_FDCWD, "\/sys\/fs\/cgroup\//, "", h); sub(/\/.*/, "", h); hier = h
 }
 pid == H && call ~ /^openat2\([0-9]+, "cgroup.procs"/ { mark("h_procs", t); procs = 1; next }
 pid == H && procs && call ~ /^write\(/ { add("write to cgroup.procs (" hier ")", dur(call)); procs = 0 }
-pid == H && call ~ /^sendmsg\(5, .*iov_base="G"/ { mark("h_go", t) }
+pid == C && call ~ /^openat2\([0-9]+, "tasks"/ { mark("c_tasks", t); tasks = 1; next }
+pid == C && tasks && call ~ /^write\(/ { add("child's write of 0 to tasks (" hier ")", dur(call)); tasks = 0 }
+pid == H && call ~ /^sendmsg\([0-9]+, .*iov_base="G"/ { mark("h_go", t) }
 pid == H && ("c_exec" in at) && call ~ /^sendmsg\(3, / { mark("h_console", t) }
 pid == H && call ~ /^wait4\(/ { mark("h_reaped", t) }
-pid == H && call ~ /^sendto\(.*RTM_DELLINK/ { mark("h_veth_del", t); dl = t }
-pid == H && dl != "" && call ~ /^recvmsg\(/ { add("veth deletion (RTM_DELLINK round trip)", t + dur(call) - dl); dl = "" }
+pid == H && ("h_reaped" in at) && call ~ /^clone\(/ { mark("h_deleter", t) }
+pid == H && ("h_reaped" in at) && call ~ /^unlinkat\([0-9]+, "[^"]*", 0\)/ { mark("h_state_rm", t) }
+# The deleter (a fork of the monitor): its RTM_DELLINK is off the critical path.
+call ~ /^sendto\(.*RTM_DELLINK/ { dl = t; dlpid = pid }
+dl != "" && pid == dlpid && call ~ /^recvmsg\(/ { add("veth deletion in the deleter (RTM_DELLINK round trip, not waited for)", t + dur(call) - dl); dl = "" }
 pid == H && call ~ /^fsync\(/ { add("fsync of a state file", dur(call)) }
 pid == H && call ~ /\/dev\/log|SOCK_DGRAM|\/etc\/localtime/ { add("syslog (socket, connect /dev/log, localtime)", dur(call)) }
 pid == H && call ~ /\/etc\/(passwd|group|nsswitch.conf)|nscd/ { add("NSS files and nscd probes (calls only)", dur(call)) }
@@ -86,8 +91,8 @@ call ~ /^execve\(/ { add("execve (all three programs)", dur(call)) }
 END {
 	if (C in first) at["c_start"] = first[C]
 	n = split("f_exec f_fork h_exec h_main h_ids h_request h_policy h_permit h_reserve " \
-	    "h_cgroup h_clone c_start c_sent_master h_veth h_procs h_go c_pivot c_exec c_exit " \
-	    "h_reaped h_veth_del f_exit", m, " ")
+	    "h_cgroup h_clone c_start c_sent_master h_veth h_go c_tasks c_pivot c_exec c_exit " \
+	    "h_reaped h_deleter h_state_rm f_exit", m, " ")
 	lab["f_exec"] = "frontend: exec, ld.so (libbsd, libc, libmd), options"
 	lab["f_fork"] = "fork of the helper (frontend side) until its execve"
 	lab["h_exec"] = "helper: setuid execve, ld.so (6 libraries), libcap-ng init"
@@ -96,19 +101,20 @@ END {
 	lab["h_request"] = "helper: read and decode the request"
 	lab["h_policy"] = "helper: policy load (openat walk, read, parse) and decision"
 	lab["h_permit"] = "helper: become root, open root, check init, bridge (netlink), uuid"
-	lab["h_reserve"] = "helper: reserve name+address, state write #1 (fsync)"
+	lab["h_reserve"] = "helper: reserve name+address, state write #1"
 	lab["h_cgroup"] = "helper: cgroup creation (v2 + v1 memory, pids), ceilings"
-	lab["h_clone"] = "clone(2) with new mount/pid/net/... namespaces"
+	lab["h_clone"] = "clone3 with new mount/pid/net/... namespaces (CLONE_INTO_CGROUP)"
 	lab["c_start"] = "child: /dev, devpts, console, /proc, /sys, /run mounts"
-	lab["c_sent_master"] = "helper: console master received, bridge looked up (RTM_GETLINK)"
+	lab["c_sent_master"] = "helper: the console master received, until \"G\""
 	lab["h_veth"] = "helper: veth pair created (peer in the container), host end on the bridge"
-	lab["h_procs"] = "helper: init into its cgroups (cgroup.procs writes)"
-	lab["h_go"] = "child: eth0 address and route, hostname, cgroupns + cgroup2 mount"
+	lab["h_go"] = "child: eth0 address and route, hostname"
+	lab["c_tasks"] = "child: into its v1 cgroups (0 to tasks), cgroupns + cgroup2 mount"
 	lab["c_pivot"] = "child: pivot_root, caps, session keyring, seccomp, exec"
 	lab["c_exec"] = "init runs (#!/bin/true) and exits"
 	lab["c_exit"] = "monitor: sees init's exit (pidfd), reaps it"
-	lab["h_reaped"] = "cleanup: usage read, cgroups removed (v2, v1)"
-	lab["h_veth_del"] = "cleanup: veth deleted, state entry and socket removed, exit sent, frontend exits"
+	lab["h_reaped"] = "cleanup: usage read, the veth deleter forked"
+	lab["h_deleter"] = "cleanup: cgroups removed (v2, v1), until the veth is gone"
+	lab["h_state_rm"] = "cleanup: state entry and socket removed, exit sent, frontend exits"
 	total = at["f_exit"] - at["f_exec"]
 	# Syscalls per phase, for the estimate.
 	nsyscall = 0
@@ -117,10 +123,21 @@ END {
 	if (untraced_ms > 0 && nsyscall > 0 && total * 1000 > untraced_ms)
 		c = (total * 1000 - untraced_ms) / nsyscall
 	printf "  %-78s %8s %6s %8s\n", "phase (critical path, in order)", "traced", "calls", "est."
-	prev = ""
+	# In the order they happened (the helper's veth and the child's mounts run
+	# side by side, either may end first); a marker not seen is listed last.
+	k = 0
+	for (i = 1; i <= n; i++) if (m[i] in at) seen[++k] = m[i]
+	for (i = 2; i <= k; i++)
+		for (j = i; j > 1 && at[seen[j]] < at[seen[j - 1]]; j--) {
+			x = seen[j]; seen[j] = seen[j - 1]; seen[j - 1] = x
+		}
+	ns = k
+	for (i = 1; i <= n; i++) if (!(m[i] in at)) seen[++k] = m[i]
+	n = k
+	for (i = 1; i <= n; i++) m[i] = seen[i]
 	for (i = 1; i < n; i++) {
 		a = m[i]; b = m[i + 1]
-		if (!(a in at) || !(b in at)) { printf "  %-78s %8s\n", lab[a], "?"; continue }
+		if (i >= ns) { if (a != "f_exit") printf "  %-78s %8s\n", lab[a], "? (not seen)"; continue }
 		d = (at[b] - at[a]) * 1000
 		k = 0
 		for (j = 1; j <= nline; j++) if (nsys[j] >= at[a] && nsys[j] < at[b]) k++

@@ -92,9 +92,20 @@ left_veth=$(veths_left)
 left_state=$(states_left)
 left_cg=$(cgroups_left)
 left_sock=$(find "$STATE" -name '*.sock' 2> /dev/null | wc -l)
-left_mon=$(for p in /proc/[0-9]*; do
-	[ "$(readlink "$p/exe" 2> /dev/null)" = "$P/libexec/cnspawn/cnspawn-helper" ] && echo "$p"
-done | wc -l)
+helpers_left() {
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/exe" 2> /dev/null)" = "$P/libexec/cnspawn/cnspawn-helper" ] && echo "$p"
+	done | wc -l
+}
+# A monitor exits just after its stop returned: it sent the exit once the veth
+# was gone and then reaps the process that deleted it, which waits for the
+# kernel to free it (an rcu_barrier). Give processes, and only them, 1 s.
+mon_wait=0
+while [ "$(helpers_left)" -gt 0 ] && [ "$mon_wait" -lt 20 ]; do
+	sleep 0.05
+	mon_wait=$((mon_wait + 1))
+done
+left_mon=$(helpers_left)
 
 at() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/start.txt"; }
 mid=$(( (N + 1) / 2 ))
@@ -143,8 +154,8 @@ EOF
 printf '  cnspawn stop (init exits on its stop signal): median %s ms, max %s ms each; %s ms for all %d (the loop, with nsenter/setpriv per stop)\n' \
 	"$t_med" "$t_max" "$(( (t1 - t0) / 1000000 ))" "$N"
 echo
-printf '  left after the stops: %d veth, %d state entries, %d sockets, %d cgroups (%s), %d monitors\n' \
-	"$left_veth" "$left_state" "$left_sock" "$left_cg" "$(echo "$CGROUP_DIRS" | tr -s ' \t\n' ' ' | sed 's/ $//')" "$left_mon"
+printf '  left after the stops: %d veth, %d state entries, %d sockets, %d cgroups (%s), %d monitors (after %d ms)\n' \
+	"$left_veth" "$left_state" "$left_sock" "$left_cg" "$(echo "$CGROUP_DIRS" | tr -s ' \t\n' ' ' | sed 's/ $//')" "$left_mon" "$((mon_wait * 50))"
 if [ "$left_veth$left_state$left_sock$left_cg$left_mon" = 00000 ]; then
 	echo "  everything was cleaned up"
 else

@@ -454,6 +454,24 @@ enter_dir(const char *dir, const char *pid)
 	return r < 0 ? r : write_file(fd, "cgroup.procs", pid);
 }
 
+/*
+ * Move the calling thread into the v1 cgroup dir: "0" into its tasks file.
+ * The kernel moves one thread, and one that is current, without the
+ * threadgroup rwsem whose write side waits out an RCU grace period (10-20
+ * ms on the reference VM, cgroup_procs_write_start); writing a pid to
+ * cgroup.procs takes it. Callers are single-threaded processes (the helper
+ * never makes threads), so their one thread is the whole process: nothing
+ * of it stays behind.
+ */
+static int
+enter_self_v1(const char *dir)
+{
+	_cleanup_close_ int fd = -1;
+	int r = openat_safe(AT_FDCWD, dir, O_PATH | O_DIRECTORY, OPENAT_HOST, &fd);
+
+	return r < 0 ? r : write_file(fd, "tasks", "0");
+}
+
 int
 cgroup_open_v2(const struct helper_session *s, int *ret_fd)
 {
@@ -467,14 +485,31 @@ int
 cgroup_enter(const struct helper_session *s, pid_t pid, bool main_done)
 {
 	char buf[32];
+
+	/* v1 directories (and a legacy host's main one): the child enters them itself. */
+	if (main_done || s->cgroup[0] == '\0' || !s->cgroup_v2)
+		return 0;
+	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
+	return enter_dir(s->cgroup, buf);
+}
+
+/* Child side: every v1 directory of the container (the main one on a legacy host too). */
+static int
+enter_v1_self(const struct helper_session *s, struct fail *f)
+{
 	int r;
 
-	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
-	if (!main_done && s->cgroup[0] != '\0' && (r = enter_dir(s->cgroup, buf)) < 0)
+	f->step = "entering the container's cgroup";
+	if (s->cgroup[0] != '\0' && !s->cgroup_v2 && (r = enter_self_v1(s->cgroup)) < 0)
 		return r;
-	for (size_t c = 0; c < ELEMENTSOF(s->cgroup_v1); c++)
-		if (s->cgroup_v1[c][0] != '\0' && (r = enter_dir(s->cgroup_v1[c], buf)) < 0)
-			return r;
+	for (size_t c = 0; c < ELEMENTSOF(s->cgroup_v1); c++) {
+		if (s->cgroup_v1[c][0] == '\0')
+			continue;
+		r = enter_self_v1(s->cgroup_v1[c]);
+		if (r < 0)
+			return fail_say(f, r, "entering the container's %s cgroup: %s",
+			    controllers[c].name, strerror(-r));
+	}
 	return 0;
 }
 
@@ -648,7 +683,11 @@ join_one(const char *mnt, const char *path, const char *pid)
 	/* Beneath the mount: the path is the kernel's, its names container root's (userns). */
 	r = openat_safe(h, path[1] != '\0' ? path + 1 : ".", O_PATH | O_DIRECTORY, OPENAT_BENEATH,
 	    &dir);
-	return r < 0 ? r : write_file(dir, "cgroup.procs", pid);
+	if (r < 0)
+		return r;
+	/* v1: our one thread by "0" (enter_self_v1 says why); cgroup2 has only cgroup.procs. */
+	return (long)sf.f_type == CGROUP_SUPER_MAGIC ? write_file(dir, "tasks", "0")
+	                                             : write_file(dir, "cgroup.procs", pid);
 }
 
 int
@@ -687,9 +726,14 @@ cgroup_setup_child(int root_fd, enum cgroup_layout l, struct fail *f)
 	_cleanup_close_ int dir = -1, top = -1, sd = -1;
 	int r;
 
+	/* The helper's session as the clone copied it: the directories it made. */
+	r = enter_v1_self(&helper_session, f);
+	if (r < 0)
+		return r;
 	if (l == CGROUP_LAYOUT_NONE)
 		return 0;
-	/* The helper moved us into the container's cgroup: root the namespace there. */
+	/* In the container's cgroups now (cgroup2: born there or moved by the helper):
+	 * root the namespace there. */
 	f->step = "entering a new cgroup namespace";
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return -errno;

@@ -99,9 +99,10 @@ int cgroup_open_controller(const struct helper_session *s, enum cgroup_controlle
 int cgroup_open_v2(const struct helper_session *s, int *ret_fd);
 
 /*
- * Host side: move pid (init, not yet exec'd) into the container's cgroups;
- * main_done: it was born in the main one (CLONE_INTO_CGROUP), only the v1
- * directories are left.
+ * Host side: move pid (init, not yet exec'd) into the container's cgroup2
+ * cgroup, unless it was born there (main_done: CLONE_INTO_CGROUP). The v1
+ * directories, and a legacy host's main one, are entered by the child
+ * itself (cgroup_setup_child), which costs no RCU grace period.
  */
 int cgroup_enter(const struct helper_session *s, pid_t pid, bool main_done);
 
@@ -134,7 +135,8 @@ void cgroup_remove_stale(const char *name);
 /*
  * Host side, as root, before joining the container's mount namespace (the
  * hierarchies are looked up in ours): move the calling process into the
- * cgroup init is in, in every hierarchy text (the contents of init's
+ * cgroup init is in (v1: its one thread, as the child enters; the caller
+ * has no other), in every hierarchy text (the contents of init's
  * /proc/PID/cgroup, modified in place) lists, so that whatever joins the
  * container is counted and limited exactly where init is (cnspawn exec,
  * issue 13). Fails closed, naming the hierarchy, when one cannot be
@@ -143,9 +145,11 @@ void cgroup_remove_stale(const char *name);
 int cgroup_join_like(char *text, struct fail *f);
 
 /*
- * Child side, after cgroup_enter() ran on it and before pivot_root: a new
- * cgroup namespace (rooted at the container's cgroup, so systemd sees it as
- * "/") and the hierarchy mounted at ROOT/sys/fs/cgroup for layout l (see
- * above). *f names the failing step (fail.h).
+ * Child side, after cgroup_enter() ran on it and before pivot_root, still
+ * host root in the host's cgroup mounts: move itself into each v1 directory
+ * helper_session (its copy from the clone) records, failing closed, then a
+ * new cgroup namespace (rooted at the container's cgroup, so systemd sees
+ * it as "/") and the hierarchy mounted at ROOT/sys/fs/cgroup for layout l
+ * (see above). *f names the failing step (fail.h).
  */
 int cgroup_setup_child(int root_fd, enum cgroup_layout l, struct fail *f);

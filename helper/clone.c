@@ -64,6 +64,8 @@ sync_recv(int fd, int *ret_fd, struct fail *f)
  * grace period (10-15 ms, issue 12). cg < 0 (no cgroup2 cgroup) or a kernel
  * without clone3/CLONE_INTO_CGROUP (< 5.7: ENOSYS, E2BIG, EINVAL): plain
  * clone(), and cgroup_enter() moves it. *ret_into says which happened.
+ * The v1 hierarchies have no such flag: the child moves its own one thread
+ * there (cgroup_setup_child), which needs no grace period either.
  */
 static long
 clone_into(int cg, bool *ret_into)
@@ -156,12 +158,12 @@ clone_container(struct helper_session *s, const struct child_config *cfg, const 
 	if (r < 0)
 		return r;
 	/*
-	 * While the child builds its mounts: its other cgroups (a migration
-	 * waits out an RCU grace period) and the veth. Both must be done before
-	 * "G": the child enters a cgroup namespace rooted there after it, and
-	 * configures eth0.
+	 * While the child builds its mounts: its cgroup2 cgroup when it was not
+	 * born there (a migration waits out an RCU grace period) and the veth.
+	 * Both must be done before "G": the child enters its v1 cgroups itself
+	 * and then a cgroup namespace rooted there, and configures eth0.
 	 */
-	f->step = "moving init into its cgroups";
+	f->step = "moving init into its cgroup";
 	r = cgroup_enter(s, s->init_pid, into);
 	if (r == 0) {
 		f->step = "creating the veth";

@@ -25,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -32,6 +33,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <libmnl/libmnl.h>
 
@@ -265,6 +267,87 @@ net_delete_link(const char *ifname)
 	ifm->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
 	return net_request(nlh, NULL, NULL);
+}
+
+/* An RTM_DELLINK notification of the link data points to (its ifindex): stop. */
+static int
+net_dellink_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const int *ifindex = data;
+	const struct ifinfomsg *ifm;
+
+	if (nlh->nlmsg_type != RTM_DELLINK ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg))
+		return MNL_CB_OK;
+	ifm = mnl_nlmsg_get_payload(nlh);
+	return ifm->ifi_index == *ifindex ? MNL_CB_STOP : MNL_CB_OK;
+}
+
+static long
+net_now_ms(void)
+{
+	struct timespec t;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * Read-only: listens to the link notifications of the caller's namespace
+ * (RTNLGRP_LINK, which any process may join) and looks ifname up by name;
+ * it changes nothing. Subscribed before the lookup, so a deletion between
+ * the two is still seen. A lost notification (ENOBUFS: the socket's queue
+ * overran) is answered by another lookup.
+ */
+int
+net_await_gone(const char *ifname, int timeout_ms)
+{
+	_cleanup_mnl_ struct mnl_socket *nl = NULL;
+	_cleanup_free_ char *buf = NULL;
+	struct net_link_info info;
+	long end = net_now_ms() + timeout_ms;
+	int r;
+
+	if (!util_ifname_ok(ifname))
+		return -EINVAL;
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (nl == NULL)
+		return net_errno(EIO);
+	if (mnl_socket_bind(nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0)
+		return net_errno(EIO);
+	buf = malloc(NET_RECV_SIZE);
+	if (buf == NULL)
+		return -ENOMEM;
+	for (bool look = true;;) {
+		struct pollfd p = {.fd = mnl_socket_get_fd(nl), .events = POLLIN};
+		long left = end - net_now_ms();
+		ssize_t n;
+
+		if (look) {
+			r = net_link_query(ifname, &info);
+			if (r == -ENODEV)
+				return 0;
+			if (r < 0)
+				return r;
+			look = false;
+		}
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (r <= 0)
+			continue;
+		n = mnl_socket_recvfrom(nl, buf, NET_RECV_SIZE);
+		if (n < 0 && errno == ENOBUFS)
+			look = true;
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		/* Notifications carry sequence number and port id 0: nothing to check. */
+		else if (n > 0 &&
+		    mnl_cb_run(buf, (size_t)n, 0, 0, net_dellink_cb, &info.ifindex) == MNL_CB_STOP)
+			return 0;
+	}
 }
 
 /*

@@ -36,6 +36,16 @@ int net_create_veth(const char *host_ifname, const char *bridge, pid_t child_pid
 int net_delete_link(const char *ifname);
 
 /*
+ * Wait up to timeout_ms for the link ifname to be gone from the helper's
+ * namespace without our doing: 0 once it is (or was already), -ETIMEDOUT,
+ * other -errno. A veth goes with its peer's network namespace, which the
+ * kernel tears down when the last process in it is gone: that removes the
+ * link well before an RTM_DELLINK of our own would return, whose reply waits
+ * for an rcu_barrier() after the link is already gone (10-15 ms here).
+ */
+int net_await_gone(const char *ifname, int timeout_ms);
+
+/*
  * In the container's namespace: lo up; eth0 gets address/prefix and up;
  * when has_gateway, a default route via gateway with src address.
  */

@@ -31,12 +31,12 @@ reserve_veth_name(const char *machine, char *ret, size_t size)
  * an entry recorded: with one comment line added above it, the same user
  * could start N more. So each of the caller's running entries is decided
  * again, by the very policy that decided this request, as if it were asked
- * now (statefile_request). *ret_now[i] is the line of the rule that permits
+ * now (its request, as statefile_request gives it). *ret_now[i] is the line of the rule that permits
  * v[i] now, 0 when none does (refused, denied or malformed) or when v[i] is
  * another user's (their identity is not ours to evaluate).
  */
 static int
-rules_now(const struct policy *p, const struct policy_caller *c, const struct state_entry *v,
+rules_now(const struct policy *p, const struct policy_caller *c, const struct state_brief *v,
     size_t n, unsigned **ret_now)
 {
 	_cleanup_free_ unsigned *now = calloc(n + 1, sizeof(*now));
@@ -44,13 +44,11 @@ rules_now(const struct policy *p, const struct policy_caller *c, const struct st
 	if (now == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		struct policy_request rq;
 		struct policy_decision d;
 
 		if (v[i].uid != c->uid)
 			continue;
-		statefile_request(&v[i], &rq);
-		if (policy_evaluate(p, c, &rq, &d) == 0 && d.permit)
+		if (policy_evaluate(p, c, &v[i].request, &d) == 0 && d.permit)
 			now[i] = d.line;
 	}
 	*ret_now = TAKE_PTR(now);
@@ -66,7 +64,7 @@ rules_now(const struct policy *p, const struct policy_caller *c, const struct st
  * is edited (F6) and is never compared.
  */
 static int
-check_userns_range(const struct state_entry *v, const unsigned *rule_now, size_t n, uid_t uid,
+check_userns_range(const struct state_brief *v, const unsigned *rule_now, size_t n, uid_t uid,
     unsigned rule, uint32_t first, uint32_t count, struct fail *f)
 {
 	uint64_t a0 = first, a1 = a0 + count;
@@ -94,7 +92,7 @@ check_userns_range(const struct state_entry *v, const unsigned *rule_now, size_t
 }
 
 static int
-check_running(const struct helper_session *s, const struct state_entry *v, const unsigned *now,
+check_running(const struct helper_session *s, const struct state_brief *v, const unsigned *now,
     size_t n, const struct request_plan *plan, const struct policy_decision *d, struct fail *f)
 {
 	char veth[NET_IFNAME_MAX + 1];
@@ -115,11 +113,12 @@ check_running(const struct helper_session *s, const struct state_entry *v, const
 		/* A root runs once at a time, or under any number of ephemeral
 		 * containers (each only reads it), never both: a writer would change
 		 * the overlays' lower layer under them. */
-		if (strcmp(v[i].root, plan->root) == 0 && !(v[i].ephemeral && d->grant.ephemeral)) {
+		if (strcmp(v[i].request.root, plan->root) == 0 &&
+		    !(v[i].request.ephemeral && d->grant.ephemeral)) {
 			return fail_say(f, -EBUSY, "Directory tree %s is currently busy",
 			    plan->root);
 		}
-		if (plan->has_address && v[i].address.s_addr == plan->address.s_addr) {
+		if (plan->has_address && v[i].request.address.s_addr == plan->address.s_addr) {
 			return fail_say(f, -EADDRINUSE, "address %s is in use by container %s",
 			    inet_ntoa(plan->address), v[i].name);
 		}
@@ -141,7 +140,7 @@ check_running(const struct helper_session *s, const struct state_entry *v, const
 }
 
 static int
-pick_address(const struct state_entry *v, size_t n, const struct policy_decision *d,
+pick_address(const struct state_brief *v, size_t n, const struct policy_decision *d,
     struct in_addr *ret)
 {
 	_cleanup_free_ struct in_addr *used = reallocarray(NULL, n + 1, sizeof(*used));
@@ -149,7 +148,7 @@ pick_address(const struct state_entry *v, size_t n, const struct policy_decision
 	if (used == NULL)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
-		used[i] = v[i].address;
+		used[i] = v[i].request.address;
 	return policy_pick_address(&d->grant, used, n, ret);
 }
 
@@ -182,32 +181,16 @@ fill_entry(const struct helper_session *s, const struct request_plan *plan,
 	return state_proc_start(e->monitor_pid, &e->monitor_start);
 }
 
-int
-reserve_container(struct helper_session *s, const struct policy *p, const struct policy_caller *c,
-    const struct request_plan *plan, const struct policy_decision *d, struct state_entry *ret,
-    struct fail *f)
+/* Under the lock, with the running containers v[0..n). */
+static int
+reserve_among(struct helper_session *s, int dir_fd, const struct policy *p,
+    const struct policy_caller *c, const struct request_plan *plan, const struct policy_decision *d,
+    const struct state_brief *v, size_t n, struct state_entry *ret, struct fail *f)
 {
-	_cleanup_close_ int dir_fd = -1;
-	_cleanup_free_ struct state_entry *v = NULL;
 	_cleanup_free_ unsigned *now = NULL;
 	struct state_entry e;
-	size_t n = 0;
 	int r;
 
-	r = state_open_dir(&dir_fd);
-	if (r < 0)
-		return r;
-	r = state_lock(dir_fd);
-	if (r < 0)
-		return r;
-	r = state_load_all(dir_fd, &v, &n);
-	if (r == -EUCLEAN)
-		return fail_say(f, r,
-		    "a state entry in %s was written by another version of cnspawn-helper and its "
-		    "container still runs: stop that container before starting new ones",
-		    CNSPAWN_STATE_DIR);
-	if (r < 0)
-		return r;
 	r = rules_now(p, c, v, n, &now);
 	if (r < 0)
 		return r;
@@ -229,4 +212,33 @@ reserve_container(struct helper_session *s, const struct policy *p, const struct
 	s->state_written = true;
 	*ret = e;
 	return 0;
+}
+
+int
+reserve_container(struct helper_session *s, const struct policy *p, const struct policy_caller *c,
+    const struct request_plan *plan, const struct policy_decision *d, struct state_entry *ret,
+    struct fail *f)
+{
+	_cleanup_close_ int dir_fd = -1;
+	struct state_brief *v = NULL;
+	size_t n = 0;
+	int r;
+
+	r = state_open_dir(&dir_fd);
+	if (r < 0)
+		return r;
+	r = state_lock(dir_fd);
+	if (r < 0)
+		return r;
+	r = state_load_all(dir_fd, &v, &n);
+	if (r == -EUCLEAN)
+		return fail_say(f, r,
+		    "a state entry in %s was written by another version of cnspawn-helper and its "
+		    "container still runs: stop that container before starting new ones",
+		    CNSPAWN_STATE_DIR);
+	if (r < 0)
+		return r;
+	r = reserve_among(s, dir_fd, p, c, plan, d, v, n, ret, f);
+	state_briefs_free(v, n);
+	return r;
 }

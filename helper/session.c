@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <syslog.h>
 #define LIBBSD_NETBSD_VIS
 #include <vis.h>
@@ -16,6 +17,11 @@
 #include "session.h"
 #include "state.h"
 #include "util.h"
+
+/* How long helper_cleanup waits for the deleter (delete_veth) to take the
+ * veth away: about a millisecond on the reference VM. Past it, or without a
+ * deleter, it deletes the veth itself. */
+#define SESSION_VETH_WAIT_MS 200
 
 struct helper_session helper_session = {
     .sock = -1,
@@ -53,6 +59,43 @@ helper_log(int priority, const char *event, const char *fmt, ...)
 	syslog(priority, "%s", safe);
 }
 
+static pid_t veth_deleter; /* start_deleter's process until reap_deleter */
+
+/* At exit (after the exit was sent): the deleter, whose last step is the kernel's. */
+static void
+reap_deleter(void)
+{
+	if (veth_deleter > 0)
+		(void)waitpid(veth_deleter, NULL, 0);
+	veth_deleter = 0;
+}
+
+/*
+ * Delete the veth in a process of its own. The kernel takes the link out
+ * of the namespace (name, sysfs, RTM_DELLINK to listeners) within an
+ * expedited grace period, but answers the request only after an
+ * rcu_barrier() that frees it (10-15 ms here). The deleter waits for that
+ * answer; helper_cleanup waits only for the link to be gone
+ * (net_await_gone), and we reap the deleter at exit. It has our
+ * privileges (CAP_NET_ADMIN in the monitor), none of our fds, and does one
+ * thing: net_delete_link of the name this session created. Failing to
+ * fork is no error: helper_cleanup then deletes it itself.
+ */
+static void
+start_deleter(const char *veth)
+{
+	pid_t pid;
+
+	if (veth_deleter != 0 || atexit(reap_deleter) != 0)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		(void)close_range(0, ~0U, 0); /* the caller's stdio too, before the monitor phase */
+		_exit(net_delete_link(veth) < 0 ? 1 : 0);
+	}
+	veth_deleter = pid > 0 ? pid : -1;
+}
+
 void
 helper_cleanup(void)
 {
@@ -66,11 +109,16 @@ helper_cleanup(void)
 		(void)waitpid(s->init_pid, NULL, 0);
 		s->init_pid = 0;
 	}
+	/* Only the veth this session created: its deletion runs while the cgroups go. */
+	if (s->veth[0] != '\0')
+		start_deleter(s->veth);
 	/* After init is reaped: its pid namespace, so every task in the cgroup, is gone. */
 	cgroup_remove(s);
-	/* Only the veth this session created; -ENODEV just means it went with the namespace. */
+	/* Gone from the host's namespace before the state entry (which reserves its
+	 * name) and before the exit is sent: else we delete it ourselves. */
 	if (s->veth[0] != '\0') {
-		(void)net_delete_link(s->veth);
+		if (net_await_gone(s->veth, SESSION_VETH_WAIT_MS) < 0)
+			(void)net_delete_link(s->veth); /* -ENODEV: gone meanwhile */
 		s->veth[0] = '\0';
 	}
 	if (s->state_written) {

@@ -81,11 +81,24 @@ state_proc_start(pid_t pid, unsigned long long *ret)
 	return proc_stat(pid, &state, ret);
 }
 
+/*
+ * The monitor's own entry, open and flock(LOCK_EX)ed since it was written:
+ * while any process has it open the lock stays, so a held lock proves the
+ * monitor lives (entry_alive) without its /proc/PID/stat. Only the monitor
+ * holds it: the file is made under a name no reader opens (".NAME.tmp") and
+ * locked before the rename, the fd is close-on-exec, and the processes the
+ * monitor forks close it or exit when the monitor does (the container's
+ * first process closes every inherited fd at once, the holder of a user
+ * namespace exits on the EOF of its pipe, the veth deleter closes all).
+ */
+static int entry_lock = -1;
+
 int
 state_write(int dir_fd, const struct state_entry *e)
 {
 	char buf[STATEFILE_MAX], tmp[HELPER_NAME_MAX + 8];
 	_cleanup_close_ int fd = -1;
+	bool locked;
 	int n, r;
 
 	n = statefile_format(e, buf, sizeof(buf));
@@ -99,12 +112,21 @@ state_write(int dir_fd, const struct state_entry *e)
 	 * reader, and after a crash of the host every container is gone, so an
 	 * entry that did not reach the disk is one that would be stale anyway
 	 * (RUNSTATEDIR is a tmpfs on a real host). It cost 1-3 ms a start. */
+	/* No lock (a file system without flock): readers look at /proc, as for any entry. */
+	locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
 	r = util_write_full(fd, buf, (size_t)n);
 	if (r == 0 && renameat(dir_fd, tmp, dir_fd, e->name) < 0)
 		r = -errno;
-	if (r < 0)
+	if (r < 0) {
 		(void)unlinkat(dir_fd, tmp, 0);
-	return r;
+		return r;
+	}
+	/* The new entry is locked before the old one's lock goes: never a gap. */
+	if (locked) {
+		(void)util_safe_close(entry_lock);
+		entry_lock = TAKE_FD(fd);
+	}
+	return 0;
 }
 
 /* The monitor's control socket NAME.sock (helper/control.c) goes with its entry. */
@@ -133,6 +155,7 @@ state_remove(const char *name)
 		return -EINVAL;
 	if (unlinkat(dir_fd, name, 0) < 0)
 		return -errno;
+	entry_lock = util_safe_close(entry_lock);
 	(void)unlink_socket(dir_fd, name);
 	return 0;
 }
@@ -190,10 +213,14 @@ unreadable_but_alive(const char *buf)
 	    proc_stat((pid_t)pid, &state, &start) == 0 && state != 'Z' && state != 'X';
 }
 
+/* The entry, and its open fd in *ret_fd for entry_alive. */
 static int
-read_entry(int dir_fd, const char *name, struct state_entry *ret)
+read_entry(int dir_fd, const char *name, struct state_entry *ret, int *ret_fd)
 {
-	char buf[STATEFILE_MAX + 2]; /* one byte past the cap, and a NUL */
+	/* One byte past the cap, and a NUL. Static: a start reads every entry, and
+	 * would zero 16 KiB for each (-ftrivial-auto-var-init); the helper is
+	 * single-threaded and this is no recursion. */
+	static char buf[STATEFILE_MAX + 2];
 	_cleanup_close_ int fd = -1;
 	struct state_entry e;
 	struct stat st;
@@ -220,6 +247,7 @@ read_entry(int dir_fd, const char *name, struct state_entry *ret)
 	if (statefile_parse(buf, len, &e) < 0 || strcmp(e.name, name) != 0)
 		return unreadable_but_alive(buf) ? -EUCLEAN : -EINVAL;
 	*ret = e;
+	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
 
@@ -232,11 +260,17 @@ read_entry(int dir_fd, const char *name, struct state_entry *ret)
  * is its container (parent-death signal).
  */
 static int
-entry_alive(const struct state_entry *e)
+entry_alive(const struct state_entry *e, int fd)
 {
 	unsigned long long start;
 	char state;
-	int r = proc_stat(e->monitor_pid, &state, &start);
+	int r;
+
+	/* Held exclusively: its monitor has it open (entry_lock), so it lives. A
+	 * lock we get says nothing (a monitor of another version takes none): /proc. */
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
+		return 1;
+	r = proc_stat(e->monitor_pid, &state, &start);
 
 	/* -ESRCH: gone. Anything else (EMFILE, ENOMEM) says nothing about it. */
 	if (r == -ESRCH)
@@ -249,7 +283,7 @@ entry_alive(const struct state_entry *e)
 int
 state_find(const char *name, struct state_entry *ret)
 {
-	_cleanup_close_ int dir_fd = -1;
+	_cleanup_close_ int dir_fd = -1, fd = -1;
 	struct state_entry e;
 	int r;
 
@@ -258,13 +292,13 @@ state_find(const char *name, struct state_entry *ret)
 	r = state_open_dir(&dir_fd);
 	if (r < 0)
 		return r;
-	r = read_entry(dir_fd, name, &e);
+	r = read_entry(dir_fd, name, &e, &fd);
 	/* Not an entry (a FIFO, a symlink, bad text) or another version's: nothing to join. */
 	if (r == -EINVAL || r == -EPERM || r == -ELOOP || r == -EUCLEAN)
 		return -ENOENT;
 	if (r < 0)
 		return r;
-	r = entry_alive(&e);
+	r = entry_alive(&e, fd);
 	if (r < 0)
 		return r;
 	if (r == 0 || e.init_pid <= 0)
@@ -312,7 +346,8 @@ remove_stale(int dir_fd, const char *name)
 static int
 load_one(int dir_fd, const char *name, struct state_entry *ret)
 {
-	int r = read_entry(dir_fd, name, ret);
+	_cleanup_close_ int fd = -1;
+	int r = read_entry(dir_fd, name, ret, &fd);
 
 	/* Not an entry at all (bad text, FIFO, device, symlink, another owner's). */
 	if (r == -EINVAL || r == -EPERM || r == -ELOOP) {
@@ -321,17 +356,21 @@ load_one(int dir_fd, const char *name, struct state_entry *ret)
 	}
 	if (r < 0)
 		return r;
-	r = entry_alive(ret);
+	r = entry_alive(ret, fd);
 	if (r == 0)
 		remove_stale(dir_fd, name);
 	return r;
 }
 
 static int
-append(struct state_entry **v, size_t *n, size_t *cap, const struct state_entry *e)
+append(struct state_brief **v, size_t *n, size_t *cap, const struct state_entry *e)
 {
+	struct state_brief *b;
+	size_t lr = strlen(e->root) + 1, li = strlen(e->init) + 1;
+	char *texts;
+
 	if (*n == *cap) {
-		struct state_entry *nv;
+		struct state_brief *nv;
 		if (*cap >= STATE_MAX_ENTRIES)
 			return -E2BIG;
 		nv = reallocarray(*v, *cap ? *cap * 2 : 16, sizeof(**v));
@@ -340,14 +379,42 @@ append(struct state_entry **v, size_t *n, size_t *cap, const struct state_entry 
 		*v = nv;
 		*cap = *cap ? *cap * 2 : 16;
 	}
-	(*v)[(*n)++] = *e;
+	b = &(*v)[*n];
+	*b = (struct state_brief){.uid = e->uid,
+	    .rule = e->rule,
+	    .userns_first = e->userns_first,
+	    .userns_count = e->userns_count};
+	/* The same sizes as the entry's: statefile_parse bounded them. */
+	(void)strlcpy(b->name, e->name, sizeof(b->name));
+	(void)strlcpy(b->veth, e->veth, sizeof(b->veth));
+	(void)strlcpy(b->bridge, e->bridge, sizeof(b->bridge));
+	texts = malloc(lr + li);
+	if (texts == NULL)
+		return -ENOMEM;
+	memcpy(texts, e->root, lr);
+	memcpy(texts + lr, e->init, li);
+	statefile_request(e, &b->request);
+	b->request.root = texts;
+	b->request.init = texts + lr;
+	b->request.bridge = b->bridge;
+	b->texts = texts;
+	(*n)++;
 	return 0;
 }
 
-int
-state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
+void
+state_briefs_free(struct state_brief *v, size_t n)
 {
-	_cleanup_free_ struct state_entry *v = NULL;
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i].texts);
+	free(v);
+}
+
+int
+state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n)
+{
+	struct state_brief *v = NULL;
+	struct state_entry e; /* out of the loop: zeroed once, not once an entry */
 	size_t n = 0, cap = 0;
 	DIR *d;
 	struct dirent *de;
@@ -362,7 +429,6 @@ state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
 		return r;
 	}
 	while (r >= 0 && (de = readdir(d)) != NULL) {
-		struct state_entry e;
 		if (de->d_name[0] == '.')
 			continue;
 		if (sweep_socket(dir_fd, de->d_name))
@@ -374,9 +440,11 @@ state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n)
 			r = 0;
 	}
 	(void)closedir(d);
-	if (r < 0)
+	if (r < 0) {
+		state_briefs_free(v, n);
 		return r;
-	*ret = TAKE_PTR(v);
+	}
+	*ret = v;
 	*ret_n = n;
 	return 0;
 }

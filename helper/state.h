@@ -10,6 +10,7 @@
  */
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "statefile.h"
 
@@ -19,8 +20,29 @@
 int state_open_dir(int *ret_fd);
 /* Take the exclusive lock (flock on the directory fd); it lasts until dir_fd is closed. */
 int state_lock(int dir_fd);
-/* Load every live entry, removing stale ones. *ret is allocated (free it). */
-int state_load_all(int dir_fd, struct state_entry **ret, size_t *ret_n);
+/*
+ * A running container as a start checks the new one against it (reserve.c):
+ * its entry without the two PATH_MAX buffers. A start holds one for every
+ * running container, and the 8 KiB of fresh memory each full entry took cost
+ * more, in page faults, than reading the entry (issue 12).
+ */
+struct state_brief {
+	char name[HELPER_NAME_MAX + 1];
+	char veth[NET_IFNAME_MAX + 1];
+	char bridge[NET_IFNAME_MAX + 1];
+	uid_t uid;
+	unsigned rule;
+	uint32_t userns_first, userns_count;
+	/* What statefile_request gives for the entry, its root, init and bridge
+	 * ours: texts holds root and init (state_briefs_free). */
+	struct policy_request request;
+	char *texts;
+};
+
+/* Load every live entry, removing stale ones: *ret, n of them (state_briefs_free). */
+int state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n);
+/* Free what state_load_all returned. */
+void state_briefs_free(struct state_brief *v, size_t n);
 /* Write (or replace) an entry atomically. */
 int state_write(int dir_fd, const struct state_entry *e);
 /* Remove an entry by name (opens the dir itself); -ENOENT if absent. */

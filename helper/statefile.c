@@ -18,6 +18,8 @@
 #include "statefile.h"
 #include "units.h"
 
+#define SF_ADDR_MAX 64 /* "255.255.255.255/32" and room: an address value's longest */
+
 enum sf_key {
 	SF_NAME,
 	SF_UID,
@@ -234,35 +236,45 @@ set_number(struct state_entry *e, enum sf_key k, unsigned long long n)
 	return 0;
 }
 
+/* v: len bytes, no NUL among them (statefile_parse checked). */
 static int
-copy_text(char *dst, size_t size, const char *v)
+copy_text(char *dst, size_t size, const char *v, size_t len)
 {
-	return strlcpy(dst, v, size) < size ? 0 : -EINVAL;
+	if (len >= size)
+		return -EINVAL;
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+	return 0;
 }
 
+/* The value v of key k: len bytes, not NUL-terminated (the line goes on after it). */
 static int
 set_value(struct state_entry *e, enum sf_key k, const char *v, size_t len)
 {
+	char a[SF_ADDR_MAX]; /* an address, NUL-terminated for the policy's parser */
 	struct policy_cidr c;
 	unsigned long long n;
 	const char *end;
 
 	switch (k) {
 	case SF_NAME:
-		return copy_text(e->name, sizeof(e->name), v);
+		return copy_text(e->name, sizeof(e->name), v, len);
 	case SF_BRIDGE:
-		return copy_text(e->bridge, sizeof(e->bridge), v);
+		return copy_text(e->bridge, sizeof(e->bridge), v, len);
 	case SF_VETH:
-		return copy_text(e->veth, sizeof(e->veth), v);
+		return copy_text(e->veth, sizeof(e->veth), v, len);
 	case SF_ROOT:
-		return copy_text(e->root, sizeof(e->root), v);
+		return copy_text(e->root, sizeof(e->root), v, len);
 	case SF_INIT:
-		return copy_text(e->init, sizeof(e->init), v);
+		return copy_text(e->init, sizeof(e->init), v, len);
 	case SF_GATEWAY: /* "" when none was asked */
-		e->has_gateway = v[0] != '\0';
-		return e->has_gateway ? policy_addr_parse(v, &e->gateway) : 0;
+		e->has_gateway = len > 0;
+		if (!e->has_gateway)
+			return 0;
+		return copy_text(a, sizeof(a), v, len) < 0 ? -EINVAL
+		                                           : policy_addr_parse(a, &e->gateway);
 	case SF_ADDRESS:
-		if (policy_cidr_parse(v, true, &c) < 0)
+		if (copy_text(a, sizeof(a), v, len) < 0 || policy_cidr_parse(a, true, &c) < 0)
 			return -EINVAL;
 		e->address = c.addr;
 		e->prefix = c.prefix;
@@ -284,11 +296,15 @@ find_key(const char *key, size_t len)
 	return -EINVAL;
 }
 
-/* One "key=value" line (without its '\n'); seen[] catches a key given twice. */
+/*
+ * One "key=value" line (without its '\n'); seen[] catches a key given twice.
+ * The value is parsed where it lies: a copy of every line into a PATH_MAX
+ * buffer, zeroed first (-ftrivial-auto-var-init), cost 80 KiB of memset an
+ * entry, and a start reads every entry (issue 12).
+ */
 static int
 parse_line(struct state_entry *e, const char *line, size_t len, bool *seen)
 {
-	char v[PATH_MAX];
 	const char *eq = memchr(line, '=', len);
 	size_t vlen;
 	int k;
@@ -297,12 +313,10 @@ parse_line(struct state_entry *e, const char *line, size_t len, bool *seen)
 		return -EINVAL;
 	k = find_key(line, (size_t)(eq - line));
 	vlen = len - (size_t)(eq - line) - 1;
-	if (k < 0 || seen[k] || vlen >= sizeof(v))
+	if (k < 0 || seen[k] || vlen >= PATH_MAX)
 		return -EINVAL;
 	seen[k] = true;
-	memcpy(v, eq + 1, vlen);
-	v[vlen] = '\0';
-	return set_value(e, (enum sf_key)k, v, vlen);
+	return set_value(e, (enum sf_key)k, eq + 1, vlen);
 }
 
 int

@@ -54,6 +54,10 @@ if [ -n "$mon" ] && [ -r "/proc/$mon/stat" ]; then
 	like "the entry records the init and the gateway asked (none)" '^init=/bin/sh$' \
 		"$(cat "$STATE/t64a")"
 	like "... the gateway asked (none)" '^gateway=$' "$(cat "$STATE/t64a")"
+	# Liveness without /proc (issue 12): the monitor holds its entry flock()ed.
+	check_fail "the monitor holds its entry locked" flock -n -s "$STATE/t64a" true
+	check "... and its monitor is the one that has it open" \
+		sh -c "ls -l /proc/$mon/fd | grep -q '$STATE/t64a\$'"
 else
 	not_ok "monitor_start is field 22 (starttime) of /proc/MONITOR/stat" "no monitor: $ERR"
 fi

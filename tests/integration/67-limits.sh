@@ -275,6 +275,14 @@ if command -v strace > /dev/null && [ -n "$H2" ]; then
 		grep -q "$H2/$CGBASE/lim5>" "$_work/st.v2"
 	check_fail "clone3: init was not moved by a write to its cgroup2 cgroup.procs" \
 		grep -q "$H2/$CGBASE/lim5>, \"cgroup.procs\"" "$_work/st.v2"
+	if [ "$(stat -fc %T /sys/fs/cgroup/memory 2> /dev/null)" = cgroupfs ]; then
+		check "clone3: init entered its v1 memory cgroup itself (0 to tasks)" \
+			grep -q "/sys/fs/cgroup/memory/$CGBASE/lim5>, \"tasks\"" "$_work/st.v2"
+	else
+		skip "clone3: the v1 memory cgroup entered by init itself" "no v1 memory hierarchy"
+	fi
+	check_fail "clone3: no migration by cgroup.procs in any hierarchy" \
+		grep -q "/$CGBASE/lim5>, \"cgroup.procs\"" "$_work/st.v2"
 	assert_clean "clone3"
 else
 	skip "clone3 CLONE_INTO_CGROUP" "no strace or no cgroup2 hierarchy"
@@ -286,8 +294,10 @@ if command -v strace > /dev/null && [ "$(stat -fc %T /sys/fs/cgroup/systemd 2> /
 	is "legacy fallback: the start works" 0 "$RC"
 	like "legacy fallback: init is in its name=systemd cgroup" "^[0-9]+:name=systemd:/\$" "$OUT"
 	check_fail "legacy fallback: no CLONE_INTO_CGROUP" grep -q 'CLONE_INTO_CGROUP' "$_work/st.v1"
-	check "legacy fallback: init was moved by a write to cgroup.procs" \
-		grep -q "/sys/fs/cgroup/systemd/$CGBASE/lim5>, \"cgroup.procs\"" "$_work/st.v1"
+	check "legacy fallback: init entered its name=systemd cgroup itself (0 to tasks)" \
+		grep -q "/sys/fs/cgroup/systemd/$CGBASE/lim5>, \"tasks\"" "$_work/st.v1"
+	check_fail "legacy fallback: no migration by cgroup.procs (an RCU grace period)" \
+		grep -q "/$CGBASE/lim5>, \"cgroup.procs\"" "$_work/st.v1"
 	assert_clean "legacy fallback"
 else
 	skip "legacy (v1-only) fallback" "no strace, or no name=systemd and cgroup2 mounts to hide one of"
