@@ -51,11 +51,16 @@ user "$tmp/stopwatch" -n 5 -w 1 -- "$CNSPAWN" list --json < /dev/null > "$tmp/li
 sleep 2 # let the last starts settle before reading memory
 mem_after=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
 
-# Each monitor's memory (its pid is in the state entry).
+# Each monitor's memory: its two processes (issue 16), the keeper (its pid is in
+# the state entry) and its control process (the keeper's child running the helper).
 for f in "$STATE"/*; do
 	case $f in *.sock) continue ;; esac
 	pid=$(sed -n 's/^monitor_pid=//p' "$f")
-	awk '/^Pss:/ { p = $2 } /^Private_Dirty:/ { d = $2 } END { print p, d }' "/proc/$pid/smaps_rollup"
+	ctl=$(for c in $(pgrep -P "$pid"); do
+		[ "$(readlink "/proc/$c/exe")" = "$(readlink "/proc/$pid/exe")" ] && echo "$c"
+	done)
+	for p in $pid $ctl; do cat "/proc/$p/smaps_rollup"; done |
+		awk '/^Pss:/ { p += $2 } /^Private_Dirty:/ { d += $2 } END { print p, d }'
 done > "$tmp/monmem.txt"
 # An attached frontend (pipe mode: stdin a fifo we hold open; its pid is
 # cnspawn's, as nsenter, setpriv and env exec in place).

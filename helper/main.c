@@ -37,6 +37,7 @@
 #include "rootfs.h"
 #include "sanitize.h"
 #include "sdiface.h"
+#include "state.h"
 #include "session.h"
 #include "sysfilter.h"
 #include "userns.h"
@@ -548,7 +549,9 @@ split_monitor(struct boot *b, int master, int listen_fd, const struct ipc_start 
 	if (r < 0)
 		helper_fail(r, "starting the container's monitor");
 	if (r == 0) {
-		/* Nothing of the keeper's: the root, the caller's bind sources, the kept mounts. */
+		/* Nothing of the keeper's: the root, the caller's bind sources, the kept
+		 * devpts, and the state entry it holds open (writable) and locked. */
+		state_drop_lock();
 		(void)close(b->root_fd);
 		binds_close(b->h->src, b->plan->nbinds);
 		(void)util_safe_close(b->keep.devpts);

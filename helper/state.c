@@ -129,6 +129,12 @@ state_write(int dir_fd, const struct state_entry *e)
 	return 0;
 }
 
+void
+state_drop_lock(void)
+{
+	entry_lock = util_safe_close(entry_lock);
+}
+
 /* The monitor's control socket NAME.sock (helper/control.c) goes with its entry. */
 static int
 unlink_socket(int dir_fd, const char *name)

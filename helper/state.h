@@ -45,6 +45,9 @@ int state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n);
 void state_briefs_free(struct state_brief *v, size_t n);
 /* Write (or replace) an entry atomically. */
 int state_write(int dir_fd, const struct state_entry *e);
+/* Close the entry state_write keeps open and locked (the monitor's control process
+ * must not hold a writable fd of a root-owned entry; keeper.h). */
+void state_drop_lock(void);
 /* Remove an entry by name (opens the dir itself); -ENOENT if absent. */
 int state_remove(const char *name);
 /*

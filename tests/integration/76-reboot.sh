@@ -168,6 +168,8 @@ if [ -n "$ctl" ]; then
 	like "the owner cannot read its /proc/PID/environ (not dumpable)" 'Permission denied' "$ERR"
 	run as_user cntest ls "/proc/$ctl/fd"
 	like "... nor list its fds" 'Permission denied' "$ERR"
+	unlike "... and it holds no fd of the state directory (the keeper's locked entry)" \
+		"^$STATE/[^/]*\$" "$(for f in /proc/"$ctl"/fd/*; do readlink "$f"; done 2>&1)"
 else
 	not_ok "the monitor's control process found" "monitor ${mon1:-none}"
 fi
