@@ -29,8 +29,17 @@ private_dev() {
 private_dev
 LOG=$_work/syslog
 : > "$LOG"
-# One datagram a line: socat forks a writer per datagram, which adds the newline.
-socat -u UNIX-RECVFROM:/dev/log,mode=666,fork "SYSTEM:cat >> '$LOG'; echo >> '$LOG'" &
+# One datagram a line, written whole and in the order received: a reboot loop
+# sends a burst, in which socat's writer per datagram (fork) interleaved lines.
+python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+os.chmod("/dev/log", 0o666)
+with open(sys.argv[1], "ab", 0) as f:
+    while True:
+        f.write(s.recv(65536) + b"\n")
+' "$LOG" &
 _pids="$_pids $!"
 wait_for 5 test -S /dev/log || { not_ok "listening on /dev/log"; done_testing; exit 1; }
 
