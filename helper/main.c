@@ -528,9 +528,9 @@ monitor(const struct state_entry *e, int master, int listen_fd, const struct ipc
 }
 
 /*
- * After the start was announced: fork the control process, which drops
- * every capability and serves the frontends, while this process stays
- * init's parent and privileged, as the keeper (keeper.h).
+ * After the start was announced: fork the control process, which becomes
+ * the owner with no capability (monitor.h) and serves the frontends, while
+ * this process stays init's parent and privileged, as the keeper (keeper.h).
  */
 static _Noreturn void
 split_monitor(struct boot *b, int master, int listen_fd, const struct ipc_start *s)
