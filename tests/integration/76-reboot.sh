@@ -120,6 +120,59 @@ is "revoked: one line, the policy's reason" \
 restore_policy
 assert_clean "reboot after the rule was revoked"
 
+# The attack: a control process taken over by a frontend (it runs as the owner)
+# forges a request to the keeper. The test takes the control process's end of the
+# keeper's socket (pidfd_getfd, as root) and sends what the keeper does not take:
+# anything but its two bytes ends the container (SIGKILL), never reboots it, and
+# leaves nothing behind.
+run cn -d -q -M t76f -p "$R" -b br0 --init /bin/sh -- -c 'while :; do sleep 1; done'
+is "forged request: started" 0 "$RC"
+mon=$(sed -n 's/^monitor_pid=//p' "$STATE/t76f" 2> /dev/null || true)
+fctl=""
+for p in $(pgrep -P "${mon:-0}" || true); do
+	[ "$(readlink "/proc/$p/exe" 2> /dev/null)" = "$HELPER" ] && fctl=$p
+done
+forge() {
+	python3 - "$fctl" "$mon" "$1" << 'PY'
+import ctypes, os, socket, struct, sys
+ctl, keeper, data = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].encode()
+libc = ctypes.CDLL(None, use_errno=True)
+pidfd = os.pidfd_open(ctl)
+for name in os.listdir(f"/proc/{ctl}/fd"):
+    fd = libc.syscall(438, pidfd, int(name), 0)  # pidfd_getfd
+    if fd < 0:
+        continue
+    try:
+        s = socket.socket(fileno=fd)
+    except OSError:
+        os.close(fd)
+        continue
+    try:  # the listening socket has no peer (and its SO_PEERCRED is its own)
+        s.getpeername()
+        cred = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+    except OSError:
+        cred = struct.pack("3i", 0, 0, 0)
+    if s.family == socket.AF_UNIX and s.type == socket.SOCK_SEQPACKET:
+        pid = struct.unpack("3i", cred)[0]
+        if pid == keeper:  # the socketpair the keeper made: its peer is the keeper
+            s.send(data)
+            print("sent")
+            sys.exit(0)
+    s.detach()
+    os.close(fd)
+print("no keeper socket")
+PY
+}
+if [ -n "$fctl" ] && [ -n "$mon" ]; then
+	is "forged request: the keeper's socket found in the control process" sent "$(forge 'R?')"
+	check "forged request: the container ends" wait_for 10 sh -c "! test -e '$STATE/t76f'"
+	check "... and its monitor is gone" wait_for 5 sh -c "! kill -0 $mon"
+	assert_clean "forged request to the keeper"
+else
+	not_ok "forged request: the container's monitor found" "monitor ${mon:-none} control ${fctl:-none}"
+fi
+cn stop --kill t76f > /dev/null 2>&1 || true
+
 # --- the console through a real terminal -----------------------------------------
 command -v tmux > /dev/null || { skip "reboot on an attached console" "tmux not installed"; done_testing; exit 0; }
 tmux_setup 76
