@@ -410,6 +410,21 @@ set_up(struct helper_session *s, struct boot *b)
 	return master;
 }
 
+/* The state entry names init, once it exec'd (the start's, or a reboot's). */
+static void
+record_init(struct state_entry *e)
+{
+	_cleanup_close_ int dir_fd = -1;
+	int r;
+
+	e->init_pid = helper_session.init_pid;
+	r = state_open_dir(&dir_fd);
+	if (r == 0)
+		r = state_write(dir_fd, e);
+	if (r < 0)
+		helper_fail(r, "recording the container");
+}
+
 /*
  * A reboot is decided again, by the policy as it is now, for the same
  * request and caller: a rule revoked or narrowed since the start ends the
@@ -437,18 +452,11 @@ static void
 reboot_boot(void *arg)
 {
 	struct boot *b = arg;
-	_cleanup_close_ int dir_fd = -1;
-	int r;
 
 	decide_reboot(b);
 	clone_binds(b->plan, b->caller, b->g, b->h);
 	(void)set_up(&helper_session, b);
-	b->e->init_pid = helper_session.init_pid;
-	r = state_open_dir(&dir_fd);
-	if (r == 0)
-		r = state_write(dir_fd, b->e);
-	if (r < 0)
-		helper_fail(r, "recording the container");
+	record_init(b->e);
 }
 
 static void
@@ -456,15 +464,9 @@ announce(struct state_entry *e, int master)
 {
 	char addr[INET_ADDRSTRLEN + 4];
 	struct ipc_msg m;
-	_cleanup_close_ int dir_fd = -1;
 	int r;
 
-	e->init_pid = helper_session.init_pid;
-	r = state_open_dir(&dir_fd);
-	if (r == 0)
-		r = state_write(dir_fd, e);
-	if (r < 0)
-		helper_fail(r, "recording the container");
+	record_init(e);
 	(void)snprintf(addr, sizeof(addr), "%s/%u", inet_ntoa(e->address), (unsigned)e->prefix);
 	ipc_msg_init(&m, IPC_T_CONSOLE);
 	m.console.machine = e->name;

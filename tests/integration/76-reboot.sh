@@ -120,6 +120,24 @@ is "revoked: one line, the policy's reason" \
 restore_policy
 assert_clean "reboot after the rule was revoked"
 
+# The same for a rule that now grants the root another mode: the admin made it
+# ephemeral-only, so a reboot would bring up a container the start never got.
+save_policy
+bg_cn -t -q -M t76m -p "$R" -b br0 --init /bin/sh -- -c \
+	'while [ ! -e /tmp/go ]; do sleep 0.1; done; reboot -f'
+check "another mode: the container runs" wait_for 10 test -e "$STATE/t76m"
+sed 's/ privileged$/ privileged ephemeral-only/' "$orig" > "$_work/moded"
+put_policy < "$_work/moded"
+mline=$(grep -n "^permit cntest root $MACHINES/" "$_work/moded" | cut -d: -f1)
+: > "$R/tmp/go"
+bg_wait
+rm -f "$R/tmp/go"
+is "another mode: the reboot is refused: exit 125" 125 "$RC"
+is "another mode: one line saying so" \
+	"cnspawn: the policy now grants t76m another mode (rule at line $mline): not rebooted" "$ERR"
+restore_policy
+assert_clean "reboot under another mode"
+
 # The attack: a control process taken over by a frontend (it runs as the owner)
 # forges a request to the keeper. The test takes the control process's end of the
 # keeper's socket (pidfd_getfd, as root) and sends what the keeper does not take:
