@@ -219,26 +219,55 @@ unreadable_but_alive(const char *buf)
 	    proc_stat((pid_t)pid, &state, &start) == 0 && state != 'Z' && state != 'X';
 }
 
-/* The entry, and its open fd in *ret_fd for entry_alive. */
+/*
+ * The whole file in one read: an entry is never written in place (a new
+ * one is renamed over it), so a read that returns the size fstat gave is
+ * all of it. Anything else (a file root edited meanwhile) reads on to EOF.
+ */
 static int
-read_entry(int dir_fd, const char *name, struct state_entry *ret, int *ret_fd)
+read_whole(int fd, const struct stat *st, char *buf, size_t size, size_t *ret_len)
+{
+	ssize_t n = read(fd, buf, size);
+	size_t more = 0;
+	int r;
+
+	if (n < 0)
+		return -errno;
+	if ((size_t)n < size && (off_t)n == st->st_size) {
+		*ret_len = (size_t)n;
+		return 0;
+	}
+	r = util_read_upto(fd, buf + n, size - (size_t)n, &more);
+	*ret_len = (size_t)n + more;
+	return r;
+}
+
+/*
+ * The entry, and its open fd in *ret_fd for entry_alive. type is readdir's
+ * d_type (DT_UNKNOWN when not known): the file type the directory records,
+ * which is what an fstatat would say, so only an unknown one costs a look.
+ */
+static int
+read_entry(int dir_fd, const char *name, unsigned char type, struct state_entry *ret, int *ret_fd)
 {
 	/* One byte past the cap, and a NUL. Static: a start reads every entry, and
 	 * would zero 16 KiB for each (-ftrivial-auto-var-init); the helper is
 	 * single-threaded and this is no recursion. */
 	static char buf[STATEFILE_MAX + 2];
 	_cleanup_close_ int fd = -1;
-	struct state_entry e;
 	struct stat st;
 	size_t len = 0;
 	int r;
 
 	/* Look before opening: opening a device node can have effects of its own. */
-	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
-	if (!entry_mode_ok(&st))
+	if (type != DT_UNKNOWN && type != DT_REG)
 		return -EPERM;
-	/* ... and check again what was opened: the name may have been replaced since. */
+	if (type == DT_UNKNOWN && fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (type == DT_UNKNOWN && !entry_mode_ok(&st))
+		return -EPERM;
+	/* ... and check what was opened: the name may have been replaced since.
+	 * O_NONBLOCK: a FIFO put there meanwhile does not block the open. */
 	fd = openat(dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -246,13 +275,12 @@ read_entry(int dir_fd, const char *name, struct state_entry *ret, int *ret_fd)
 		return -errno;
 	if (!entry_mode_ok(&st))
 		return -EPERM;
-	r = util_read_upto(fd, buf, sizeof(buf) - 1, &len);
+	r = read_whole(fd, &st, buf, sizeof(buf) - 1, &len);
 	if (r < 0)
 		return r;
 	buf[len] = '\0';
-	if (statefile_parse(buf, len, &e) < 0 || strcmp(e.name, name) != 0)
+	if (statefile_parse(buf, len, ret) < 0 || strcmp(ret->name, name) != 0)
 		return unreadable_but_alive(buf) ? -EUCLEAN : -EINVAL;
-	*ret = e;
 	*ret_fd = TAKE_FD(fd);
 	return 0;
 }
@@ -298,7 +326,7 @@ state_find(const char *name, struct state_entry *ret)
 	r = state_open_dir(&dir_fd);
 	if (r < 0)
 		return r;
-	r = read_entry(dir_fd, name, &e, &fd);
+	r = read_entry(dir_fd, name, DT_UNKNOWN, &e, &fd);
 	/* Not an entry (a FIFO, a symlink, bad text) or another version's: nothing to join. */
 	if (r == -EINVAL || r == -EPERM || r == -ELOOP || r == -EUCLEAN)
 		return -ENOENT;
@@ -311,20 +339,6 @@ state_find(const char *name, struct state_entry *ret)
 		return -ENOENT;
 	*ret = e;
 	return 0;
-}
-
-/* False unless sock is NAME.sock; a socket whose entry is gone belongs to a dead monitor. */
-static bool
-sweep_socket(int dir_fd, const char *sock)
-{
-	char entry[HELPER_NAME_MAX + 1];
-	int k = ipc_sock_name_strip(sock, entry, sizeof(entry));
-
-	if (k == -EINVAL)
-		return false;
-	if (k == 0 && faccessat(dir_fd, entry, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
-		(void)unlinkat(dir_fd, sock, 0);
-	return true;
 }
 
 /*
@@ -350,10 +364,10 @@ remove_stale(int dir_fd, const char *name)
  * its owner's max.
  */
 static int
-load_one(int dir_fd, const char *name, struct state_entry *ret)
+load_one(int dir_fd, const char *name, unsigned char type, struct state_entry *ret)
 {
 	_cleanup_close_ int fd = -1;
-	int r = read_entry(dir_fd, name, ret, &fd);
+	int r = read_entry(dir_fd, name, type, ret, &fd);
 
 	/* Not an entry at all (bad text, FIFO, device, symlink, another owner's). */
 	if (r == -EINVAL || r == -EPERM || r == -ELOOP) {
@@ -416,15 +430,102 @@ state_briefs_free(struct state_brief *v, size_t n)
 	free(v);
 }
 
+/* The monitors' control sockets (NAME.sock, helper/control.c) seen by a load. */
+struct sockets {
+	char (*name)[HELPER_NAME_MAX + 1];
+	size_t n, cap;
+};
+
+/* False unless file is NAME.sock; NAME then goes into *k for sweep_sockets. */
+static int
+note_socket(struct sockets *k, const char *file, bool *ret_is)
+{
+	char entry[HELPER_NAME_MAX + 1];
+	int r = ipc_sock_name_strip(file, entry, sizeof(entry));
+
+	*ret_is = r != -EINVAL;
+	if (r < 0)
+		return 0; /* not a socket name, or one too long to be an entry's: left */
+	if (k->n == k->cap) {
+		void *nv;
+		if (k->cap >= STATE_MAX_ENTRIES)
+			return -E2BIG;
+		nv = reallocarray(k->name, k->cap ? k->cap * 2 : 16, sizeof(*k->name));
+		if (nv == NULL)
+			return -ENOMEM;
+		k->name = nv;
+		k->cap = k->cap ? k->cap * 2 : 16;
+	}
+	memcpy(k->name[k->n++], entry, sizeof(entry));
+	return 0;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * A socket whose entry is not live belongs to a dead monitor: unlink it.
+ * The entries live now are v[0..n) (a stale one went with its socket in
+ * remove_stale). Decided from what the load saw rather than one look per
+ * socket (issue 12): under the lock no entry appears, and a monitor makes
+ * its socket after its entry and removes it after (state_remove).
+ */
+static int
+sweep_sockets(int dir_fd, const struct sockets *k, const struct state_brief *v, size_t n)
+{
+	_cleanup_free_ const char **live = reallocarray(NULL, n + 1, sizeof(*live));
+	char sock[HELPER_NAME_MAX + sizeof(IPC_SOCK_SUFFIX)];
+
+	if (live == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		live[i] = v[i].name;
+	qsort(live, n, sizeof(*live), cmp_name);
+	for (size_t i = 0; i < k->n; i++) {
+		const char *key = k->name[i];
+		if (bsearch(&key, live, n, sizeof(*live), cmp_name) != NULL)
+			continue;
+		(void)snprintf(sock, sizeof(sock), "%s%s", key, IPC_SOCK_SUFFIX);
+		(void)unlinkat(dir_fd, sock, 0);
+	}
+	return 0;
+}
+
+static int
+load_dir(int dir_fd, DIR *d, struct state_brief **v, size_t *n, struct sockets *k)
+{
+	struct state_entry e; /* out of the loop: zeroed once, not once an entry */
+	struct dirent *de;
+	size_t cap = 0;
+	int r = 0;
+
+	while (r >= 0 && (de = readdir(d)) != NULL) {
+		bool is_sock;
+		if (de->d_name[0] == '.')
+			continue;
+		r = note_socket(k, de->d_name, &is_sock);
+		if (r < 0 || is_sock)
+			continue;
+		r = load_one(dir_fd, de->d_name, de->d_type, &e);
+		if (r == 1)
+			r = append(v, n, &cap, &e);
+		else if (r == 0 || r == -ENOENT)
+			r = 0;
+	}
+	return r;
+}
+
 int
 state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n)
 {
+	struct sockets k = {0};
 	struct state_brief *v = NULL;
-	struct state_entry e; /* out of the loop: zeroed once, not once an entry */
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	DIR *d;
-	struct dirent *de;
-	int dfd = dup(dir_fd), r = 0;
+	int dfd = dup(dir_fd), r;
 
 	if (dfd < 0)
 		return -errno;
@@ -434,18 +535,11 @@ state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n)
 		(void)close(dfd);
 		return r;
 	}
-	while (r >= 0 && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (sweep_socket(dir_fd, de->d_name))
-			continue;
-		r = load_one(dir_fd, de->d_name, &e);
-		if (r == 1)
-			r = append(&v, &n, &cap, &e);
-		else if (r == 0 || r == -ENOENT)
-			r = 0;
-	}
+	r = load_dir(dir_fd, d, &v, &n, &k);
 	(void)closedir(d);
+	if (r >= 0)
+		r = sweep_sockets(dir_fd, &k, v, n);
+	free(k.name);
 	if (r < 0) {
 		state_briefs_free(v, n);
 		return r;

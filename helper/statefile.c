@@ -287,23 +287,33 @@ set_value(struct state_entry *e, enum sf_key k, const char *v, size_t len)
 	}
 }
 
-static int
-find_key(const char *key, size_t len)
+static bool
+key_is(int k, const char *key, size_t len)
 {
+	return strncmp(sf_keys[k].key, key, len) == 0 && sf_keys[k].key[len] == '\0';
+}
+
+/* Key k's index; first tried is hint, the one statefile_format writes next. */
+static int
+find_key(const char *key, size_t len, int hint)
+{
+	if (hint >= 0 && hint < SF_NKEYS && key_is(hint, key, len))
+		return hint;
 	for (int k = 0; k < SF_NKEYS; k++)
-		if (strlen(sf_keys[k].key) == len && memcmp(sf_keys[k].key, key, len) == 0)
+		if (key_is(k, key, len))
 			return k;
 	return -EINVAL;
 }
 
 /*
- * One "key=value" line (without its '\n'); seen[] catches a key given twice.
+ * One "key=value" line (without its '\n'); seen[] catches a key given twice,
+ * *hint is the key expected next (find_key).
  * The value is parsed where it lies: a copy of every line into a PATH_MAX
  * buffer, zeroed first (-ftrivial-auto-var-init), cost 80 KiB of memset an
  * entry, and a start reads every entry (issue 12).
  */
 static int
-parse_line(struct state_entry *e, const char *line, size_t len, bool *seen)
+parse_line(struct state_entry *e, const char *line, size_t len, bool *seen, int *hint)
 {
 	const char *eq = memchr(line, '=', len);
 	size_t vlen;
@@ -311,38 +321,39 @@ parse_line(struct state_entry *e, const char *line, size_t len, bool *seen)
 
 	if (eq == NULL)
 		return -EINVAL;
-	k = find_key(line, (size_t)(eq - line));
+	k = find_key(line, (size_t)(eq - line), *hint);
 	vlen = len - (size_t)(eq - line) - 1;
 	if (k < 0 || seen[k] || vlen >= PATH_MAX)
 		return -EINVAL;
 	seen[k] = true;
+	*hint = k + 1;
 	return set_value(e, (enum sf_key)k, eq + 1, vlen);
 }
 
+/* Into *ret itself: a copy through a zeroed local cost two more passes over
+ * its two PATH_MAX fields, and a start parses every running entry (issue 12). */
 int
 statefile_parse(const char *buf, size_t len, struct state_entry *ret)
 {
-	struct state_entry e = {0};
 	bool seen[SF_NKEYS] = {false};
 	const char *p = buf, *end = buf + len;
+	int hint = 0;
 
+	memset(ret, 0, sizeof(*ret));
 	if (len > STATEFILE_MAX)
 		return -E2BIG;
 	if (memchr(buf, '\0', len) != NULL)
 		return -EINVAL;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL || parse_line(&e, p, (size_t)(nl - p), seen) < 0)
+		if (nl == NULL || parse_line(ret, p, (size_t)(nl - p), seen, &hint) < 0)
 			return -EINVAL;
 		p = nl + 1;
 	}
 	for (int k = 0; k < SF_NKEYS; k++)
 		if (!seen[k])
 			return -EINVAL;
-	if (entry_check(&e) < 0)
-		return -EINVAL;
-	*ret = e;
-	return 0;
+	return entry_check(ret) < 0 ? -EINVAL : 0;
 }
 
 void

@@ -73,7 +73,8 @@ int statefile_format(const struct state_entry *e, char *buf, size_t size);
  * exactly once, each line ending in '\n', numbers in decimal without
  * leading zeros or signs and within their type, strings within their
  * fields, monitor_pid and monitor_start not 0. Anything else is -EINVAL
- * (-E2BIG past STATEFILE_MAX); *ret is written only on success.
+ * (-E2BIG past STATEFILE_MAX). *ret is zeroed first and, on failure, holds
+ * whatever was parsed before the refusal: use it only on success.
  */
 int statefile_parse(const char *buf, size_t len, struct state_entry *ret);
 

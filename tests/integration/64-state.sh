@@ -114,7 +114,35 @@ CN_TIMEOUT=20 incont "$TEMPLATE" 'echo own-ok; true' -M t64o
 is "a file of another owner in the state dir: the start succeeds" "0 own-ok" "$RC $OUT"
 check_fail "... and the file is removed" test -e "$STATE/t64own"
 rm -f "$STATE/t64own"
+# A symlink is not an entry either (readdir's d_type says so, issue 12): it is
+# removed, never followed, and what it points to is untouched.
+ln -s /etc/hostname "$STATE/t64link"
+host_name=$(cat /etc/hostname)
+CN_TIMEOUT=20 incont "$TEMPLATE" 'echo link-ok; true' -M t64l
+is "a symlink in the state dir: the start succeeds" "0 link-ok" "$RC $OUT"
+check_fail "... and the symlink is removed" test -L "$STATE/t64link"
+is "... and what it pointed to is untouched" "$host_name" "$(cat /etc/hostname)"
+rm -f "$STATE/t64link"
 assert_clean "not entries"
+
+# --- control sockets: a dead monitor's goes, a live one's stays ---------------
+# A monitor killed with SIGKILL leaves NAME.sock behind; the next start removes
+# it, decided from what it read of the directory (issue 12), while the socket
+# of a running container is kept.
+run cn -d -q -M t64keep -p "$TEMPLATE" -b br0 --init /bin/sh -- -c 'sleep 100'
+is "a detached container to keep" 0 "$RC"
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+	"$STATE/t64gone.sock"
+mkcopy t64sock
+CN_TIMEOUT=20 incont "$COPY" 'echo sock-ok; true'
+is "a start with a dead monitor's socket in the state dir" "0 sock-ok" "$RC $OUT"
+check_fail "... removes the socket whose entry is gone" test -S "$STATE/t64gone.sock"
+check "... and keeps the running container's socket" test -S "$STATE/t64keep.sock"
+run cn status t64keep
+like "... through which its monitor still answers" '^ *Name: t64keep$' "$OUT"
+rm -f "$STATE/t64gone.sock"
+cn stop --kill t64keep > /dev/null 2>&1 || true
+assert_clean "control sockets"
 
 # --- F6: max holds when the policy is edited -----------------------------------
 save_policy

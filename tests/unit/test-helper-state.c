@@ -234,6 +234,35 @@ test_statefile_parse_every_key(void **state)
 	assert_memory_equal(out, text, n);
 }
 
+/* Any order of the lines is the same entry: find_key's hint (the key the
+ * format writes next) is a fast path only. */
+static void
+test_statefile_parse_any_order(void **state)
+{
+	static char reversed[2 * STATEFILE_MAX];
+	struct state_entry a, b;
+	size_t n = entry_with("", NULL), k = 0;
+	char out_a[STATEFILE_MAX], out_b[STATEFILE_MAX];
+
+	(void)state;
+	for (size_t i = NFIELDS; i-- > 0;)
+		k += (size_t)snprintf(reversed + k, sizeof(reversed) - k, "%s=%s\n", fields[i].key,
+		    fields[i].value);
+	assert_int_equal(k, n);
+	assert_int_equal(statefile_parse(text, n, &a), 0);
+	assert_int_equal(statefile_parse(reversed, k, &b), 0);
+	assert_int_equal(statefile_format(&a, out_a, sizeof(out_a)), (int)n);
+	assert_int_equal(statefile_format(&b, out_b, sizeof(out_b)), (int)n);
+	assert_memory_equal(out_a, out_b, n);
+	/* A prefix or an extension of the hinted key is not that key. */
+	k = (size_t)snprintf(reversed, sizeof(reversed), "nam=web\n%s",
+	    text + strlen("name=web\n"));
+	assert_int_equal(statefile_parse(reversed, k, &b), -EINVAL);
+	k = (size_t)snprintf(reversed, sizeof(reversed), "names=web\n%s",
+	    text + strlen("name=web\n"));
+	assert_int_equal(statefile_parse(reversed, k, &b), -EINVAL);
+}
+
 static void
 test_statefile_parse_missing_or_duplicate(void **state)
 {
@@ -437,6 +466,7 @@ main(void)
 	    cmocka_unit_test(test_statefile_parse_proc_stat_comm),
 	    cmocka_unit_test(test_statefile_parse_proc_stat_bad),
 	    cmocka_unit_test(test_statefile_parse_every_key),
+	    cmocka_unit_test(test_statefile_parse_any_order),
 	    cmocka_unit_test(test_statefile_parse_missing_or_duplicate),
 	    cmocka_unit_test(test_statefile_parse_lines),
 	    cmocka_unit_test(test_statefile_parse_limits),
