@@ -25,6 +25,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
@@ -419,6 +420,32 @@ net_child_netns_check(pid_t child_pid)
 	return 0;
 }
 
+/*
+ * A bridge port needs no address of its own: the bridge holds the host's.
+ * With IPv6 on, each host end got a link-local address, its neighbour and
+ * multicast traffic, and three routes in the host's table, which the kernel
+ * walks on every link event: each start and stop paid for every other
+ * running container (issue 12). The container's eth0 keeps its IPv6.
+ * Privileged: writes one sysctl, of the link just created, in our own
+ * network namespace; ifname passed util_ifname_ok (one path component, not
+ * "." or "..") and is not one of the directory's two other entries. Best
+ * effort: a host without IPv6 (ENOENT) or with /proc/sys read-only keeps
+ * the kernel's default, which is only slower.
+ */
+static void
+net_port_no_ipv6(const char *ifname)
+{
+	char path[sizeof("/proc/sys/net/ipv6/conf//disable_ipv6") + UTIL_IFNAME_MAX];
+	_cleanup_close_ int fd = -1;
+
+	if (strcmp(ifname, "all") == 0 || strcmp(ifname, "default") == 0)
+		return;
+	(void)snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0)
+		(void)util_write_full(fd, "1\n", 2);
+}
+
 int
 net_create_veth(const char *host_ifname, const char *bridge, pid_t child_pid)
 {
@@ -443,6 +470,8 @@ net_create_veth(const char *host_ifname, const char *bridge, pid_t child_pid)
 	r = net_veth_new(host_ifname, child_pid);
 	if (r < 0)
 		return r;
+	/* Before it is up: no address is made, no route added. */
+	net_port_no_ipv6(host_ifname);
 
 	/* Privileged: enslaves and ups only the link just created. The bridge
 	 * is one the policy allowed; joining it is the point of the request. */
