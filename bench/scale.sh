@@ -5,7 +5,8 @@
 # (issue 12): start times, list and stop times, each monitor's memory, an
 # attached frontend's memory, host memory per container, and that nothing
 # is left. Not a test; never run in CI. Needs root; see bench/README.md.
-# Knobs: N (200, at most 250: the /24 pool), BENCH_PREFIX (/opt/cnspawn-bench).
+# Knobs: N (200, at most 250: the /24 pool), REPEAT (11: starts of the 1st and
+# the Nth, each stopped again), BENCH_PREFIX (/opt/cnspawn-bench).
 set -eu
 
 NS=cnspawn-bench-scale
@@ -34,15 +35,36 @@ INIT='trap "exit 0" USR2; sleep 2147483647 & wait'
 machine_note
 mem_before=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
 say "starting $N containers one after another (holding $INTEGRATION_LOCK)"
-measure_begin
-: > "$tmp/start.txt"
-i=1
-while [ "$i" -le "$N" ]; do
-	user "$tmp/stopwatch" -- "$CNSPAWN" -d -q -p "$MACHINES/c$i" -b br0 \
+# start_one I: start container cI (detached) and append "I MS" to $tmp/start.txt.
+start_one() {
+	user "$tmp/stopwatch" -- "$CNSPAWN" -d -q -p "$MACHINES/c$1" -b br0 \
 		--kill-signal=SIGUSR2 --init /bin/sh -- -c "$INIT" < /dev/null > "$tmp/one.txt"
 	read -r _ ms st < "$tmp/one.txt"
-	[ "$st" = 0 ] || die "start of c$i failed (status $st)"
-	echo "$i $ms" >> "$tmp/start.txt"
+	[ "$st" = 0 ] || die "start of c$1 failed (status $st)"
+	echo "$1 $ms" >> "$tmp/start.txt"
+}
+# again I FILE: REPEAT starts of cI, each stopped again (the number of
+# others running stays), their times in FILE: one start alone is noisy.
+REPEAT=${REPEAT:-11}
+again() {
+	: > "$2"
+	_k=1
+	while [ "$_k" -le "$REPEAT" ]; do
+		start_one "$1"
+		tail -n 1 "$tmp/start.txt" >> "$2"
+		sed -i '$d' "$tmp/start.txt"
+		user "$CNSPAWN" stop -t 5 "c$1" > /dev/null 2>&1 || die "stop of c$1 failed"
+		sleep 0.1 # the stopped monitor reaps its veth deleter
+		_k=$((_k + 1))
+	done
+}
+measure_begin
+: > "$tmp/start.txt"
+again 1 "$tmp/first.txt"
+i=1
+while [ "$i" -le "$N" ]; do
+	[ "$i" = "$N" ] && again "$N" "$tmp/last.txt"
+	start_one "$i"
 	i=$((i + 1))
 done
 running=$(user "$CNSPAWN" list | wc -l)
@@ -119,6 +141,14 @@ echo
 echo "$N detached containers (cnspawn -d), one user, one rule (max $N, $NET.0/24), one after another:"
 printf '  start of the 1st, %dth, %dth:  %s ms, %s ms, %s ms   (%dth / 1st = %.2f; goal <= 1.5)\n' \
 	"$mid" "$N" "$(at 1)" "$(at "$mid")" "$(at "$N")" "$N" "$(echo "$(at "$N") $(at 1)" | awk '{ print $1 / $2 }')"
+read -r a_med _ << EOF
+$(stats 2 < "$tmp/first.txt")
+EOF
+read -r z_med _ << EOF
+$(stats 2 < "$tmp/last.txt")
+EOF
+printf '  the 1st and the %dth, %d times each (started and stopped again, with 0 and with %d others running): median %s ms and %s ms   (%dth / 1st = %.2f; goal <= 1.5)\n' \
+	"$N" "$REPEAT" "$((N - 1))" "$a_med" "$z_med" "$N" "$(echo "$z_med $a_med" | awk '{ print $1 / $2 }')"
 read -r s_med s_max << EOF
 $(stats 2 < "$tmp/start.txt")
 EOF
