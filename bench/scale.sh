@@ -141,12 +141,8 @@ echo
 echo "$N detached containers (cnspawn -d), one user, one rule (max $N, $NET.0/24), one after another:"
 printf '  start of the 1st, %dth, %dth:  %s ms, %s ms, %s ms   (%dth / 1st = %.2f; goal <= 1.5)\n' \
 	"$mid" "$N" "$(at 1)" "$(at "$mid")" "$(at "$N")" "$N" "$(echo "$(at "$N") $(at 1)" | awk '{ print $1 / $2 }')"
-read -r a_med _ << EOF
-$(stats 2 < "$tmp/first.txt")
-EOF
-read -r z_med _ << EOF
-$(stats 2 < "$tmp/last.txt")
-EOF
+a_med=$(stats 2 < "$tmp/first.txt" | cut -d' ' -f1)
+z_med=$(stats 2 < "$tmp/last.txt" | cut -d' ' -f1)
 printf '  the 1st and the %dth, %d times each (started and stopped again, with 0 and with %d others running): median %s ms and %s ms   (%dth / 1st = %.2f; goal <= 1.5)\n' \
 	"$N" "$REPEAT" "$((N - 1))" "$a_med" "$z_med" "$N" "$(echo "$z_med $a_med" | awk '{ print $1 / $2 }')"
 read -r s_med s_max << EOF
