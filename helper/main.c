@@ -410,7 +410,13 @@ set_up(struct helper_session *s, struct boot *b)
 	return master;
 }
 
-/* The state entry names init, once it exec'd (the start's, or a reboot's). */
+/*
+ * The state entry names init, once it exec'd (the start's, or a reboot's).
+ * Under the state lock, as every write of an entry: a start's load must
+ * never see an entry renamed over while it reads the directory (readdir
+ * may then skip the name, and that load would free the container's name,
+ * address and root, lift its owner's max and sweep its control socket).
+ */
 static void
 record_init(struct state_entry *e)
 {
@@ -419,6 +425,8 @@ record_init(struct state_entry *e)
 
 	e->init_pid = helper_session.init_pid;
 	r = state_open_dir(&dir_fd);
+	if (r == 0)
+		r = state_lock(dir_fd);
 	if (r == 0)
 		r = state_write(dir_fd, e);
 	if (r < 0)

@@ -246,6 +246,7 @@ read_whole(int fd, const struct stat *st, char *buf, size_t size, size_t *ret_le
  * The entry, and its open fd in *ret_fd for entry_alive. type is readdir's
  * d_type (DT_UNKNOWN when not known): the file type the directory records,
  * which is what an fstatat would say, so only an unknown one costs a look.
+ * On failure *ret holds whatever statefile_parse left: not an entry.
  */
 static int
 read_entry(int dir_fd, const char *name, unsigned char type, struct state_entry *ret, int *ret_fd)
@@ -436,28 +437,41 @@ struct sockets {
 	size_t n, cap;
 };
 
+/*
+ * A socket whose entry is gone, looked at once (the old way, one faccessat):
+ * for the sockets past the list's cap, or when it could not grow.
+ */
+static void
+sweep_one(int dir_fd, const char *entry, const char *sock)
+{
+	if (faccessat(dir_fd, entry, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+		(void)unlinkat(dir_fd, sock, 0);
+}
+
 /* False unless file is NAME.sock; NAME then goes into *k for sweep_sockets. */
-static int
-note_socket(struct sockets *k, const char *file, bool *ret_is)
+static bool
+note_socket(int dir_fd, struct sockets *k, const char *file)
 {
 	char entry[HELPER_NAME_MAX + 1];
 	int r = ipc_sock_name_strip(file, entry, sizeof(entry));
 
-	*ret_is = r != -EINVAL;
+	if (r == -EINVAL)
+		return false;
 	if (r < 0)
-		return 0; /* not a socket name, or one too long to be an entry's: left */
+		return true; /* a name too long to be an entry's: left */
 	if (k->n == k->cap) {
-		void *nv;
-		if (k->cap >= STATE_MAX_ENTRIES)
-			return -E2BIG;
-		nv = reallocarray(k->name, k->cap ? k->cap * 2 : 16, sizeof(*k->name));
-		if (nv == NULL)
-			return -ENOMEM;
+		void *nv = NULL;
+		if (k->cap < STATE_MAX_ENTRIES)
+			nv = reallocarray(k->name, k->cap ? k->cap * 2 : 16, sizeof(*k->name));
+		if (nv == NULL) {
+			sweep_one(dir_fd, entry, file);
+			return true;
+		}
 		k->name = nv;
 		k->cap = k->cap ? k->cap * 2 : 16;
 	}
 	memcpy(k->name[k->n++], entry, sizeof(entry));
-	return 0;
+	return true;
 }
 
 static int
@@ -470,8 +484,12 @@ cmp_name(const void *a, const void *b)
  * A socket whose entry is not live belongs to a dead monitor: unlink it.
  * The entries live now are v[0..n) (a stale one went with its socket in
  * remove_stale). Decided from what the load saw rather than one look per
- * socket (issue 12): under the lock no entry appears, and a monitor makes
- * its socket after its entry and removes it after (state_remove).
+ * socket (issue 12), which holds because the listing has every live entry:
+ * entries are written (made, or renamed over: record_init) only under the
+ * lock the load holds, so none appears or moves while it reads the
+ * directory, and readdir returns every name that stays. A monitor makes
+ * its socket after its entry and removes it after (state_remove): a socket
+ * whose entry went during the load is one being removed anyway.
  */
 static int
 sweep_sockets(int dir_fd, const struct sockets *k, const struct state_brief *v, size_t n)
@@ -503,11 +521,9 @@ load_dir(int dir_fd, DIR *d, struct state_brief **v, size_t *n, struct sockets *
 	int r = 0;
 
 	while (r >= 0 && (de = readdir(d)) != NULL) {
-		bool is_sock;
 		if (de->d_name[0] == '.')
 			continue;
-		r = note_socket(k, de->d_name, &is_sock);
-		if (r < 0 || is_sock)
+		if (note_socket(dir_fd, k, de->d_name))
 			continue;
 		r = load_one(dir_fd, de->d_name, de->d_type, &e);
 		if (r == 1)

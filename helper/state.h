@@ -43,7 +43,8 @@ struct state_brief {
 int state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n);
 /* Free what state_load_all returned. */
 void state_briefs_free(struct state_brief *v, size_t n);
-/* Write (or replace) an entry atomically. */
+/* Write (or replace) an entry atomically; the caller holds state_lock (a load
+ * must never see an entry appear or move while it reads the directory). */
 int state_write(int dir_fd, const struct state_entry *e);
 /* Close the entry state_write keeps open and locked (the monitor's control process
  * must not hold a writable fd of a root-owned entry; keeper.h). */
