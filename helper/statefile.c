@@ -372,3 +372,47 @@ statefile_request(const struct state_entry *e, struct policy_request *ret)
 	    .cpus_milli = e->cpus_milli,
 	    .ephemeral = e->ephemeral};
 }
+
+int
+statefile_slot_format(char *rec, const char *name, unsigned long long ino, const char *text,
+    size_t len)
+{
+	int n;
+
+	memset(rec, 0, STATEFILE_SLOT_SIZE);
+	if (ipc_name_check(name) < 0)
+		return -EINVAL;
+	n = snprintf(rec, STATEFILE_SLOT_SIZE, "%s %llu\n", name, ino);
+	/* One NUL at least after the text: a reader finds its end inside the record. */
+	if (n < 0 || (size_t)n + len >= STATEFILE_SLOT_SIZE) {
+		memset(rec, 0, STATEFILE_SLOT_SIZE);
+		return -E2BIG;
+	}
+	memcpy(rec + n, text, len);
+	return 0;
+}
+
+int
+statefile_slot_parse(const char *rec, char *ret_name, unsigned long long *ret_ino,
+    const char **ret_text, size_t *ret_len)
+{
+	const char *end = rec + STATEFILE_SLOT_SIZE;
+	const char *sp = memchr(rec, ' ', HELPER_NAME_MAX + 1), *p, *nul;
+	unsigned long long ino;
+
+	if (sp == NULL || sp == rec)
+		return -EINVAL;
+	memcpy(ret_name, rec, (size_t)(sp - rec));
+	ret_name[sp - rec] = '\0';
+	if (strlen(ret_name) != (size_t)(sp - rec) || ipc_name_check(ret_name) < 0)
+		return -EINVAL;
+	if (parse_digits(sp + 1, end, &ino, &p) < 0 || p == end || *p != '\n')
+		return -EINVAL;
+	nul = memchr(p + 1, '\0', (size_t)(end - (p + 1)));
+	if (nul == NULL)
+		return -EINVAL;
+	*ret_ino = ino;
+	*ret_text = p + 1;
+	*ret_len = (size_t)(nul - (p + 1));
+	return 0;
+}

@@ -87,3 +87,24 @@ int statefile_parse(const char *buf, size_t len, struct state_entry *ret);
  * strings.
  */
 void statefile_request(const struct state_entry *e, struct policy_request *ret);
+
+/*
+ * A slot record (helper/slots.h): SLOTS_RECORD bytes, "NAME INO\n", then
+ * the entry's text as statefile_format wrote it, then NUL bytes to the end
+ * (at least one). INO is the entry file's inode number, in decimal.
+ */
+#define STATEFILE_SLOT_SIZE 1024u
+
+/* Write the record of entry text (len bytes) named name with inode ino into
+ * rec (STATEFILE_SLOT_SIZE bytes, all written); -E2BIG when it does not fit. */
+int statefile_slot_format(char *rec, const char *name, unsigned long long ino, const char *text,
+    size_t len);
+
+/*
+ * Read a record (STATEFILE_SLOT_SIZE bytes): its name (a machine name, into
+ * ret_name, HELPER_NAME_MAX + 1 bytes), inode, and where its text lies in
+ * rec (*ret_text, *ret_len: not checked, statefile_parse does that). An
+ * empty record (first byte NUL) or anything malformed is -EINVAL.
+ */
+int statefile_slot_parse(const char *rec, char *ret_name, unsigned long long *ret_ino,
+    const char **ret_text, size_t *ret_len);

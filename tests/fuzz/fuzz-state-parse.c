@@ -5,6 +5,8 @@
  * helper under the state lock. An entry that parses must format to a text
  * that parses to the same entry and formats to the very same bytes (one
  * spelling per value, so a written entry is always read back as written).
+ * The input is also read as a slot record (helper/slots.h): a text found
+ * there lies inside the record, and writing it again gives the same record.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +32,27 @@ check_roundtrip(const struct state_entry *e)
 		abort();
 }
 
+static void
+check_slot(const uint8_t *data, size_t size)
+{
+	static char rec[STATEFILE_SLOT_SIZE], again[STATEFILE_SLOT_SIZE];
+	char name[HELPER_NAME_MAX + 1];
+	unsigned long long ino;
+	const char *text;
+	size_t len;
+
+	memcpy(rec, data, size < sizeof(rec) ? size : sizeof(rec));
+	if (size < sizeof(rec))
+		memset(rec + size, 0, sizeof(rec) - size);
+	if (statefile_slot_parse(rec, name, &ino, &text, &len) < 0)
+		return;
+	if (text < rec || text + len >= rec + sizeof(rec) || memchr(text, '\0', len) != NULL)
+		abort();
+	if (statefile_slot_format(again, name, ino, text, len) < 0 ||
+	    memcmp(again, rec, (size_t)(text - rec) + len) != 0)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,5 +63,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (statefile_parse((const char *)data, size, &e) == 0)
 		check_roundtrip(&e);
 	(void)statefile_parse_proc_stat((const char *)data, size, &state, &start);
+	check_slot(data, size);
 	return 0;
 }

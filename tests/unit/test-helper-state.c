@@ -457,6 +457,102 @@ test_statefile_request(void **state)
 	assert_false(rq.has_gateway);
 }
 
+/* ---- slot records (helper/slots.h) -------------------------------------- */
+
+static void
+test_statefile_slot_roundtrip(void **state)
+{
+	static const char entry[] = "name=web\nuid=1000\n";
+	char rec[STATEFILE_SLOT_SIZE], name[HELPER_NAME_MAX + 1];
+	unsigned long long ino = 0;
+	const char *t = NULL;
+	size_t len = 0;
+
+	(void)state;
+	memset(rec, 0xff, sizeof(rec)); /* an older record's bytes */
+	assert_int_equal(statefile_slot_format(rec, "web", 123456789012ULL, entry, strlen(entry)),
+	    0);
+	assert_memory_equal(rec, "web 123456789012\nname=web\n", 26);
+	assert_int_equal(statefile_slot_parse(rec, name, &ino, &t, &len), 0);
+	assert_string_equal(name, "web");
+	assert_true(ino == 123456789012ULL);
+	assert_int_equal(len, strlen(entry));
+	assert_memory_equal(t, entry, len);
+	/* The rest of the record is NUL: an older, longer text leaves nothing behind. */
+	for (size_t i = 17 + len; i < sizeof(rec); i++)
+		assert_int_equal(rec[i], '\0');
+}
+
+static void
+test_statefile_slot_limits(void **state)
+{
+	char rec[STATEFILE_SLOT_SIZE], big[STATEFILE_SLOT_SIZE], name[HELPER_NAME_MAX + 1];
+	unsigned long long ino;
+	const char *t;
+	size_t len, head = strlen("web 7\n");
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	memset(rec, 0xff, sizeof(rec));
+	/* One NUL must remain after the text: a text that fills the record does not fit. */
+	assert_int_equal(statefile_slot_format(rec, "web", 7, big, sizeof(rec) - head), -E2BIG);
+	assert_int_equal(rec[0], '\0'); /* emptied, not half written */
+	assert_int_equal(statefile_slot_format(rec, "web", 7, big, sizeof(rec) - head - 1), 0);
+	assert_int_equal(statefile_slot_parse(rec, name, &ino, &t, &len), 0);
+	assert_int_equal(len, sizeof(rec) - head - 1);
+	/* A name that is not a machine name is neither written nor read. */
+	assert_int_equal(statefile_slot_format(rec, "a b", 7, "x", 1), -EINVAL);
+	assert_int_equal(statefile_slot_format(rec, ".slots", 7, "x", 1), -EINVAL);
+}
+
+/* What a torn, forged or foreign record may hold: each is refused, never half read. */
+static void
+test_statefile_slot_parse_bad(void **state)
+{
+	static const char *const bad[] = {
+	    "",                           /* empty: nobody's */
+	    "web\n",                      /* no inode */
+	    "web \n",                     /* an empty inode */
+	    " 7\n",                       /* no name */
+	    "web 07\n",                   /* two spellings of 7 */
+	    "web +7\n",                   /* a sign */
+	    "web 7 \n",                   /* something after it */
+	    "web 99999999999999999999\n", /* past 64 bits */
+	    "-web 7\n",                   /* not a machine name */
+	    "w/b 7\n",                    /* nor this */
+	    "web 7",                      /* no end of line */
+	};
+	char rec[STATEFILE_SLOT_SIZE], name[HELPER_NAME_MAX + 1];
+	unsigned long long ino;
+	const char *t;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(rec, 0, sizeof(rec));
+		memcpy(rec, bad[i], strlen(bad[i]));
+		assert_int_equal(statefile_slot_parse(rec, name, &ino, &t, &len), -EINVAL);
+	}
+	/* A NUL inside the name. */
+	memset(rec, 0, sizeof(rec));
+	memcpy(rec, "we\0b 7\n", 7);
+	assert_int_equal(statefile_slot_parse(rec, name, &ino, &t, &len), -EINVAL);
+	/* A name past HELPER_NAME_MAX. */
+	memset(rec, 'a', sizeof(rec));
+	rec[HELPER_NAME_MAX + 1] = ' ';
+	memcpy(rec + HELPER_NAME_MAX + 2, "7\n", 2);
+	rec[sizeof(rec) - 1] = '\0';
+	assert_int_equal(statefile_slot_parse(rec, name, &ino, &t, &len), -EINVAL);
+	/* No NUL at all: the text would run past the record. */
+	memset(rec, 'x', sizeof(rec));
+	memcpy(rec, "web 7\n", 6);
+	assert_int_equal(statefile_slot_parse(rec, name, &ino, &t, &len), -EINVAL);
+	/* Digits up to the end of the record and no newline. */
+	memset(rec, '7', sizeof(rec));
+	memcpy(rec, "web ", 4);
+	assert_int_equal(statefile_slot_parse(rec, name, &ino, &t, &len), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -472,6 +568,9 @@ main(void)
 	    cmocka_unit_test(test_statefile_parse_limits),
 	    cmocka_unit_test(test_statefile_format_refuses),
 	    cmocka_unit_test(test_statefile_request),
+	    cmocka_unit_test(test_statefile_slot_roundtrip),
+	    cmocka_unit_test(test_statefile_slot_limits),
+	    cmocka_unit_test(test_statefile_slot_parse_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
