@@ -73,7 +73,7 @@ innet() { nsenter --net="/run/netns/$NS" "$@"; }
 
 # What is left of our containers: veths, state entries, cgroup directories.
 veths_left() { ip -n "$NS" -o link show type veth 2> /dev/null | wc -l; }
-states_left() { find "$STATE" -mindepth 1 -maxdepth 1 ! -name '*.sock' 2> /dev/null | wc -l; }
+states_left() { find "$STATE" -mindepth 1 -maxdepth 1 ! -name '*.sock' ! -name .slots 2> /dev/null | wc -l; }
 cgroups_left() {
 	for _c in $CGROUP_DIRS; do
 		[ -d "$_c" ] && find "$_c" -mindepth 1 -maxdepth 1 -type d

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "reserve.h"
+#include "slots.h"
 #include "util.h"
 
 void
@@ -205,6 +206,9 @@ reserve_among(struct helper_session *s, int dir_fd, const struct policy *p,
 	else if ((r = pick_address(v, n, d, &e.address)) < 0)
 		return fail_say(f, r, "no free address left in the range of rule at line %u",
 		    d->line);
+	/* This process is the monitor: its record (slots.h) lets later starts skip
+	 * reading its entry. None to be had only costs them that read. */
+	(void)slots_take();
 	r = state_write(dir_fd, &e);
 	if (r < 0)
 		return r;

@@ -16,6 +16,7 @@
 #include "names.h"
 #include "policy.h"
 #include "request.h"
+#include "slots.h"
 #include "state.h"
 #include "util.h"
 
@@ -98,6 +99,7 @@ state_write(int dir_fd, const struct state_entry *e)
 {
 	char buf[STATEFILE_MAX], tmp[HELPER_NAME_MAX + 8];
 	_cleanup_close_ int fd = -1;
+	struct stat st;
 	bool locked;
 	int n, r;
 
@@ -115,12 +117,16 @@ state_write(int dir_fd, const struct state_entry *e)
 	/* No lock (a file system without flock): readers look at /proc, as for any entry. */
 	locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
 	r = util_write_full(fd, buf, (size_t)n);
+	if (r == 0 && fstat(fd, &st) < 0)
+		r = -errno;
 	if (r == 0 && renameat(dir_fd, tmp, dir_fd, e->name) < 0)
 		r = -errno;
 	if (r < 0) {
 		(void)unlinkat(dir_fd, tmp, 0);
 		return r;
 	}
+	/* After the rename, under the lock: the record names the inode now there (slots.h). */
+	slots_write(e->name, (unsigned long long)st.st_ino, buf, (size_t)n);
 	/* The new entry is locked before the old one's lock goes: never a gap. */
 	if (locked) {
 		(void)util_safe_close(entry_lock);
@@ -133,6 +139,7 @@ void
 state_drop_lock(void)
 {
 	entry_lock = util_safe_close(entry_lock);
+	slots_close();
 }
 
 /* The monitor's control socket NAME.sock (helper/control.c) goes with its entry. */
@@ -159,6 +166,10 @@ state_remove(const char *name)
 		return r;
 	if (ipc_name_check(name) < 0)
 		return -EINVAL;
+	/* The record before the entry: a load meanwhile reads the entry itself, whose
+	 * flock still proves it live, and no record outlives its entry to stand for
+	 * another one with the same name (a reused inode; slots.h rule 4). */
+	slots_release();
 	if (unlinkat(dir_fd, name, 0) < 0)
 		return -errno;
 	entry_lock = util_safe_close(entry_lock);
@@ -512,8 +523,26 @@ sweep_sockets(int dir_fd, const struct sockets *k, const struct state_brief *v, 
 	return 0;
 }
 
+/*
+ * 1 and *ret when a live monitor's record stands for the entry of the
+ * listing (slots.h, MUST rules 3 and 4), without opening it; else 0.
+ */
 static int
-load_dir(int dir_fd, DIR *d, struct state_brief **v, size_t *n, struct sockets *k)
+load_from_slot(const struct slots_scan *sc, const struct dirent *de, struct state_entry *ret)
+{
+	const struct slots_record *rec;
+
+	if (de->d_type != DT_REG)
+		return 0;
+	rec = slots_match(sc, de->d_name, (unsigned long long)de->d_ino);
+	if (rec == NULL || statefile_parse(rec->text, rec->len, ret) < 0)
+		return 0;
+	return strcmp(ret->name, de->d_name) == 0 && ret->monitor_pid == rec->holder;
+}
+
+static int
+load_dir(int dir_fd, DIR *d, const struct slots_scan *sc, struct state_brief **v, size_t *n,
+    struct sockets *k)
 {
 	struct state_entry e; /* out of the loop: zeroed once, not once an entry */
 	struct dirent *de;
@@ -525,7 +554,9 @@ load_dir(int dir_fd, DIR *d, struct state_brief **v, size_t *n, struct sockets *
 			continue;
 		if (note_socket(dir_fd, k, de->d_name))
 			continue;
-		r = load_one(dir_fd, de->d_name, de->d_type, &e);
+		r = load_from_slot(sc, de, &e);
+		if (r == 0)
+			r = load_one(dir_fd, de->d_name, de->d_type, &e);
 		if (r == 1)
 			r = append(v, n, &cap, &e);
 		else if (r == 0 || r == -ENOENT)
@@ -538,6 +569,7 @@ int
 state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n)
 {
 	struct sockets k = {0};
+	struct slots_scan sc;
 	struct state_brief *v = NULL;
 	size_t n = 0;
 	DIR *d;
@@ -551,7 +583,10 @@ state_load_all(int dir_fd, struct state_brief **ret, size_t *ret_n)
 		(void)close(dfd);
 		return r;
 	}
-	r = load_dir(dir_fd, d, &v, &n, &k);
+	/* The records first: every one the listing then confirms saves a read. */
+	slots_scan(dir_fd, &sc);
+	r = load_dir(dir_fd, d, &sc, &v, &n, &k);
+	slots_scan_free(&sc);
 	(void)closedir(d);
 	if (r >= 0)
 		r = sweep_sockets(dir_fd, &k, v, n);

@@ -187,6 +187,110 @@ is "... and removes every one" 0 "$(find "$STATE" -name 't64dead*.sock' | wc -l)
 find "$STATE" -name 't64dead*.sock' -delete
 assert_clean "control sockets"
 
+# --- the slots: a start's record of each running container (issue 12) -------
+# A monitor holds a POSIX lock on its record in .slots and writes its entry's
+# name, inode and text there; a start trusts a record only when its holder is
+# the entry's monitor_pid and the listing has that name with that inode
+# (helper/slots.h). slots.py reads, forges and garbles records as root, the
+# only one who can open .slots (slots and slot_of: lib.sh).
+mkcopy t64s
+run cn -d -q -M t64s -p "$COPY" -b br0 --init /bin/sh -- -c 'sleep 100'
+is "a detached container for the slots" 0 "$RC"
+smon=$(entry_val t64s monitor_pid)
+slot_of t64s
+is "its record in .slots is held by its monitor" "$smon" "$SLOT_PID"
+is "... and names its entry's inode" "$(stat -c %i "$STATE/t64s")" "$SLOT_INO"
+sidx=$SLOT_I
+is ".slots is root's alone (0600)" "600 root" "$(stat -c '%a %U' "$STATE/.slots")"
+# The control process runs as the owner: a .slots fd in it could forge records.
+ctl=$(cat "/proc/$smon/task/$smon/children" 2> /dev/null || true)
+check "the keeper has children (its control process and init)" test -n "$ctl"
+leak=
+for c in $ctl; do
+	for f in "/proc/$c/fd/"*; do
+		[ "$(readlink "$f" 2> /dev/null)" = "$STATE/.slots" ] && leak="$leak $c"
+	done
+done
+is "no process but the keeper holds .slots open (its children: $ctl)" "" "$leak"
+# Rule 3: a record counts only when its holder is the entry's monitor. A stale
+# fake entry (a live pid, a wrong start time) with a record that this test's
+# python holds: the start must still find it stale, not "busy".
+mkcopy t64ghost
+sleep 300 &
+gp=$!
+_pids="$_pids $gp"
+wait_for 5 test -r "/proc/$gp/stat" || true
+fake_entry t64ghost "$COPY" "$gp" "$(($(field22 "$gp") + 1))"
+rm -f "$_work/t64forge.ready"
+python3 "$(dirname "$0")/slots.py" forge "$STATE" t64ghost "$_work/t64forge.ready" &
+fp=$!
+_pids="$_pids $fp"
+check "a forger holds a record of the stale entry" wait_for 10 test -e "$_work/t64forge.ready"
+slot_of t64ghost
+is "... as its holder, with the entry's inode" "$fp $(stat -c %i "$STATE/t64ghost")" \
+	"$SLOT_PID $SLOT_INO"
+incont "$COPY" 'echo ghost-ok; true' -M t64g
+is "a forged record held by another process than the monitor: the entry is stale" \
+	"0 ghost-ok" "$RC $OUT"
+check_fail "... and removed" test -e "$STATE/t64ghost"
+kill "$fp" "$gp" 2> /dev/null || true
+wait "$fp" "$gp" 2> /dev/null || true
+rm -f "$STATE/t64ghost"
+# The record is what a start reads: an entry rewritten in place (its inode
+# stays) is seen as its monitor last wrote it. The old way takes the garbled
+# text for no entry at all and removes it, freeing the running container's
+# name, root and address.
+sino=$(stat -c %i "$STATE/t64s")
+cp "$STATE/t64s" "$_work/t64s.entry"
+python3 -c 'import sys; f = open(sys.argv[1], "r+b"); n = len(f.read()); f.seek(0); f.write(b"x" * (n - 1) + b"\n")' \
+	"$STATE/t64s"
+BASELINE=$(leftovers)
+# shellcheck disable=SC2086
+refused "an entry garbled in place: the start reads its monitor's record, the container counts" \
+	"Directory tree $MACHINES/t64s is currently busy" cn -q -M t64x -p "$MACHINES/t64s" -b br0 $go
+BASELINE=
+is "... and the entry is kept (the same inode)" "$sino" "$(stat -c %i "$STATE/t64s" 2> /dev/null)"
+python3 -c 'import sys; open(sys.argv[1], "r+b").write(open(sys.argv[2], "rb").read())' \
+	"$STATE/t64s" "$_work/t64s.entry"
+# Rule 5: a record no parser takes sends the entry back to the old way; the
+# container it stood for still counts (its root stays busy).
+slots garble "$STATE" "$sidx"
+BASELINE=$(leftovers)
+# shellcheck disable=SC2086
+refused "a garbled record: its running container still holds its root" \
+	"Directory tree $MACHINES/t64s is currently busy" cn -q -M t64x -p "$MACHINES/t64s" -b br0 $go
+BASELINE=
+# A .slots that is not root's 0600 file, or not a file: made again, the
+# running container still counted, nothing followed, no start blocked.
+chmod 0644 "$STATE/.slots"
+BASELINE=$(leftovers)
+# shellcheck disable=SC2086
+refused "a .slots others may read: it is replaced, and the container still counts" \
+	"Directory tree $MACHINES/t64s is currently busy" cn -q -M t64x -p "$MACHINES/t64s" -b br0 $go
+BASELINE=
+is "... by root's own 0600 file" "600 root" "$(stat -c '%a %U' "$STATE/.slots")"
+echo keep > "$_work/t64target"
+rm -f "$STATE/.slots"
+ln -s "$_work/t64target" "$STATE/.slots"
+CN_TIMEOUT=20 incont "$COPY" 'echo slink-ok; true' -M t64sl
+is "a symlink at .slots: the start succeeds" "0 slink-ok" "$RC $OUT"
+is "... writes nothing through it" keep "$(cat "$_work/t64target")"
+check "... and replaces it with a file" test -f "$STATE/.slots" -a ! -L "$STATE/.slots"
+rm -f "$STATE/.slots"
+mkfifo -m 0600 "$STATE/.slots"
+CN_TIMEOUT=20 incont "$COPY" 'echo sfifo-ok; true' -M t64sf
+is "a FIFO at .slots: the start neither hangs nor fails" "0 sfifo-ok" "$RC $OUT"
+check "... and it is replaced with a file" test -f "$STATE/.slots"
+# A start after all this writes records again, and a stop empties its own.
+run cn -d -q -M t64s2 -p "$COPY" -b br0 --init /bin/sh -- -c 'sleep 100'
+is "a detached container after .slots was replaced" 0 "$RC"
+slot_of t64s2
+is "... has its record, held by its monitor" "$(entry_val t64s2 monitor_pid)" "$SLOT_PID"
+cn stop --kill t64s2 > /dev/null 2>&1 || true
+cn stop --kill t64s > /dev/null 2>&1 || true
+is "a stopped container's record is emptied and let go" "0 0" "$(slots at "$STATE" "$SLOT_I")"
+assert_clean "slots"
+
 # --- F6: max holds when the policy is edited -----------------------------------
 save_policy
 M=$MACHINES/t64
@@ -260,6 +364,9 @@ is "a container to age" 0 "$RC"
 cp -p "$STATE/t64m1" "$_work/t64m1.entry"
 grep -v '^init=\|^gateway=' "$_work/t64m1.entry" | sed 's/^monitor_start=.*/monitor_start=0/' > "$STATE/.t64old"
 chmod 0644 "$STATE/.t64old"
+# Renamed over the entry, as every entry is written: a new inode, so the
+# monitor's record in .slots no longer stands for it (helper/slots.h rule 4)
+# and the start reads the file itself.
 mv -f "$STATE/.t64old" "$STATE/t64m1"
 BASELINE=$(leftovers)
 refused "an older helper's entry with a live monitor refuses starts" \

@@ -77,6 +77,26 @@ run cn list
 unlike "... and the container is gone, not rebooted" '^t76s' "$OUT"
 assert_clean "a stop during a reboot request"
 
+# A reboot writes the entry again (init's new pid): the keeper still holds its
+# record in .slots (helper/slots.h; a POSIX lock goes with any close of the file
+# in its process) and the record is the entry as it is now.
+rm -f "$R/rebooted"
+run cn -d -q -M t76k -p "$R" -b br0 --init /bin/sh -- -c \
+	'[ -e /rebooted ] || { : > /rebooted; reboot -f; }; sleep 100'
+is "a detached container that reboots once: started" 0 "$RC"
+check "... it rebooted" wait_for 10 test -e "$R/rebooted"
+kpid=$(sed -n 's/^monitor_pid=//p' "$STATE/t76k")
+check "... its init runs again" wait_for 10 sh -c \
+	"grep -q '^init_pid=[1-9]' '$STATE/t76k' && python3 '$(dirname "$0")/slots.py' text '$STATE' t76k | cmp -s - '$STATE/t76k'"
+slot_of t76k
+is "after the reboot the keeper still holds its record" "$kpid" "$SLOT_PID"
+is "... which names the entry now there" "$(stat -c %i "$STATE/t76k")" "$SLOT_INO"
+run slots text "$STATE" t76k
+is "... and holds its text" "$(cat "$STATE/t76k")" "$OUT"
+cn stop -t 5 t76k > /dev/null 2>&1 || true
+rm -f "$R/rebooted"
+assert_clean "the record after a reboot"
+
 # userns: the container's pid namespace belongs to the host's user namespace, where
 # container root holds no CAP_SYS_BOOT: the kernel refuses its reboot(2) (EPERM), and
 # the container goes on (a known limit, README; systemd then exits the container).
