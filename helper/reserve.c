@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,5 +245,9 @@ reserve_container(struct helper_session *s, const struct policy *p, const struct
 		return r;
 	r = reserve_among(s, dir_fd, p, c, plan, d, v, n, ret, f);
 	state_briefs_free(v, n);
+	/* This process stays as the monitor: the heap that held every running
+	 * container's brief (100-150 KiB at 200) goes back to the kernel rather
+	 * than staying resident in each of them. */
+	(void)malloc_trim(0);
 	return r;
 }
