@@ -55,7 +55,7 @@ struct slots_record {
 };
 
 struct slots_scan {
-	char *buf; /* the records read, size bytes mapped */
+	char *buf; /* the file, size bytes mapped read-only */
 	size_t size;
 	struct slots_record *rec; /* sorted by name */
 	size_t n;
