@@ -6,7 +6,9 @@
 # attached frontend's memory, host memory per container, and that nothing
 # is left. Not a test; never run in CI. Needs root; see bench/README.md.
 # Knobs: N (200, at most 250: the /24 pool), REPEAT (11: starts of the 1st and
-# the Nth, each stopped again), BENCH_PREFIX (/opt/cnspawn-bench).
+# the Nth, each stopped again), BENCH_PREFIX (/opt/cnspawn-bench), BPF (1: also
+# time the helper's system calls during those starts with bpftrace, and print
+# where the Nth's extra time goes; mounts tracefs if it is not, and unmounts it).
 set -eu
 
 NS=cnspawn-bench-scale
@@ -16,8 +18,23 @@ NET=198.18.4
 N=${N:-200}
 if [ "$N" -lt 1 ] || [ "$N" -gt 250 ]; then die "N must be 1-250 (one /24 pool)"; fi
 
-trap bench_cleanup EXIT
+BPF=${BPF:-0}
+_bpf_mounted=
+scale_cleanup() {
+	bench_cleanup
+	if [ -n "$_bpf_mounted" ]; then umount /sys/kernel/tracing 2> /dev/null || true; fi
+}
+trap scale_cleanup EXIT
 trap 'exit 130' INT TERM
+if [ "$BPF" = 1 ]; then
+	need bpftrace bpftrace || die "BPF=1 needs bpftrace (apt-get install bpftrace)"
+	cp /bin/true "$tmp/mark-on"
+	cp /bin/true "$tmp/mark-off"
+	if [ ! -d /sys/kernel/tracing/events ]; then
+		mount -t tracefs nodev /sys/kernel/tracing || die "BPF=1: cannot mount tracefs"
+		_bpf_mounted=1
+	fi
+fi
 
 build_install
 make_root
@@ -50,7 +67,9 @@ again() {
 	: > "$2"
 	_k=1
 	while [ "$_k" -le "$REPEAT" ]; do
+		[ "$BPF" != 1 ] || "$tmp/mark-on"
 		start_one "$1"
+		[ "$BPF" != 1 ] || "$tmp/mark-off"
 		tail -n 1 "$tmp/start.txt" >> "$2"
 		sed -i '$d' "$tmp/start.txt"
 		user "$CNSPAWN" stop -t 5 "c$1" > /dev/null 2>&1 || die "stop of c$1 failed"
@@ -58,12 +77,34 @@ again() {
 		_k=$((_k + 1))
 	done
 }
+# traced I FILE TAG: again I FILE; with BPF=1, each helper system call's kernel
+# time meanwhile, summed by call into $tmp/bpf.TAG ("@t[NR]: NS" lines).
+traced() {
+	if [ "$BPF" != 1 ]; then
+		again "$1" "$2"
+		return
+	fi
+	# Counted only between the exec of mark-on and of mark-off (around each
+	# start, not its stop): their names end in "on" and "off".
+	bpftrace -o "$tmp/bpf.$3" -e '
+		tracepoint:syscalls:sys_enter_execve /str(args->filename) == "'"$tmp/mark-on"'"/ { @on = 1; }
+		tracepoint:syscalls:sys_enter_execve /str(args->filename) == "'"$tmp/mark-off"'"/ { @on = 0; }
+		tracepoint:raw_syscalls:sys_enter /@on && comm == "cnspawn-helper"/ { @s[tid] = nsecs; @id[tid] = args->id; }
+		tracepoint:raw_syscalls:sys_exit /@s[tid]/ { @t[@id[tid]] = sum(nsecs - @s[tid]); delete(@s[tid]); delete(@id[tid]); }' \
+		> /dev/null 2>&1 &
+	_bg_pids=$!
+	sleep 4 # until its probes are attached
+	again "$1" "$2"
+	kill -INT "$_bg_pids" 2> /dev/null || true
+	wait "$_bg_pids" || true
+	_bg_pids=""
+}
 measure_begin
 : > "$tmp/start.txt"
-again 1 "$tmp/first.txt"
+traced 1 "$tmp/first.txt" first
 i=1
 while [ "$i" -le "$N" ]; do
-	[ "$i" = "$N" ] && again "$N" "$tmp/last.txt"
+	[ "$i" = "$N" ] && traced "$N" "$tmp/last.txt" last
 	start_one "$i"
 	i=$((i + 1))
 done
@@ -145,6 +186,31 @@ a_med=$(stats 2 < "$tmp/first.txt" | cut -d' ' -f1)
 z_med=$(stats 2 < "$tmp/last.txt" | cut -d' ' -f1)
 printf '  the 1st and the %dth, %d times each (started and stopped again, with 0 and with %d others running): median %s ms and %s ms   (%dth / 1st = %.2f; goal <= 1.5)\n' \
 	"$N" "$REPEAT" "$((N - 1))" "$a_med" "$z_med" "$N" "$(echo "$z_med $a_med" | awk '{ print $1 / $2 }')"
+if [ "$BPF" = 1 ] && [ -s "$tmp/bpf.first" ] && [ -s "$tmp/bpf.last" ]; then
+	printf '#include <sys/syscall.h>\n' | cpp -dM 2> /dev/null |
+		awk '$1 == "#define" && $2 ~ /^__NR_/ { sub(/^__NR_/, "", $2); print $3, $2 }' > "$tmp/nr.txt"
+	echo "    where the ${N}th's extra time goes: kernel time of the helper's system calls (bpftrace),"
+	echo "    per start (not its stop), with 0 and with $((N - 1)) others running; the most grown (poll, wait4: waiting):"
+	awk -v r="$REPEAT" '
+		FILENAME ~ /nr\.txt$/ { name[$1] = $2; next }
+		/^@t\[[0-9]+\]: [0-9]+$/ {
+			split($1, a, /[][]/)
+			if (FILENAME ~ /first$/) f[a[2]] = $2 / r / 1000; else l[a[2]] = $2 / r / 1000
+			ids[a[2]] = 1
+		}
+		END {
+			for (id in ids) {
+				if (name[id] == "poll" || name[id] == "wait4") continue
+				tf += f[id]; tl += l[id]
+				printf "%.0f %s %.0f %.0f\n", l[id] - f[id], (id in name) ? name[id] : id, f[id], l[id]
+			}
+			printf "%.0f %s %.0f %.0f\n", 1e9, "(all)", tf, tl
+		}' "$tmp/nr.txt" "$tmp/bpf.first" "$tmp/bpf.last" | sort -rn | head -n 11 |
+		while read -r d n f l; do
+			[ "$n" = "(all)" ] && d=$((l - f))
+			printf '      %-16s %6s us -> %6s us   (%+d us)\n' "$n" "$f" "$l" "$d"
+		done
+fi
 read -r s_med s_max << EOF
 $(stats 2 < "$tmp/start.txt")
 EOF
