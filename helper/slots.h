@@ -9,8 +9,8 @@
  * entry's monitor_pid) takes a free record when it reserves its entry,
  * holds a POSIX write lock (F_SETLK) on that record's bytes until it
  * exits, and writes into it, after each write of its entry, the entry's
- * name, inode and text. A start then reads the file once and asks F_GETLK
- * per record, instead of opening, reading and flock-testing every entry.
+ * name, inode and text. A start then maps the file and asks F_GETLK per
+ * record, instead of opening, reading and flock-testing every entry.
  *
  * Why a record it takes can stand for the entry file (the MUST rules):
  * 1. Only root can open .slots (0600, in the root-owned state dir, checked
@@ -73,7 +73,8 @@ void slots_scan_free(struct slots_scan *s);
  * false when there is none or it could not be had. */
 bool slots_take(void);
 /* Write this process's record (taken) for entry text of len bytes, file inode ino;
- * when it does not fit the record is emptied (that entry is read the old way). */
+ * when it does not fit or the write fails, the record is let go (and that entry is
+ * read the old way from then on). */
 void slots_write(const char *name, unsigned long long ino, const char *text, size_t len);
 /* Empty this process's record and let it go (the entry was removed). */
 void slots_release(void);

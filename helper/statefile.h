@@ -89,7 +89,7 @@ int statefile_parse(const char *buf, size_t len, struct state_entry *ret);
 void statefile_request(const struct state_entry *e, struct policy_request *ret);
 
 /*
- * A slot record (helper/slots.h): SLOTS_RECORD bytes, "NAME INO\n", then
+ * A slot record (helper/slots.h): STATEFILE_SLOT_SIZE bytes, "NAME INO\n", then
  * the entry's text as statefile_format wrote it, then NUL bytes to the end
  * (at least one). INO is the entry file's inode number, in decimal.
  */
