@@ -225,8 +225,7 @@ slots() { python3 "$(dirname "$0")/slots.py" "$@"; }
 # slot_of NAME: SLOT_I, SLOT_PID, SLOT_INO of NAME's record ("none" for each without one).
 slot_of() {
 	slots show "$STATE" "$1" > "$_work/slot.txt" || true
-	SLOT_I=none SLOT_PID=none SLOT_INO=none
-	read -r SLOT_I SLOT_PID SLOT_INO < "$_work/slot.txt" || true
+	read -r SLOT_I SLOT_PID SLOT_INO < "$_work/slot.txt" || SLOT_I=none SLOT_PID=none SLOT_INO=none
 }
 
 # --- copies, leftovers, cleanup ----------------------------------------------
