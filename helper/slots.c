@@ -63,13 +63,20 @@ slots_open(int dir_fd, struct stat *ret)
 	return 0;
 }
 
+/* Where record i lies in the file. */
+static off_t
+record_off(size_t i)
+{
+	return (off_t)(i * STATEFILE_SLOT_SIZE);
+}
+
 /* The pid holding record i, 0 when nobody does (or the kernel cannot say). */
 static pid_t
 holder(size_t i)
 {
 	struct flock l = {.l_type = F_WRLCK,
 	    .l_whence = SEEK_SET,
-	    .l_start = (off_t)(i * STATEFILE_SLOT_SIZE),
+	    .l_start = record_off(i),
 	    .l_len = STATEFILE_SLOT_SIZE};
 
 	if (fcntl(slots_fd, F_GETLK, &l) < 0 || l.l_type == F_UNLCK)
@@ -107,7 +114,7 @@ mark_ambiguous(struct slots_scan *s)
 			s->rec[i - 1].ambiguous = s->rec[i].ambiguous = true;
 }
 
-/* The records of buf (len bytes read): the held ones, and the first free one. */
+/* The records of buf (len bytes mapped): the held ones, and the first free one. */
 static void
 scan_records(struct slots_scan *s, size_t len)
 {
@@ -190,7 +197,7 @@ unlock_mine(void)
 {
 	struct flock l = {.l_type = F_UNLCK,
 	    .l_whence = SEEK_SET,
-	    .l_start = (off_t)((size_t)slots_mine * STATEFILE_SLOT_SIZE),
+	    .l_start = record_off((size_t)slots_mine),
 	    .l_len = STATEFILE_SLOT_SIZE};
 
 	(void)fcntl(slots_fd, F_SETLK, &l);
@@ -204,7 +211,7 @@ slots_take(void)
 
 	if (slots_fd < 0 || slots_free < 0 || slots_mine >= 0)
 		return false;
-	l.l_start = (off_t)((size_t)slots_free * STATEFILE_SLOT_SIZE);
+	l.l_start = record_off((size_t)slots_free);
 	if (fcntl(slots_fd, F_SETLK, &l) < 0)
 		return false;
 	slots_mine = slots_free;
@@ -228,7 +235,7 @@ slots_write(const char *name, unsigned long long ino, const char *text, size_t l
 	 * go, so that whatever it holds counts for nothing (MUST rule 3), and the
 	 * entry is read the old way from now on. */
 	if (statefile_slot_format(rec, name, ino, text, len) < 0 ||
-	    pwrite(slots_fd, rec, sizeof(rec), (off_t)((size_t)slots_mine * sizeof(rec))) !=
+	    pwrite(slots_fd, rec, sizeof(rec), record_off((size_t)slots_mine)) !=
 	        (ssize_t)sizeof(rec))
 		unlock_mine();
 }
@@ -237,7 +244,7 @@ void
 slots_release(void)
 {
 	if (slots_mine >= 0)
-		(void)!pwrite(slots_fd, "", 1, (off_t)((size_t)slots_mine * STATEFILE_SLOT_SIZE));
+		(void)!pwrite(slots_fd, "", 1, record_off((size_t)slots_mine));
 	slots_close();
 }
 
