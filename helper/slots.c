@@ -121,7 +121,12 @@ scan_records(struct slots_scan *s, size_t len)
 	size_t count = len / STATEFILE_SLOT_SIZE;
 
 	for (size_t i = 0; i < count; i++) {
-		/* Even an empty record may be held: its taker has not written it yet. */
+		/* Even an empty record may be held: its taker has not written it
+		 * yet. But an empty record is only ever used as the free one, and
+		 * that is found: it needs no F_GETLK, each of which walks the
+		 * file's whole list of locks. */
+		if (s->buf[i * STATEFILE_SLOT_SIZE] == '\0' && slots_free >= 0)
+			continue;
 		pid_t pid = holder(i);
 		if (pid == 0 && slots_free < 0)
 			slots_free = (long)i;
