@@ -481,13 +481,19 @@ cgroup_open_v2(const struct helper_session *s, int *ret_fd)
 	return openat_safe(AT_FDCWD, s->cgroup, O_RDONLY | O_DIRECTORY, OPENAT_HOST, ret_fd);
 }
 
+bool
+cgroup_placed(const struct helper_session *s, bool born_in)
+{
+	/* v1 directories (and a legacy host's main one): the child enters them itself. */
+	return born_in || s->cgroup[0] == '\0' || !s->cgroup_v2;
+}
+
 int
 cgroup_enter(const struct helper_session *s, pid_t pid, bool main_done)
 {
 	char buf[32];
 
-	/* v1 directories (and a legacy host's main one): the child enters them itself. */
-	if (main_done || s->cgroup[0] == '\0' || !s->cgroup_v2)
+	if (cgroup_placed(s, main_done))
 		return 0;
 	(void)snprintf(buf, sizeof(buf), "%d", (int)pid);
 	return enter_dir(s->cgroup, buf);

@@ -107,6 +107,14 @@ int cgroup_open_v2(const struct helper_session *s, int *ret_fd);
 int cgroup_enter(const struct helper_session *s, pid_t pid, bool main_done);
 
 /*
+ * Both sides: whether init is where cgroup_enter() would put it without
+ * the host doing anything: born in its cgroup2 cgroup (born_in:
+ * CLONE_INTO_CGROUP), or there is no cgroup2 cgroup to be moved into. The
+ * child then need not wait for "G" to set up its cgroups (child.h).
+ */
+bool cgroup_placed(const struct helper_session *s, bool born_in);
+
+/*
  * Host side: give the container's cgroup directory and the files a
  * delegate may write (cgroup.procs, cgroup.threads, cgroup.subtree_control)
  * to uid:gid, for container root in a user namespace. 0 or -errno.
@@ -145,7 +153,8 @@ void cgroup_remove_stale(const char *name);
 int cgroup_join_like(char *text, struct fail *f);
 
 /*
- * Child side, after cgroup_enter() ran on it and before pivot_root, still
+ * Child side, once cgroup_placed() (born there, or cgroup_enter() ran on it
+ * before "G") and before pivot_root, still
  * host root in the host's cgroup mounts: move itself into each v1 directory
  * helper_session (its copy from the clone) records, failing closed, then a
  * new cgroup namespace (rooted at the container's cgroup, so systemd sees

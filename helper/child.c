@@ -319,30 +319,38 @@ child_reset_signals(void)
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* After "G": network, hostname, pivot_root, capabilities, console. */
+/* Cgroups (still seeing the host's), then pivot_root: the last use of the host's tree. */
+static void
+child_cgroups_pivot(struct child_state *s)
+{
+	struct fail f = {.step = "setting up cgroups"};
+	int r;
+
+	r = cgroup_setup_child(s->root, (enum cgroup_layout)s->cfg->cgroup_layout, &f);
+	if (r < 0)
+		child_fail_at(s, r, &f);
+	r = mount_pivot_root(s->root);
+	if (r < 0)
+		child_fail_step(s, r, "pivot_root into the container root");
+	s->root = util_safe_close(s->root);
+}
+
+/* After "G": cgroups and pivot_root unless done, network, hostname, capabilities, console. */
 static void
 child_enter_root(struct child_state *s)
 {
 	const struct child_config *cfg = s->cfg;
 	int r;
 
+	if (s->root >= 0)
+		child_cgroups_pivot(s);
+	/* Netlink in our own network namespace: no file is looked at. */
 	r = net_setup_container(cfg->address, cfg->prefix, cfg->has_gateway, cfg->gateway);
 	if (r < 0)
 		child_fail_step(s, r, "configuring the container network");
 	/* UTS namespace of our own: the host's name is untouched. */
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
 		child_fail_step(s, -errno, "setting the hostname");
-	{
-		struct fail f = {.step = "setting up cgroups"};
-
-		r = cgroup_setup_child(s->root, (enum cgroup_layout)cfg->cgroup_layout, &f);
-		if (r < 0)
-			child_fail_at(s, r, &f);
-	}
-	r = mount_pivot_root(s->root);
-	if (r < 0)
-		child_fail_step(s, r, "pivot_root into the container root");
-	s->root = util_safe_close(s->root);
 	if (s->userns >= 0) {
 		/* Last: every step above needs real root (userns.c explains the order). */
 		r = userns_enter(s->userns);
@@ -416,6 +424,9 @@ child_run(const struct child_config *cfg)
 
 	child_bind_root(&s);
 	child_mounts(&s);
+	/* While the host creates the veth, when nothing here waits on it (child.h). */
+	if (cgroup_placed(&helper_session, cfg->born_in_cgroup))
+		child_cgroups_pivot(&s);
 	child_wait_go(&s);
 	child_enter_root(&s);
 	child_recheck_parent(&s);

@@ -23,19 +23,19 @@
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP)
 
 /*
- * Receive one sync message within the timeout. Returns its length (0: the
+ * Receive one sync message within timeout_ms. Returns its length (0: the
  * child closed its end, i.e. exec'd or died), -ETIMEDOUT, -EPROTO.
  * An "E" message becomes f->msg and -ECHILD.
  */
 static int
-sync_recv(int fd, int *ret_fd, struct fail *f)
+sync_recv_within(int fd, int *ret_fd, struct fail *f, int timeout_ms)
 {
 	char buf[CHILD_MSG_MAX];
 	struct pollfd p = {.fd = fd, .events = POLLIN};
 	size_t len = 0, nfds = 0;
 	int r, passed = -1;
 
-	r = poll(&p, 1, CLONE_TIMEOUT_MS);
+	r = poll(&p, 1, timeout_ms);
 	if (r < 0)
 		return -errno;
 	if (r == 0)
@@ -56,6 +56,12 @@ sync_recv(int fd, int *ret_fd, struct fail *f)
 		return -EPROTO;
 	}
 	return len > 0 ? (unsigned char)buf[0] : 0;
+}
+
+static int
+sync_recv(int fd, int *ret_fd, struct fail *f)
+{
+	return sync_recv_within(fd, ret_fd, f, CLONE_TIMEOUT_MS);
 }
 
 /*
@@ -113,6 +119,7 @@ clone_child(struct helper_session *s, const struct child_config *cfg, int *ret_s
 		struct child_config c = *cfg;
 		(void)close(sv[0]);
 		c.sync_fd = sv[1];
+		c.born_in_cgroup = *ret_into; /* clone_into() set it in our copy too */
 		child_run(&c);
 	}
 	(void)close(sv[1]);
@@ -145,6 +152,24 @@ recv_until_master(int sync, const struct child_config *cfg, struct child_keep *k
 	}
 }
 
+/*
+ * The host's step failed with r. A child that failed first (and so is gone:
+ * ESRCH, or its netns with it: ENODEV) says why itself: before "M", or after
+ * it when it went on without waiting for "G" (child.h). It sent its "E"
+ * before it exited, so looking for one after "M" need not wait; a child
+ * still alive is waiting for "G", and r is the reason.
+ */
+static int
+child_reason(int sync, const struct child_config *cfg, struct child_keep *keep, int *master,
+    struct fail *f, int r)
+{
+	int m = recv_until_master(sync, cfg, keep, master, f);
+
+	if (m == CHILD_MSG_MASTER)
+		m = sync_recv_within(sync, NULL, f, 0);
+	return m == -ECHILD ? -ECHILD : r;
+}
+
 int
 clone_container(struct helper_session *s, const struct child_config *cfg, const char *veth,
     const char *bridge, int *ret_master, struct child_keep *ret_keep, struct fail *f)
@@ -152,7 +177,7 @@ clone_container(struct helper_session *s, const struct child_config *cfg, const 
 	_cleanup_close_ int sync = -1, master = -1;
 	const char go = CHILD_MSG_GO;
 	bool into = false;
-	int r;
+	int r, sent;
 
 	r = clone_child(s, cfg, &sync, &into);
 	if (r < 0)
@@ -160,8 +185,10 @@ clone_container(struct helper_session *s, const struct child_config *cfg, const 
 	/*
 	 * While the child builds its mounts: its cgroup2 cgroup when it was not
 	 * born there (a migration waits out an RCU grace period) and the veth.
-	 * Both must be done before "G": the child enters its v1 cgroups itself
-	 * and then a cgroup namespace rooted there, and configures eth0.
+	 * Both must be done before "G": a child not born in its cgroup waits
+	 * for it to enter its v1 cgroups itself and then a cgroup namespace
+	 * rooted there (cgroup_placed(), child.h), and every child configures
+	 * eth0 after it.
 	 */
 	f->step = "moving init into its cgroup";
 	r = cgroup_enter(s, s->init_pid, into);
@@ -171,20 +198,22 @@ clone_container(struct helper_session *s, const struct child_config *cfg, const 
 	}
 	if (r == 0)
 		(void)strlcpy(s->veth, veth, sizeof(s->veth));
-	/* A child that failed first (and so is gone: ESRCH) says why itself. */
 	if (r < 0)
-		return recv_until_master(sync, cfg, ret_keep, &master, f) == -ECHILD ? -ECHILD : r;
+		return child_reason(sync, cfg, ret_keep, &master, f, r);
 	f->step = NULL;
 	r = recv_until_master(sync, cfg, ret_keep, &master, f);
 	if (r < 0)
 		return r;
-	r = ipc_packet_send(sync, &go, 1, -1);
-	if (r < 0)
-		return r;
+	/* A child that failed after "M" (its cgroups or pivot_root, done before
+	 * "G" when it need not wait) has sent its "E" and gone: the send fails,
+	 * and its reason is still there to be read. */
+	sent = ipc_packet_send(sync, &go, 1, -1);
 	/* The sync socket is close-on-exec in the child: EOF means init runs. */
 	r = sync_recv(sync, NULL, f);
 	if (r > 0)
 		r = -EPROTO;
+	if (r != -ECHILD && sent < 0)
+		r = sent;
 	if (r < 0)
 		return r;
 	*ret_master = TAKE_FD(master);

@@ -23,7 +23,7 @@
  *     tmpfs owned by the initial namespace (mknod is impossible from any
  *     other user namespace, and nodes on such a tmpfs keep working there),
  *     mounts devpts, proc and sysfs (sysfs needs CAP_SYS_ADMIN over the
- *     network namespace's owner), configures eth0 and pivots into the root.
+ *     network namespace's owner), pivots into the root and configures eth0.
  *  3. Then it setns()es into the user namespace, becomes uid/gid 0 there
  *     (host FIRST) and unshares new mount, UTS, IPC and cgroup namespaces,
  *     which the user namespace owns: container root can mount tmpfs and the

@@ -248,18 +248,37 @@ else
 fi
 
 # --- born in its cgroup (clone3 CLONE_INTO_CGROUP), and the fallback ------------
-# traced_start FILE [PRE]: one start of R as cntest (init /bin/sh -c 'cat
-# /proc/self/cgroup'), the helper traced by strace (root may trace a setuid
-# program) into FILE; PRE runs first, in a private mount namespace of this start.
+# traced_start FILE [PRE [INJECT]]: one start of R as cntest (init /bin/sh -c
+# 'cat /proc/self/cgroup'), the helper traced by strace (root may trace a
+# setuid program) into FILE; PRE runs first, in a private mount namespace of
+# this start; INJECT is strace fault injections (-e inject=... options: a
+# kernel without clone3, a pivot_root that fails, a delayed send).
 traced_start() {
-	_f=$1 _pre=${2:-true}
+	_f=$1 _pre=${2:-true} _inj=${3:-}
 	RC=0
+	# shellcheck disable=SC2086 # $_inj: zero or more strace options
 	timeout -k 5 60 unshare --mount --propagation private sh -c "$_pre"' && exec "$@"' _ \
-		strace -f -qq -y -o "$_f" -e trace=clone,clone3,openat,openat2 \
+		strace -f -qq -y -o "$_f" -e trace=clone,clone3,openat,openat2,pivot_root,unshare,recvfrom,sendmsg,sendto $_inj \
 		nsenter --net="/run/netns/$NETNS" setpriv --reuid=cntest --regid=cntest --init-groups -- \
 		env -i PATH=/usr/bin:/bin "$CNSPAWN" -q -M lim5 -p "$R" -b br0 --memory=40M \
 		--init /bin/sh -- -c 'cat /proc/self/cgroup' > "$_work/traced.out" 2> "$_work/traced.err" || RC=$?
 	OUT=$(tr -d '\r' < "$_work/traced.out")
+}
+# first_of FILE CALL1 CALL2: whether the container's first process (the one
+# that calls pivot_root) made system call CALL1 before CALL2 (strace -f lines
+# start with the pid; a call's first line is where it was made).
+first_of() {
+	awk -v a="$2(" -v b="$3(" '
+		/pivot_root\(/ && !p { p = $1 }
+		{ l[NR] = $0; pid[NR] = $1 }
+		END {
+			for (i = 1; i <= NR; i++) {
+				if (pid[i] != p) continue
+				if (!ia && index(l[i], a)) ia = i
+				if (!ib && index(l[i], b)) ib = i
+			}
+			exit !(ia && ib && ia < ib)
+		}' "$1"
 }
 H2=""
 for _h in /sys/fs/cgroup /sys/fs/cgroup/unified; do
@@ -283,7 +302,52 @@ if command -v strace > /dev/null && [ -n "$H2" ]; then
 	fi
 	check_fail "clone3: no migration by cgroup.procs in any hierarchy" \
 		grep -q "/$CGBASE/lim5>, \"cgroup.procs\"" "$_work/st.v2"
+	# Born in its cgroup, init's first process sets up its cgroups and
+	# pivots while the helper creates the veth: before it waits for "G".
+	check "clone3: the child's cgroup namespace comes before its wait for \"G\"" \
+		first_of "$_work/st.v2" unshare recvfrom
+	check "clone3: the child's pivot_root comes before its wait for \"G\"" \
+		first_of "$_work/st.v2" pivot_root recvfrom
 	assert_clean "clone3"
+
+	# The attack on that order: a child that fails after "M" and before "G"
+	# is gone when the helper sends "G" (each sendmsg is delayed by 0.2 s, so
+	# the child is gone first); its own reason must still reach the user
+	# (not the helper's "broken pipe"), and nothing may be left.
+	traced_start "$_work/st.pv" true \
+		'-e inject=pivot_root:error=EACCES -e inject=sendmsg:delay_enter=200000'
+	check "a pivot_root that fails before \"G\": the start fails" test "$RC" -ne 0
+	check "... the helper's send of \"G\" found the child gone" grep -Eq 'sendmsg(\(| resumed>).*= -1 EPIPE' "$_work/st.pv"
+	check "... with the child's reason" \
+		grep -q 'pivot_root into the container root: Permission denied' "$_work/traced.err"
+	check_fail "... and not the send's" grep -qi 'broken pipe\|connection reset' "$_work/traced.err"
+	is "... in one line" 1 "$(wc -l < "$_work/traced.err")"
+	assert_clean "a pivot_root that fails before \"G\""
+	# The same while the helper is still making the veth (its netlink
+	# requests delayed by 0.3 s): the child is gone before the veth is made,
+	# the helper's step fails for that, and the child's reason is the one.
+	traced_start "$_work/st.pd" true \
+		'-e inject=pivot_root:error=EACCES -e inject=sendto:delay_enter=300000'
+	check "a pivot_root that fails during the veth: the start fails" test "$RC" -ne 0
+	check "... with the child's reason" \
+		grep -q 'pivot_root into the container root: Permission denied' "$_work/traced.err"
+	is "... in one line" 1 "$(wc -l < "$_work/traced.err")"
+	assert_clean "a pivot_root that fails during the veth"
+
+	# A kernel without clone3 (injected ENOSYS): plain clone, the helper moves
+	# init into its cgroup2 cgroup, so the child waits for "G" before it roots
+	# a cgroup namespace there (else that namespace would be rooted in the
+	# helper's cgroup and init would see itself outside its "/").
+	traced_start "$_work/st.nc" true '-e inject=clone3:error=ENOSYS'
+	is "no clone3: the start works" 0 "$RC"
+	like "no clone3: init is at the root of its cgroup namespace" "^0::/\$" "$OUT"
+	check "no clone3: clone3 was refused (injected)" grep -q 'clone3(.*= -1 ENOSYS .*(INJECTED)' "$_work/st.nc"
+	check "no clone3: init was moved by a write to its cgroup2 cgroup.procs" \
+		grep -q "$H2/$CGBASE/lim5>, \"cgroup.procs\"" "$_work/st.nc"
+	check "no clone3: the child waits for \"G\" before its cgroup namespace" \
+		first_of "$_work/st.nc" recvfrom unshare
+	check "no clone3: ... and before its pivot_root" first_of "$_work/st.nc" recvfrom pivot_root
+	assert_clean "no clone3"
 else
 	skip "clone3 CLONE_INTO_CGROUP" "no strace or no cgroup2 hierarchy"
 fi
