@@ -107,9 +107,11 @@ END {
 	lab["c_start"] = "child: /dev, devpts, console, /proc, /sys, /run mounts"
 	lab["c_sent_master"] = "helper: the console master received, until \"G\""
 	lab["h_veth"] = "helper: veth pair created (peer in the container), host end on the bridge"
-	lab["h_go"] = "child: eth0 address and route, hostname"
+	# Born in its cgroup, the child sets up its cgroups and pivots before "G"
+	# (child.h): after "G" come eth0, hostname, caps, keyring, seccomp, exec.
+	lab["h_go"] = "child, after \"G\": eth0 address and route, hostname, caps, keyring, seccomp, exec"
 	lab["c_tasks"] = "child: into its v1 cgroups (0 to tasks), cgroupns + cgroup2 mount"
-	lab["c_pivot"] = "child: pivot_root, caps, session keyring, seccomp, exec"
+	lab["c_pivot"] = "child: pivot_root (before \"G\": born in its cgroup), then waits"
 	lab["c_exec"] = "init runs (#!/bin/true) and exits"
 	lab["c_exit"] = "monitor: sees init's exit (pidfd), reaps it"
 	lab["h_reaped"] = "cleanup: usage read, the veth deleter forked"

@@ -5,8 +5,11 @@
 # (issue 12): start times, list and stop times, each monitor's memory, an
 # attached frontend's memory, host memory per container, and that nothing
 # is left. Not a test; never run in CI. Needs root; see bench/README.md.
-# Knobs: N (200, at most 250: the /24 pool), REPEAT (11: starts of the 1st and
-# the Nth, each stopped again), BENCH_PREFIX (/opt/cnspawn-bench), BPF (1: also
+# Knobs: N (200, at most 250: the /24 pool), REPEAT (11: starts of the 1st,
+# with no other running, and of the Nth, with N-1, each stopped again),
+# ROUNDS (3: the others started and stopped again that often, the 1st
+# measured before each round and after the last, the Nth in each),
+# BENCH_PREFIX (/opt/cnspawn-bench), BPF (1: also
 # time the helper's system calls during those starts with bpftrace, and print
 # where the Nth's extra time goes; mounts tracefs if it is not, and unmounts it).
 set -eu
@@ -52,13 +55,14 @@ INIT='trap "exit 0" USR2; sleep 2147483647 & wait'
 machine_note
 mem_before=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
 say "starting $N containers one after another (holding $INTEGRATION_LOCK)"
-# start_one I: start container cI (detached) and append "I MS" to $tmp/start.txt.
+# start_one I: start container cI (detached) and append "I MS" to $START_LOG.
+START_LOG=$tmp/start.txt
 start_one() {
 	user "$tmp/stopwatch" -- "$CNSPAWN" -d -q -p "$MACHINES/c$1" -b br0 \
 		--kill-signal=SIGUSR2 --init /bin/sh -- -c "$INIT" < /dev/null > "$tmp/one.txt"
 	read -r _ ms st < "$tmp/one.txt"
 	[ "$st" = 0 ] || die "start of c$1 failed (status $st)"
-	echo "$1 $ms" >> "$tmp/start.txt"
+	echo "$1 $ms" >> "$START_LOG"
 }
 # again I FILE: REPEAT starts of cI, each stopped again (the number of
 # others running stays), their times in FILE: one start alone is noisy.
@@ -70,17 +74,17 @@ again() {
 		[ "$BPF" != 1 ] || "$tmp/mark-on"
 		start_one "$1"
 		[ "$BPF" != 1 ] || "$tmp/mark-off"
-		tail -n 1 "$tmp/start.txt" >> "$2"
-		sed -i '$d' "$tmp/start.txt"
+		tail -n 1 "$START_LOG" >> "$2"
+		sed -i '$d' "$START_LOG"
 		user "$CNSPAWN" stop -t 5 "c$1" > /dev/null 2>&1 || die "stop of c$1 failed"
 		sleep 0.1 # the stopped monitor reaps its veth deleter
 		_k=$((_k + 1))
 	done
 }
-# traced I FILE TAG: again I FILE; with BPF=1, each helper system call's kernel
-# time meanwhile, summed by call into $tmp/bpf.TAG ("@t[NR]: NS" lines).
+# traced I FILE TAG: again I FILE; with BPF=1 and a TAG, each helper system
+# call's kernel time meanwhile, summed by call into $tmp/bpf.TAG ("@t[NR]: NS" lines).
 traced() {
-	if [ "$BPF" != 1 ]; then
+	if [ "$BPF" != 1 ] || [ -z "$3" ]; then
 		again "$1" "$2"
 		return
 	fi
@@ -99,14 +103,53 @@ traced() {
 	wait "$_bg_pids" || true
 	_bg_pids=""
 }
+helpers_left() {
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/exe" 2> /dev/null)" = "$P/libexec/cnspawn/cnspawn-helper" ] && echo "$p"
+	done | wc -l
+}
+# wait_monitors: a monitor exits just after its stop returned: it sent the
+# exit once the veth was gone and then reaps the process that deleted it,
+# which waits for the kernel to free it (an rcu_barrier). Give processes,
+# and only them, 1 s; the wait in units of 50 ms is in $mon_wait.
+wait_monitors() {
+	mon_wait=0
+	while [ "$(helpers_left)" -gt 0 ] && [ "$mon_wait" -lt 20 ]; do
+		sleep 0.05
+		mon_wait=$((mon_wait + 1))
+	done
+}
+# The others' rounds: in each, c1..c(N-1) are started (the first round's
+# times are the ones printed), the Nth measured and then started, and, but
+# in the last round, all are stopped again and the 1st measured: the VM's speed drifts over
+# the seconds of one round and from one to the next, and the Nth's
+# measures are between the 1st's. Before a measure of the 1st, the kernel
+# has freed the stopped ones' network namespaces (in the background, about
+# a second of a kworker's time here).
+ROUNDS=${ROUNDS:-3}
 measure_begin
 : > "$tmp/start.txt"
-traced 1 "$tmp/first.txt" first
-i=1
-while [ "$i" -le "$N" ]; do
-	[ "$i" = "$N" ] && traced "$N" "$tmp/last.txt" last
-	start_one "$i"
-	i=$((i + 1))
+traced 1 "$tmp/first.1" first
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	[ "$r" = 1 ] || START_LOG=$tmp/start.more
+	i=1
+	while [ "$i" -lt "$N" ]; do
+		start_one "$i"
+		i=$((i + 1))
+	done
+	traced "$N" "$tmp/last.$r" "$([ "$r" = 1 ] && echo last)"
+	start_one "$N"
+	[ "$r" = "$ROUNDS" ] && break
+	i=1
+	while [ "$i" -le "$N" ]; do
+		user "$CNSPAWN" stop -t 5 "c$i" > /dev/null 2>&1 || die "stop of c$i failed"
+		i=$((i + 1))
+	done
+	wait_monitors
+	sleep 3
+	r=$((r + 1))
+	traced 1 "$tmp/first.$r" ""
 done
 running=$(user "$CNSPAWN" list | wc -l)
 user "$tmp/stopwatch" -n 10 -w 2 -- "$CNSPAWN" list < /dev/null > "$tmp/list.txt"
@@ -153,27 +196,25 @@ while [ "$i" -le "$N" ]; do
 	i=$((i + 1))
 done
 t1=$(date +%s%N)
-measure_end
-
-# What is left of ours: nothing may be.
 left_veth=$(veths_left)
 left_state=$(states_left)
 left_cg=$(cgroups_left)
 left_sock=$(find "$STATE" -name '*.sock' 2> /dev/null | wc -l)
-helpers_left() {
-	for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/exe" 2> /dev/null)" = "$P/libexec/cnspawn/cnspawn-helper" ] && echo "$p"
-	done | wc -l
-}
-# A monitor exits just after its stop returned: it sent the exit once the veth
-# was gone and then reaps the process that deleted it, which waits for the
-# kernel to free it (an rcu_barrier). Give processes, and only them, 1 s.
-mon_wait=0
-while [ "$(helpers_left)" -gt 0 ] && [ "$mon_wait" -lt 20 ]; do
-	sleep 0.05
-	mon_wait=$((mon_wait + 1))
-done
+wait_monitors
 left_mon=$(helpers_left)
+# The 1st after the last round.
+sleep 3
+traced 1 "$tmp/first.$((ROUNDS + 1))" ""
+measure_end
+
+# What is left of ours after the stops of the N (counted above) and after
+# the 1st's repeated starts: nothing may be.
+wait_monitors
+left_veth=$((left_veth + $(veths_left)))
+left_state=$((left_state + $(states_left)))
+left_cg=$((left_cg + $(cgroups_left)))
+left_sock=$((left_sock + $(find "$STATE" -name '*.sock' 2> /dev/null | wc -l)))
+left_mon=$((left_mon + $(helpers_left)))
 
 at() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/start.txt"; }
 mid=$(( (N + 1) / 2 ))
@@ -182,10 +223,26 @@ echo
 echo "$N detached containers (cnspawn -d), one user, one rule (max $N, $NET.0/24), one after another:"
 printf '  start of the 1st, %dth, %dth:  %s ms, %s ms, %s ms   (%dth / 1st = %.2f; goal <= 1.5)\n' \
 	"$mid" "$N" "$(at 1)" "$(at "$mid")" "$(at "$N")" "$N" "$(echo "$(at "$N") $(at 1)" | awk '{ print $1 / $2 }')"
-a_med=$(stats 2 < "$tmp/first.txt" | cut -d' ' -f1)
-z_med=$(stats 2 < "$tmp/last.txt" | cut -d' ' -f1)
-printf '  the 1st and the %dth, %d times each (started and stopped again, with 0 and with %d others running): median %s ms and %s ms   (%dth / 1st = %.2f; goal <= 1.5)\n' \
-	"$N" "$REPEAT" "$((N - 1))" "$a_med" "$z_med" "$N" "$(echo "$z_med $a_med" | awk '{ print $1 / $2 }')"
+med() { cat "$@" | stats 2 | cut -d' ' -f1; }
+a_meds="" z_meds="" rr=""
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	z=$(med "$tmp/last.$r")
+	a_meds="$a_meds $(med "$tmp/first.$r")"
+	z_meds="$z_meds $z"
+	rr="$rr $(echo "$z $(med "$tmp/first.$r" "$tmp/first.$((r + 1))")" | awk '{ printf "%.2f", $1 / $2 }')"
+	r=$((r + 1))
+done
+a_meds="$a_meds $(med "$tmp/first.$((ROUNDS + 1))")"
+a_all=$(med "$tmp"/first.[0-9]*)
+z_all=$(med "$tmp"/last.[0-9]*)
+printf '  the 1st (0 others running) and the %dth (%d others), %d times each (started and stopped again), in %d rounds of starting and stopping the others:\n' \
+	"$N" "$((N - 1))" "$REPEAT" "$ROUNDS"
+echo "    1st: medians$a_meds ms (before each round and after the last)"
+echo "    ${N}th: medians$z_meds ms"
+echo "    ${N}th / 1st, each round against the 1st before and after it:$rr"
+printf '    all together: median %s ms / %s ms = %.2f   (goal <= 1.5)\n' "$z_all" "$a_all" \
+	"$(echo "$z_all $a_all" | awk '{ print $1 / $2 }')"
 if [ "$BPF" = 1 ] && [ -s "$tmp/bpf.first" ] && [ -s "$tmp/bpf.last" ]; then
 	printf '#include <sys/syscall.h>\n' | cpp -dM 2> /dev/null |
 		awk '$1 == "#define" && $2 ~ /^__NR_/ { sub(/^__NR_/, "", $2); print $3, $2 }' > "$tmp/nr.txt"
