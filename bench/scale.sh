@@ -111,25 +111,54 @@ helpers_left() {
 # wait_monitors: a monitor exits just after its stop returned: it sent the
 # exit once the veth was gone and then reaps the process that deleted it,
 # which waits for the kernel to free it (an rcu_barrier). Give processes,
-# and only them, 1 s; the wait in units of 50 ms is in $mon_wait.
+# and only them, 1 s; the longest wait in units of 50 ms is in $mon_max.
+mon_max=0
 wait_monitors() {
-	mon_wait=0
-	while [ "$(helpers_left)" -gt 0 ] && [ "$mon_wait" -lt 20 ]; do
+	_w=0
+	while [ "$(helpers_left)" -gt 0 ] && [ "$_w" -lt 20 ]; do
 		sleep 0.05
-		mon_wait=$((mon_wait + 1))
+		_w=$((_w + 1))
 	done
+	[ "$_w" -le "$mon_max" ] || mon_max=$_w
+}
+# left_count: add what is left of ours now (veths, state entries, sockets,
+# cgroups, monitors, after wait_monitors) to the left_* totals: nothing may be.
+left_veth=0 left_state=0 left_sock=0 left_cg=0 left_mon=0
+left_count() {
+	left_veth=$((left_veth + $(veths_left)))
+	left_state=$((left_state + $(states_left)))
+	left_cg=$((left_cg + $(cgroups_left)))
+	left_sock=$((left_sock + $(find "$STATE" -name '*.sock' 2> /dev/null | wc -l)))
+	wait_monitors
+	left_mon=$((left_mon + $(helpers_left)))
+}
+# settle: after all are stopped, before the 1st is measured again. What is
+# left is counted; .slots goes (no keeper runs to hold a record: the next
+# start makes a new one), so that the 1st does not map and scan the N
+# empty records this run left, which a host where none ran has not; and
+# the kernel frees the stopped ones' network namespaces in the background
+# (about a second of a kworker's time here): 3 s for that.
+settle() {
+	left_count
+	rm -f "$STATE/.slots"
+	sleep 3
+}
+# measure I FILE TAG: again I FILE; with BPF=1 and a TAG, once more traced
+# into FILE.bpf (traced starts are slower: they are left out of the medians).
+measure() {
+	again "$1" "$2"
+	if [ "$BPF" = 1 ] && [ -n "$3" ]; then traced "$1" "$2.bpf" "$3"; fi
 }
 # The others' rounds: in each, c1..c(N-1) are started (the first round's
 # times are the ones printed), the Nth measured and then started, and, but
-# in the last round, all are stopped again and the 1st measured: the VM's speed drifts over
-# the seconds of one round and from one to the next, and the Nth's
-# measures are between the 1st's. Before a measure of the 1st, the kernel
-# has freed the stopped ones' network namespaces (in the background, about
-# a second of a kworker's time here).
+# in the last round, all are stopped again and the 1st measured (settle):
+# the VM's speed drifts over the seconds of one round and from one to the
+# next, and the Nth's measures are between the 1st's.
 ROUNDS=${ROUNDS:-3}
+case $ROUNDS in [1-9]) ;; *) die "ROUNDS must be 1-9" ;; esac
 measure_begin
 : > "$tmp/start.txt"
-traced 1 "$tmp/first.1" first
+measure 1 "$tmp/first.1" first
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
 	[ "$r" = 1 ] || START_LOG=$tmp/start.more
@@ -138,7 +167,7 @@ while [ "$r" -le "$ROUNDS" ]; do
 		start_one "$i"
 		i=$((i + 1))
 	done
-	traced "$N" "$tmp/last.$r" "$([ "$r" = 1 ] && echo last)"
+	measure "$N" "$tmp/last.$r" "$([ "$r" = 1 ] && echo last)"
 	start_one "$N"
 	[ "$r" = "$ROUNDS" ] && break
 	i=1
@@ -146,10 +175,9 @@ while [ "$r" -le "$ROUNDS" ]; do
 		user "$CNSPAWN" stop -t 5 "c$i" > /dev/null 2>&1 || die "stop of c$i failed"
 		i=$((i + 1))
 	done
-	wait_monitors
-	sleep 3
+	settle
 	r=$((r + 1))
-	traced 1 "$tmp/first.$r" ""
+	measure 1 "$tmp/first.$r" ""
 done
 running=$(user "$CNSPAWN" list | wc -l)
 user "$tmp/stopwatch" -n 10 -w 2 -- "$CNSPAWN" list < /dev/null > "$tmp/list.txt"
@@ -196,25 +224,12 @@ while [ "$i" -le "$N" ]; do
 	i=$((i + 1))
 done
 t1=$(date +%s%N)
-left_veth=$(veths_left)
-left_state=$(states_left)
-left_cg=$(cgroups_left)
-left_sock=$(find "$STATE" -name '*.sock' 2> /dev/null | wc -l)
-wait_monitors
-left_mon=$(helpers_left)
 # The 1st after the last round.
-sleep 3
-traced 1 "$tmp/first.$((ROUNDS + 1))" ""
+settle
+measure 1 "$tmp/first.$((ROUNDS + 1))" ""
 measure_end
-
-# What is left of ours after the stops of the N (counted above) and after
-# the 1st's repeated starts: nothing may be.
-wait_monitors
-left_veth=$((left_veth + $(veths_left)))
-left_state=$((left_state + $(states_left)))
-left_cg=$((left_cg + $(cgroups_left)))
-left_sock=$((left_sock + $(find "$STATE" -name '*.sock' 2> /dev/null | wc -l)))
-left_mon=$((left_mon + $(helpers_left)))
+# And after the 1st's repeated starts.
+left_count
 
 at() { awk -v n="$1" '$1 == n { print $2 }' "$tmp/start.txt"; }
 mid=$(( (N + 1) / 2 ))
@@ -234,8 +249,8 @@ while [ "$r" -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 a_meds="$a_meds $(med "$tmp/first.$((ROUNDS + 1))")"
-a_all=$(med "$tmp"/first.[0-9]*)
-z_all=$(med "$tmp"/last.[0-9]*)
+a_all=$(med "$tmp"/first.[0-9])
+z_all=$(med "$tmp"/last.[0-9])
 printf '  the 1st (0 others running) and the %dth (%d others), %d times each (started and stopped again), in %d rounds of starting and stopping the others:\n' \
 	"$N" "$((N - 1))" "$REPEAT" "$ROUNDS"
 echo "    1st: medians$a_meds ms (before each round and after the last)"
@@ -243,6 +258,9 @@ echo "    ${N}th: medians$z_meds ms"
 echo "    ${N}th / 1st, each round against the 1st before and after it:$rr"
 printf '    all together: median %s ms / %s ms = %.2f   (goal <= 1.5)\n' "$z_all" "$a_all" \
 	"$(echo "$z_all $a_all" | awk '{ print $1 / $2 }')"
+a_one=$(med "$tmp/first.1")
+printf '    against the 1st before any other ran only: median %s ms / %s ms = %.2f\n' "$z_all" "$a_one" \
+	"$(echo "$z_all $a_one" | awk '{ print $1 / $2 }')"
 if [ "$BPF" = 1 ] && [ -s "$tmp/bpf.first" ] && [ -s "$tmp/bpf.last" ]; then
 	printf '#include <sys/syscall.h>\n' | cpp -dM 2> /dev/null |
 		awk '$1 == "#define" && $2 ~ /^__NR_/ { sub(/^__NR_/, "", $2); print $3, $2 }' > "$tmp/nr.txt"
@@ -308,8 +326,8 @@ EOF
 printf '  cnspawn stop (init exits on its stop signal): median %s ms, max %s ms each; %s ms for all %d (the loop, with nsenter/setpriv per stop)\n' \
 	"$t_med" "$t_max" "$(( (t1 - t0) / 1000000 ))" "$N"
 echo
-printf '  left after the stops: %d veth, %d state entries, %d sockets, %d cgroups (%s), %d monitors (after %d ms)\n' \
-	"$left_veth" "$left_state" "$left_sock" "$left_cg" "$(echo "$CGROUP_DIRS" | tr -s ' \t\n' ' ' | sed 's/ $//')" "$left_mon" "$((mon_wait * 50))"
+printf '  left after the stops: %d veth, %d state entries, %d sockets, %d cgroups (%s), %d monitors (waited for at most %d ms)\n' \
+	"$left_veth" "$left_state" "$left_sock" "$left_cg" "$(echo "$CGROUP_DIRS" | tr -s ' \t\n' ' ' | sed 's/ $//')" "$left_mon" "$((mon_max * 50))"
 if [ "$left_veth$left_state$left_sock$left_cg$left_mon" = 00000 ]; then
 	echo "  everything was cleaned up"
 else
