@@ -151,6 +151,12 @@ printf '  time to console / (start-to-exit - init alone) = %.2f   (goal <= 1.5)\
 	"$(echo "$first_med $exit_med $alone_med" | awk '{ d = $2 - $3; print (d > 0) ? $1 / d : 0 }')"
 
 echo
+if [ "$TRACES" -eq 0 ]; then
+	echo "where cnspawn's time goes: not traced (TRACES=0)"
+	echo
+	say "load average before the table was printed: $load_after"
+	exit 0
+fi
 # The trace whose traced total is the median of the TRACES.
 pick=$(for f in "$tmp"/trace.*; do
 	awk -v untraced_ms="$cn" -f "$here/phases.awk" "$f" "$f" |
