@@ -64,11 +64,25 @@ start_one() {
 	[ "$st" = 0 ] || die "start of c$1 failed (status $st)"
 	echo "$1 $ms" >> "$START_LOG"
 }
+# floor_one FILE: one run of start.sh's floor (unshare --mount --uts --ipc
+# --pid --net --fork --mount-proc chroot ROOT /bin/true, as root in our
+# netns), its time appended to FILE. Run between the measured starts,
+# it gives the VM's speed at that moment: it neither pivots nor joins the
+# bridge, so the others running should change it little (it is printed).
+floor_one() {
+	innet "$tmp/stopwatch" -- unshare --mount --uts --ipc --pid --net --fork --mount-proc \
+		chroot "$ROOT" /bin/true < /dev/null > "$tmp/floor.txt"
+	read -r _ ms st < "$tmp/floor.txt"
+	[ "$st" = 0 ] || die "the floor failed (status $st)"
+	echo "0 $ms" >> "$1"
+}
 # again I FILE: REPEAT starts of cI, each stopped again (the number of
-# others running stays), their times in FILE: one start alone is noisy.
+# others running stays), their times in FILE, the floor's after each in
+# FILE.floor: one start alone is noisy.
 REPEAT=${REPEAT:-11}
 again() {
 	: > "$2"
+	: > "$2.floor"
 	_k=1
 	while [ "$_k" -le "$REPEAT" ]; do
 		[ "$BPF" != 1 ] || "$tmp/mark-on"
@@ -78,6 +92,10 @@ again() {
 		sed -i '$d' "$START_LOG"
 		user "$CNSPAWN" stop -t 5 "c$1" > /dev/null 2>&1 || die "stop of c$1 failed"
 		sleep 0.1 # the stopped monitor reaps its veth deleter
+		# Between two starts, not just before one: the kernel frees the
+		# floor's network namespace in the background.
+		floor_one "$2.floor"
+		sleep 0.1
 		_k=$((_k + 1))
 	done
 }
@@ -261,6 +279,24 @@ printf '    all together: median %s ms / %s ms = %.2f   (goal <= 1.5)\n' "$z_all
 a_one=$(med "$tmp/first.1")
 printf '    against the 1st before any other ran only: median %s ms / %s ms = %.2f\n' "$z_all" "$a_one" \
 	"$(echo "$z_all $a_one" | awk '{ print $1 / $2 }')"
+# The same over the floor timed at the same moments: the VM's drift
+# divided out (the floor's own change is printed first).
+# shellcheck disable=SC2046 # one word per file: $tmp has no blanks
+fl() { med $(for f in "$@"; do echo "$f.floor"; done); }
+over() { echo "$(med "$@") $(fl "$@")" | awk '{ print $1 / $2 }'; }
+fa_all=$(fl "$tmp"/first.[0-9])
+fz_all=$(fl "$tmp"/last.[0-9])
+printf '    the floor, run between those starts: median %s ms with the 1st, %s ms with the %dth (%.2f)\n' \
+	"$fa_all" "$fz_all" "$N" "$(echo "$fz_all $fa_all" | awk '{ print $1 / $2 }')"
+rr=""
+r=1
+while [ "$r" -le "$ROUNDS" ]; do
+	rr="$rr $(echo "$(over "$tmp/last.$r") $(over "$tmp/first.$r" "$tmp/first.$((r + 1))")" | awk '{ printf "%.2f", $1 / $2 }')"
+	r=$((r + 1))
+done
+echo "    ${N}th / 1st, each over the floor of its moment, each round:$rr"
+printf '    all together, each over the floor of its moment: %.2f\n' \
+	"$(echo "$(over "$tmp"/last.[0-9]) $(over "$tmp"/first.[0-9])" | awk '{ print $1 / $2 }')"
 if [ "$BPF" = 1 ] && [ -s "$tmp/bpf.first" ] && [ -s "$tmp/bpf.last" ]; then
 	printf '#include <sys/syscall.h>\n' | cpp -dM 2> /dev/null |
 		awk '$1 == "#define" && $2 ~ /^__NR_/ { sub(/^__NR_/, "", $2); print $3, $2 }' > "$tmp/nr.txt"
