@@ -352,6 +352,20 @@ net_await_gone(const char *ifname, int timeout_ms)
 }
 
 /*
+ * One queue each way, asked for: a veth is made with a queue per CPU and,
+ * unless told, cut down to one once registered, and each end's cut waits
+ * for an expedited RCU grace period under the RTNL lock (0.17 ms a
+ * start here, issue 12). The result is the kernel's default, one real
+ * queue; only raising it later with ethtool -L is given up.
+ */
+static void
+net_put_one_queue(struct nlmsghdr *nlh)
+{
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
+}
+
+/*
  * One RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL creates both ends at once,
  * so there is never a host-side "eth0": the peer is born in the child's
  * namespace. EXCL makes an existing host_ifname -EEXIST instead of reusing
@@ -365,20 +379,6 @@ net_await_gone(const char *ifname, int timeout_ms)
  * If the child already died, the kernel refuses (-ESRCH) and nothing is made.
  * No /proc lookup and no extra fd are needed.
  */
-/*
- * One queue each way, asked for: a veth is made with a queue per CPU and,
- * unless told, cut down to one once registered, and each end's cut waits
- * for an expedited RCU grace period under the RTNL lock (0.2 ms a start
- * here, issue 12). The result is the kernel's default, one real queue; only
- * raising it later with ethtool -L is given up.
- */
-static void
-net_put_one_queue(struct nlmsghdr *nlh)
-{
-	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
-	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
-}
-
 static int
 net_veth_new(const char *host_ifname, pid_t child_pid)
 {

@@ -54,7 +54,7 @@ if wait_for 10 veth_exists ve-bb; then
 	like "ve-bb was made with one queue each way" 'numtxqueues 1 numrxqueues 1 ' \
 		"$(ip -n "$NETNS" -d link show ve-bb)"
 	like "... and so was the container's eth0" 'numtxqueues 1 numrxqueues 1 ' \
-		"$(ip=$(init_pid t30bg) && nsenter --net="/proc/$ip/ns/net" ip -d link show eth0 2>&1)"
+		"$(ipid=$(init_pid t30bg) && nsenter --net="/proc/$ipid/ns/net" ip -d link show eth0 2>&1)"
 	if wait_for 5 ip netns exec "$NETNS" ping -c1 -W1 198.18.0.11; then ok "ping of the container from the bridge side"
 	else not_ok "ping of the container from the bridge side" "$(ip netns exec "$NETNS" ping -c1 -W2 198.18.0.11 2>&1)"; fi
 	# While it runs: no -a never picks the address in use; an explicit one in use,
